@@ -1,0 +1,1164 @@
+//! The Monte Carlo engine: samples outage timelines and judges every
+//! deployment on them.
+//!
+//! Each trial samples, over `[0, horizon]`, the down intervals of every zone's
+//! own process and of every common cause (one random stream keyed by seed and
+//! trial index), forms each zone's down timeline as their union, and sweeps
+//! every deployment over those same timelines (common random numbers).
+//! Per-replica failures, where a deployment has them, come from a stream keyed
+//! by seed, trial and deployment, so adding or removing one deployment leaves
+//! the others' results unchanged.
+//!
+//! Trials are grouped into fixed batches that rayon spreads over threads. All
+//! statistics merge exactly ([`crate::stats`]), so the same seed gives
+//! bit-identical results on any number of threads, and memory does not grow
+//! with the number of trials.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::deployment::Rule;
+use crate::distributions::DurationSampler;
+use crate::stats::{
+    DeploymentAccumulator, DeploymentSummary, ExactSum, PERCENTILE_SIGNIFICANT_DIGITS,
+    TrialOutcome, Z95,
+};
+use crate::study::{Start, Study, StudyError};
+use crate::topology::OutageProcess;
+
+/// Trials per batch: the unit of parallel work. Results do not depend on it
+/// (every trial has its own random stream); it only sets the scheduling grain.
+pub const BATCH_TRIALS: u64 = 1024;
+
+/// The most outage intervals that one trial may be *expected* to hold, over all
+/// processes. A study above it is refused before it runs (it would need too
+/// much memory per trial).
+pub const MAX_EXPECTED_INTERVALS_PER_TRIAL: f64 = 250_000.0;
+
+/// The most work units (expected intervals times deployments, summed over
+/// trials) a run may be expected to take; a study above it is refused before
+/// it runs. At about 2-5 ns a unit this is some minutes of CPU time.
+pub const MAX_EXPECTED_WORK: f64 = 1e11;
+
+/// Why a run could not complete.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// The study would take too much time or memory; nothing was run.
+    #[error("study too large: {0}")]
+    TooLarge(String),
+    /// A trial produced far more outage intervals than its parameters imply
+    /// (extremely heavy-tailed or tiny durations).
+    #[error(
+        "trial {trial} produced more than {limit} outage intervals; durations this short or this heavy-tailed cannot be simulated in bounded memory"
+    )]
+    TooManyIntervals {
+        /// The trial index.
+        trial: u64,
+        /// The per-trial limit that was hit.
+        limit: usize,
+    },
+    /// The thread pool could not be built.
+    #[error("could not start {threads} worker threads: {message}")]
+    ThreadPool {
+        /// Requested threads.
+        threads: usize,
+        /// The underlying error.
+        message: String,
+    },
+}
+
+/// Options of one run that do not change its results.
+#[derive(Clone, Copy, Default)]
+pub struct RunOptions<'a> {
+    /// Worker threads; `None` uses rayon's global pool (one per core).
+    pub threads: Option<usize>,
+    /// Called after each batch with the number of trials it ran (from worker
+    /// threads, in no particular order).
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+/// The results of a study: per-deployment summaries, per-zone availability and
+/// the paired comparison against the baseline. Holds nothing that varies
+/// between runs with the same seed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StudyResult {
+    /// Trials run.
+    pub trials: u64,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Horizon of each trial (hours).
+    pub horizon_hours: f64,
+    /// Start state.
+    pub start: Start,
+    /// One summary per deployment, in study order.
+    pub deployments: Vec<DeploymentSummary>,
+    /// Simulated availability of each zone (own process and common causes).
+    pub zones: Vec<ZoneSummary>,
+    /// Paired differences of every deployment against the baseline.
+    pub comparison: Comparison,
+}
+
+/// One zone's simulated availability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ZoneSummary {
+    /// Zone id.
+    pub id: String,
+    /// Mean fraction of the horizon the zone was up.
+    pub mean_availability: f64,
+}
+
+/// Paired comparison of every deployment with the baseline on the same trials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Name of the baseline deployment.
+    pub baseline: String,
+    /// One entry per other deployment, in study order.
+    pub against: Vec<PairedDiff>,
+}
+
+/// Downtime of one deployment minus the baseline's, trial by trial.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairedDiff {
+    /// Deployment name.
+    pub name: String,
+    /// Per-trial downtime difference in minutes (negative: less downtime).
+    pub downtime_minutes_diff: DiffStats,
+    /// Fraction of trials with less downtime than the baseline.
+    pub p_less_downtime: f64,
+    /// Fraction of trials with more downtime than the baseline.
+    pub p_more_downtime: f64,
+    /// `(Var X + Var Y) / Var(X - Y)`: how much narrower the paired interval is
+    /// than an unpaired one, in variance. `None` when `Var(X - Y)` is 0.
+    pub variance_reduction: Option<f64>,
+}
+
+/// Mean and 95% confidence interval of a per-trial difference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffStats {
+    /// Mean difference.
+    pub mean: f64,
+    /// 95% confidence interval on the mean.
+    pub ci95: [f64; 2],
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Interval {
+    start: f64,
+    end: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Event {
+    t: f64,
+    /// `index << 2 | replica << 1 | down`.
+    code: u32,
+}
+
+const DOWN: u32 = 1;
+const REPLICA: u32 = 2;
+const NONE: u32 = u32::MAX;
+
+/// A compiled outage process: its samplers and stationary down probability.
+#[derive(Debug, Clone)]
+struct ProcessSampler {
+    up: DurationSampler,
+    down: DurationSampler,
+    p_down: f64,
+    expected_intervals: f64,
+}
+
+impl ProcessSampler {
+    fn new(p: &OutageProcess, horizon: f64) -> Self {
+        let (mu, md) = (p.time_to_failure.mean(), p.time_to_repair.mean());
+        ProcessSampler {
+            up: p.time_to_failure.sampler(),
+            down: p.time_to_repair.sampler(),
+            p_down: md / (mu + md),
+            expected_intervals: horizon / (mu + md) + 1.0,
+        }
+    }
+
+    /// Samples the process's down intervals within `[0, horizon]` into `out`,
+    /// each clipped to the horizon. Returns false if `out` reached `cap`.
+    #[inline]
+    fn sample_into<S: IntervalSink>(
+        &self,
+        rng: &mut Xoshiro256PlusPlus,
+        horizon: f64,
+        start: Start,
+        out: &mut S,
+    ) -> bool {
+        let mut t = match start {
+            Start::AllUp => self.up.sample(rng),
+            Start::SteadyState => {
+                if rng.random::<f64>() < self.p_down {
+                    let end = self.down.sample_residual(rng);
+                    if end > 0.0 && !out.push(0.0, end.min(horizon)) {
+                        return false;
+                    }
+                    if end >= horizon {
+                        return true;
+                    }
+                    end + self.up.sample(rng)
+                } else {
+                    self.up.sample_residual(rng)
+                }
+            }
+        };
+        while t < horizon {
+            let end = t + self.down.sample(rng);
+            if end > t && !out.push(t, end.min(horizon)) {
+                return false;
+            }
+            if end >= horizon {
+                break;
+            }
+            t = end + self.up.sample(rng);
+        }
+        true
+    }
+}
+
+/// Where sampled intervals go: a buffer, or (for the draws floor) a sum.
+trait IntervalSink {
+    /// Takes one interval; false if full.
+    fn push(&mut self, start: f64, end: f64) -> bool;
+}
+
+struct CappedVec<'a> {
+    v: &'a mut Vec<Interval>,
+    cap: usize,
+}
+
+impl IntervalSink for CappedVec<'_> {
+    #[inline]
+    fn push(&mut self, start: f64, end: f64) -> bool {
+        if self.v.len() >= self.cap {
+            return false;
+        }
+        self.v.push(Interval { start, end });
+        true
+    }
+}
+
+struct SumSink(f64);
+
+impl IntervalSink for SumSink {
+    #[inline]
+    fn push(&mut self, start: f64, end: f64) -> bool {
+        self.0 += end - start;
+        true
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum CRule {
+    AtLeast(u32),
+    ZonesUp(u32),
+    ActivePassive(f64),
+}
+
+#[derive(Debug, Clone)]
+struct CompiledDeployment {
+    name: String,
+    rule: CRule,
+    /// Zone index -> slot (distinct zone of this deployment) or NONE.
+    zone_slot: Vec<u32>,
+    /// Replicas per slot.
+    slot_replicas: Vec<u32>,
+    /// Slot of each replica, in priority order.
+    replica_slot: Vec<u32>,
+    replica_process: Option<ProcessSampler>,
+    stream_key: u64,
+}
+
+/// A study compiled for running: samplers built, ids resolved to indices.
+///
+/// ```
+/// use zonesim::prelude::*;
+///
+/// let exp = |m| Duration::exponential(m).unwrap();
+/// let mut study = Study::new(Settings::new(2000, 8760.0))
+///     .region(Region { id: "r".into(), name: "R".into(), provider: "p".into(),
+///                      country: "FR".into(), in_eu: None });
+/// for z in ["a", "b", "c"] {
+///     study = study.zone(Zone { id: z.into(), region: "r".into(),
+///                              time_to_failure: exp(2190.0), time_to_repair: exp(4.0) });
+/// }
+/// let study = study.deployment(Deployment::new("2 of 3", &["a", "b", "c"], Rule::AtLeast(2)));
+/// let result = Simulation::new(&study).unwrap().run(&RunOptions::default()).unwrap();
+/// // Each zone is up 2190/2194 of the time; 2 of 3 is up with probability ~0.99995.
+/// assert!(result.deployments[0].availability.mean > 0.9998);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    trials: u64,
+    horizon: f64,
+    seed: u64,
+    start: Start,
+    sla_targets: Vec<f64>,
+    zone_ids: Vec<String>,
+    zones: Vec<ProcessSampler>,
+    causes: Vec<ProcessSampler>,
+    /// Covering causes of each zone.
+    zone_causes: Vec<Vec<u32>>,
+    deployments: Vec<CompiledDeployment>,
+    baseline: usize,
+    zone_stream_key: u64,
+    interval_cap: usize,
+    histogram_digits: u8,
+}
+
+/// SplitMix64's finaliser: a bijective mix of 64 bits.
+#[inline]
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The key of random stream `stream` under `seed`; trial `t` of that stream is
+/// seeded with `key ^ t`, distinct for every trial.
+fn stream_key(seed: u64, stream: u64) -> u64 {
+    mix(mix(seed) ^ mix(stream.wrapping_add(0x9e37_79b9_7f4a_7c15)))
+}
+
+#[inline]
+fn trial_rng(key: u64, trial: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(key ^ trial)
+}
+
+impl Simulation {
+    /// Validates and compiles a study.
+    ///
+    /// # Errors
+    /// The study's problems ([`StudyError`]), or [`RunError::TooLarge`] wrapped
+    /// in [`crate::Error`] when it would need too much time or memory.
+    pub fn new(study: &Study) -> Result<Self, crate::Error> {
+        study.validate()?;
+        let s = &study.simulation;
+        let horizon = s.horizon_hours;
+        let zone_index = |id: &str| study.zones.iter().position(|z| z.id == id);
+        let zones: Vec<ProcessSampler> = study
+            .zones
+            .iter()
+            .map(|z| ProcessSampler::new(&z.process(), horizon))
+            .collect();
+        let causes: Vec<ProcessSampler> = study
+            .common_causes
+            .iter()
+            .map(|c| ProcessSampler::new(&c.process(), horizon))
+            .collect();
+        let mut zone_causes = vec![Vec::new(); zones.len()];
+        for (ci, c) in study.common_causes.iter().enumerate() {
+            for z in study.affected_zones(c).map_err(|id| StudyError {
+                problems: vec![crate::study::Problem {
+                    at: format!("common_cause \"{}\".affects", c.name),
+                    message: format!("unknown id \"{id}\""),
+                }],
+            })? {
+                zone_causes[z].push(ci as u32);
+            }
+        }
+        let mut deployments = Vec::with_capacity(study.deployments.len());
+        for (j, d) in study.deployments.iter().enumerate() {
+            let mut zone_slot = vec![NONE; zones.len()];
+            let mut slot_replicas = Vec::new();
+            let mut replica_slot = Vec::with_capacity(d.replicas.len());
+            for r in &d.replicas {
+                let z = zone_index(r).expect("validated");
+                if zone_slot[z] == NONE {
+                    zone_slot[z] = slot_replicas.len() as u32;
+                    slot_replicas.push(0);
+                }
+                slot_replicas[zone_slot[z] as usize] += 1;
+                replica_slot.push(zone_slot[z]);
+            }
+            let rule = match d.rule {
+                Rule::AtLeast(k) => CRule::AtLeast(k),
+                Rule::Majority => CRule::AtLeast(d.replicas.len() as u32 / 2 + 1),
+                Rule::ZonesUp(k) => CRule::ZonesUp(k),
+                Rule::ActivePassive { failover_hours } => CRule::ActivePassive(failover_hours),
+            };
+            deployments.push(CompiledDeployment {
+                name: d.name.clone(),
+                rule,
+                zone_slot,
+                slot_replicas,
+                replica_slot,
+                replica_process: d
+                    .replica_failures
+                    .as_ref()
+                    .map(|p| ProcessSampler::new(p, horizon)),
+                stream_key: stream_key(s.seed, 1 + j as u64),
+            });
+        }
+        let baseline = s
+            .baseline
+            .as_ref()
+            .and_then(|b| study.deployments.iter().position(|d| &d.name == b))
+            .unwrap_or(0);
+        let sim = Simulation {
+            trials: s.trials,
+            horizon,
+            seed: s.seed,
+            start: s.start,
+            sla_targets: s.sla_targets.clone(),
+            zone_ids: study.zones.iter().map(|z| z.id.clone()).collect(),
+            zones,
+            causes,
+            zone_causes,
+            deployments,
+            baseline,
+            zone_stream_key: stream_key(s.seed, 0),
+            interval_cap: 0,
+            histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,
+        };
+        sim.checked_size(study)
+    }
+
+    /// Refuses studies that would need unbounded time or memory, naming the
+    /// process responsible; sets the per-trial interval cap.
+    fn checked_size(mut self, study: &Study) -> Result<Self, crate::Error> {
+        let mut worst = (0.0f64, String::new());
+        let mut total = 0.0;
+        let mut note = |n: f64, what: String| {
+            total += n;
+            if n > worst.0 {
+                worst = (n, what);
+            }
+        };
+        for (z, p) in study.zones.iter().zip(&self.zones) {
+            note(p.expected_intervals, format!("zone \"{}\"", z.id));
+        }
+        for (c, p) in study.common_causes.iter().zip(&self.causes) {
+            note(p.expected_intervals, format!("common cause \"{}\"", c.name));
+        }
+        let mut replica_work = 0.0;
+        for d in &self.deployments {
+            if let Some(p) = &d.replica_process {
+                let n = p.expected_intervals * d.replica_slot.len() as f64;
+                replica_work += n;
+                note(n, format!("replicas of deployment \"{}\"", d.name));
+            }
+        }
+        if total > MAX_EXPECTED_INTERVALS_PER_TRIAL {
+            return Err(RunError::TooLarge(format!(
+                "one trial would hold about {total:.3e} outage intervals (most from {}, about {:.3e}), \
+                 over the limit of {MAX_EXPECTED_INTERVALS_PER_TRIAL:.0}; \
+                 check that durations are in hours, or shorten horizon_hours",
+                worst.1, worst.0
+            ))
+            .into());
+        }
+        let d = self.deployments.len() as f64;
+        let zones_events = total - replica_work;
+        let per_trial =
+            1.0 + self.zones.len() as f64 + zones_events * (2.0 + d) + replica_work * 4.0;
+        let work = per_trial * self.trials as f64;
+        if work > MAX_EXPECTED_WORK {
+            return Err(RunError::TooLarge(format!(
+                "{} trials of about {per_trial:.0} work units each is {work:.3e} units, over the limit of \
+                 {MAX_EXPECTED_WORK:.0e} (roughly an hour of CPU time); use at most {:.0} trials",
+                self.trials,
+                (MAX_EXPECTED_WORK / per_trial).floor()
+            ))
+            .into());
+        }
+        self.interval_cap = ((total * 64.0).max(100_000.0) as usize).min(1_000_000);
+        Ok(self)
+    }
+
+    /// Overrides the number of trials (e.g. from a command-line flag), keeping
+    /// the size checks.
+    ///
+    /// # Errors
+    /// As [`Simulation::new`] when the new total is too large, or 0 trials.
+    pub fn with_trials(mut self, study: &Study, trials: u64) -> Result<Self, crate::Error> {
+        if trials == 0 {
+            return Err(StudyError {
+                problems: vec![crate::study::Problem {
+                    at: "simulation.trials".into(),
+                    message: "must be at least 1, got 0".into(),
+                }],
+            }
+            .into());
+        }
+        self.trials = trials;
+        self.checked_size(study)
+    }
+
+    /// Sets the significant digits of the percentile histograms (1 to 5;
+    /// default 3). Fewer digits use less memory per deployment, which matters
+    /// when judging hundreds of candidate placements.
+    pub fn with_histogram_digits(mut self, digits: u8) -> Self {
+        self.histogram_digits = digits.clamp(1, 5);
+        self
+    }
+
+    /// Number of trials the run will do.
+    pub fn trials(&self) -> u64 {
+        self.trials
+    }
+
+    /// Runs all trials and summarises them.
+    ///
+    /// # Errors
+    /// [`RunError`] if the thread pool cannot start or a trial exceeds its
+    /// interval cap.
+    pub fn run(&self, opts: &RunOptions<'_>) -> Result<StudyResult, RunError> {
+        let acc = self.run_accumulators(opts)?;
+        Ok(self.summarise(&acc))
+    }
+
+    /// Runs all trials and returns the raw accumulators (for planners and
+    /// other tools that need more than the summary).
+    ///
+    /// # Errors
+    /// As [`Simulation::run`].
+    pub fn run_accumulators(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
+        match opts.threads {
+            None => self.run_in_pool(opts),
+            Some(threads) => {
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads.max(1))
+                    .build()
+                    .map_err(|e| RunError::ThreadPool {
+                        threads,
+                        message: e.to_string(),
+                    })?;
+                pool.install(|| self.run_in_pool(opts))
+            }
+        }
+    }
+
+    fn run_in_pool(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
+        let slots: Vec<Mutex<Option<Worker>>> = (0..rayon::current_num_threads())
+            .map(|_| Mutex::new(None))
+            .collect();
+        let n_batches = self.trials.div_ceil(BATCH_TRIALS);
+        let failed = AtomicBool::new(false);
+        (0..n_batches).into_par_iter().try_for_each(|b| {
+            if failed.load(Ordering::Relaxed) {
+                return Ok(());
+            }
+            // Which thread's worker records a batch does not matter: every
+            // accumulator merges exactly, so any split gives the same sums.
+            let slot = rayon::current_thread_index().unwrap_or(0) % slots.len();
+            let mut guard = slots[slot].lock().unwrap_or_else(|e| e.into_inner());
+            let worker = guard.get_or_insert_with(|| Worker::new(self));
+            let first = b * BATCH_TRIALS;
+            let last = (first + BATCH_TRIALS).min(self.trials);
+            let r = worker.run_batch(self, first, last);
+            drop(guard);
+            if r.is_err() {
+                failed.store(true, Ordering::Relaxed);
+            }
+            if let Some(p) = opts.progress {
+                p(last - first);
+            }
+            r
+        })?;
+        let mut total = Accumulators::new(self);
+        for slot in slots {
+            if let Some(w) = slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                total.merge(&w.acc);
+            }
+        }
+        Ok(total)
+    }
+
+    /// Summarises accumulators from [`Simulation::run_accumulators`].
+    pub fn summarise(&self, acc: &Accumulators) -> StudyResult {
+        let n = acc.trials.max(1) as f64;
+        let deployments: Vec<DeploymentSummary> = self
+            .deployments
+            .iter()
+            .zip(&acc.deployments)
+            .map(|(d, a)| a.summary(&d.name))
+            .collect();
+        let zones = self
+            .zone_ids
+            .iter()
+            .zip(&acc.zone_down)
+            .map(|(id, s)| ZoneSummary {
+                id: id.clone(),
+                mean_availability: 1.0 - s.value() / n / self.horizon,
+            })
+            .collect();
+        let base = &acc.deployments[self.baseline];
+        let (_, var_base) = base.downtime_mean_var();
+        let against = self
+            .deployments
+            .iter()
+            .zip(&acc.deployments)
+            .enumerate()
+            .filter(|(j, _)| *j != self.baseline)
+            .map(|(_, (d, a))| {
+                let (mean, var) = a.diff_mean_var();
+                let (_, var_x) = a.downtime_mean_var();
+                let half = Z95 * var.sqrt() / n.sqrt();
+                let (less, more) = a.less_more();
+                PairedDiff {
+                    name: d.name.clone(),
+                    downtime_minutes_diff: DiffStats {
+                        mean: mean * 60.0,
+                        ci95: [(mean - half) * 60.0, (mean + half) * 60.0],
+                    },
+                    p_less_downtime: less as f64 / n,
+                    p_more_downtime: more as f64 / n,
+                    variance_reduction: (var > 0.0).then(|| (var_x + var_base) / var),
+                }
+            })
+            .collect();
+        StudyResult {
+            trials: acc.trials,
+            seed: self.seed,
+            horizon_hours: self.horizon,
+            start: self.start,
+            deployments,
+            zones,
+            comparison: Comparison {
+                baseline: self.deployments[self.baseline].name.clone(),
+                against,
+            },
+        }
+    }
+
+    /// The draws floor: draws exactly the random durations that trials
+    /// `first..first + trials` need for their zones and common causes, from the
+    /// same generators and samplers, and only sums them. The engine's overhead
+    /// is its cost above this.
+    pub fn draws_floor(&self, first: u64, trials: u64) -> f64 {
+        let mut sink = SumSink(0.0);
+        for trial in first..first + trials {
+            let mut rng = trial_rng(self.zone_stream_key, trial);
+            for p in self.zones.iter().chain(&self.causes) {
+                p.sample_into(&mut rng, self.horizon, self.start, &mut sink);
+            }
+        }
+        sink.0
+    }
+
+    /// Samples one trial and judges every deployment, writing one outcome per
+    /// deployment into `outcomes`. Exposed for tests and tools that need
+    /// per-trial values; [`Simulation::run`] is the usual entry point.
+    ///
+    /// # Errors
+    /// [`RunError::TooManyIntervals`] if the trial exceeds its interval cap.
+    pub fn trial(&self, trial: u64, outcomes: &mut Vec<TrialOutcome>) -> Result<(), RunError> {
+        let mut scratch = Scratch::new(self);
+        self.run_trial(trial, &mut scratch)?;
+        outcomes.clear();
+        outcomes.extend_from_slice(&scratch.outcomes);
+        Ok(())
+    }
+
+    fn run_trial(&self, trial: u64, sc: &mut Scratch) -> Result<(), RunError> {
+        let h = self.horizon;
+        let too_many = || RunError::TooManyIntervals {
+            trial,
+            limit: self.interval_cap,
+        };
+        // 1. Raw down intervals of every zone's own process and every common cause.
+        let mut rng = trial_rng(self.zone_stream_key, trial);
+        sc.raw.clear();
+        sc.raw_off.clear();
+        sc.raw_off.push(0);
+        for p in self.zones.iter().chain(&self.causes) {
+            let mut sink = CappedVec {
+                v: &mut sc.raw,
+                cap: self.interval_cap,
+            };
+            if !p.sample_into(&mut rng, h, self.start, &mut sink) {
+                return Err(too_many());
+            }
+            sc.raw_off.push(sc.raw.len());
+        }
+        // 2. Each zone's timeline: its own intervals united with its causes'.
+        let nz = self.zones.len();
+        sc.zone_iv.clear();
+        sc.zone_off.clear();
+        sc.zone_off.push(0);
+        for z in 0..nz {
+            let own = &sc.raw[sc.raw_off[z]..sc.raw_off[z + 1]];
+            let causes = &self.zone_causes[z];
+            let active = causes
+                .iter()
+                .any(|&c| sc.raw_off[nz + c as usize] != sc.raw_off[nz + c as usize + 1]);
+            if !active {
+                sc.zone_iv.extend_from_slice(own);
+            } else {
+                sc.tmp.clear();
+                sc.tmp.extend_from_slice(own);
+                for &c in causes {
+                    let c = nz + c as usize;
+                    sc.tmp
+                        .extend_from_slice(&sc.raw[sc.raw_off[c]..sc.raw_off[c + 1]]);
+                }
+                sc.tmp.sort_unstable_by(|a, b| a.start.total_cmp(&b.start));
+                let mut cur = sc.tmp[0];
+                for iv in &sc.tmp[1..] {
+                    if iv.start <= cur.end {
+                        cur.end = cur.end.max(iv.end);
+                    } else {
+                        sc.zone_iv.push(cur);
+                        cur = *iv;
+                    }
+                }
+                sc.zone_iv.push(cur);
+            }
+            sc.zone_off.push(sc.zone_iv.len());
+        }
+        // 3. One time-ordered stream of zone down/up events.
+        merge_events(&sc.zone_iv, &sc.zone_off, 0, &mut sc.heads, &mut sc.events);
+        // 4. Every deployment on the same events.
+        sc.outcomes.clear();
+        for d in &self.deployments {
+            let events: &[Event] = match &d.replica_process {
+                None => &sc.events,
+                Some(p) => {
+                    let mut rng = trial_rng(d.stream_key, trial);
+                    sc.rep_iv.clear();
+                    sc.rep_off.clear();
+                    sc.rep_off.push(0);
+                    for _ in 0..d.replica_slot.len() {
+                        let mut sink = CappedVec {
+                            v: &mut sc.rep_iv,
+                            cap: self.interval_cap,
+                        };
+                        if !p.sample_into(&mut rng, h, self.start, &mut sink) {
+                            return Err(too_many());
+                        }
+                        sc.rep_off.push(sc.rep_iv.len());
+                    }
+                    merge_events(
+                        &sc.rep_iv,
+                        &sc.rep_off,
+                        REPLICA,
+                        &mut sc.heads,
+                        &mut sc.rep_events,
+                    );
+                    sc.dep_events.clear();
+                    merge_two(&sc.events, &sc.rep_events, &mut sc.dep_events);
+                    &sc.dep_events
+                }
+            };
+            let o = if events.is_empty() {
+                TrialOutcome::default()
+            } else {
+                match d.rule {
+                    CRule::ActivePassive(f) => sweep_active_passive(d, f, events, h, &mut sc.eval),
+                    _ => sweep_counting(d, events, h, &mut sc.eval),
+                }
+            };
+            sc.outcomes.push(o);
+        }
+        Ok(())
+    }
+}
+
+/// Per-slot and per-replica state reused across trials.
+#[derive(Debug, Default)]
+struct EvalState {
+    zone_down: Vec<bool>,
+    live_own: Vec<u32>,
+    own_down: Vec<bool>,
+}
+
+impl EvalState {
+    fn reset(&mut self, d: &CompiledDeployment) {
+        self.zone_down.clear();
+        self.zone_down.resize(d.slot_replicas.len(), false);
+        self.live_own.clear();
+        self.live_own.extend_from_slice(&d.slot_replicas);
+        self.own_down.clear();
+        self.own_down.resize(d.replica_slot.len(), false);
+    }
+}
+
+/// Tracks the service's down intervals during a sweep.
+#[derive(Debug, Default)]
+struct OutageTrack {
+    up: bool,
+    since: f64,
+    o: TrialOutcome,
+}
+
+impl OutageTrack {
+    fn new() -> Self {
+        OutageTrack {
+            up: true,
+            ..Default::default()
+        }
+    }
+
+    #[inline]
+    fn set(&mut self, t: f64, up: bool) {
+        if up == self.up {
+            return;
+        }
+        self.up = up;
+        if up {
+            self.close(t);
+        } else {
+            self.since = t;
+        }
+    }
+
+    #[inline]
+    fn close(&mut self, t: f64) {
+        let len = t - self.since;
+        self.o.downtime_hours += len;
+        self.o.outages += 1;
+        if len > self.o.longest_hours {
+            self.o.longest_hours = len;
+        }
+    }
+
+    fn finish(mut self, horizon: f64) -> TrialOutcome {
+        if !self.up {
+            self.close(horizon);
+        }
+        self.o
+    }
+}
+
+/// Applies one event to the slot/replica state; returns (live replica delta,
+/// live zone delta) for counting rules.
+#[inline]
+fn apply(d: &CompiledDeployment, st: &mut EvalState, e: Event) -> (i32, i32) {
+    let idx = (e.code >> 2) as usize;
+    let down = e.code & DOWN != 0;
+    if e.code & REPLICA == 0 {
+        let s = d.zone_slot[idx];
+        if s == NONE {
+            return (0, 0);
+        }
+        let s = s as usize;
+        if st.zone_down[s] == down {
+            return (0, 0);
+        }
+        st.zone_down[s] = down;
+        let live = st.live_own[s] as i32;
+        let zones = (live > 0) as i32;
+        if down { (-live, -zones) } else { (live, zones) }
+    } else {
+        let s = d.replica_slot[idx] as usize;
+        if st.own_down[idx] == down {
+            return (0, 0);
+        }
+        st.own_down[idx] = down;
+        let before = st.live_own[s];
+        let after = if down { before - 1 } else { before + 1 };
+        st.live_own[s] = after;
+        if st.zone_down[s] {
+            return (0, 0);
+        }
+        let dz = (after > 0) as i32 - (before > 0) as i32;
+        (if down { -1 } else { 1 }, dz)
+    }
+}
+
+fn sweep_counting(
+    d: &CompiledDeployment,
+    events: &[Event],
+    horizon: f64,
+    st: &mut EvalState,
+) -> TrialOutcome {
+    st.reset(d);
+    let (k, zones_rule) = match d.rule {
+        CRule::AtLeast(k) => (k as i32, false),
+        CRule::ZonesUp(k) => (k as i32, true),
+        CRule::ActivePassive(_) => unreachable!("handled by sweep_active_passive"),
+    };
+    let mut live = d.replica_slot.len() as i32;
+    let mut zones = d.slot_replicas.len() as i32;
+    let mut track = OutageTrack::new();
+    let mut i = 0;
+    while i < events.len() {
+        let t = events[i].t;
+        while i < events.len() && events[i].t == t {
+            let (dl, dz) = apply(d, st, events[i]);
+            live += dl;
+            zones += dz;
+            i += 1;
+        }
+        track.set(t, if zones_rule { zones >= k } else { live >= k });
+    }
+    track.finish(horizon)
+}
+
+fn sweep_active_passive(
+    d: &CompiledDeployment,
+    failover: f64,
+    events: &[Event],
+    horizon: f64,
+    st: &mut EvalState,
+) -> TrialOutcome {
+    st.reset(d);
+    let n = d.replica_slot.len();
+    let is_live =
+        |st: &EvalState, r: usize| !st.zone_down[d.replica_slot[r] as usize] && !st.own_down[r];
+    let first_live = |st: &EvalState| (0..n).find(|&r| is_live(st, r));
+    let mut serving: Option<usize> = Some(0);
+    let mut deadline = f64::INFINITY;
+    let mut track = OutageTrack::new();
+    let mut i = 0;
+    let mut first_group = true;
+    loop {
+        let te = events.get(i).map_or(f64::INFINITY, |e| e.t);
+        let t = te.min(if deadline <= horizon {
+            deadline
+        } else {
+            f64::INFINITY
+        });
+        if t == f64::INFINITY {
+            break;
+        }
+        while i < events.len() && events[i].t == t {
+            apply(d, st, events[i]);
+            i += 1;
+        }
+        if first_group && t == 0.0 {
+            // At the start of a trial the first live replica serves, no failover.
+            serving = first_live(st);
+        } else if deadline.is_finite() {
+            if serving.is_some_and(|s| is_live(st, s)) {
+                deadline = f64::INFINITY; // the serving replica came back in time
+            } else if deadline <= t {
+                deadline = f64::INFINITY;
+                serving = first_live(st);
+            }
+        } else {
+            match serving {
+                None => serving = first_live(st),
+                Some(s) if !is_live(st, s) => {
+                    if failover > 0.0 {
+                        deadline = t + failover;
+                    } else {
+                        serving = first_live(st);
+                    }
+                }
+                Some(s) => {
+                    if let Some(f) = first_live(st)
+                        && f < s
+                    {
+                        serving = Some(f); // fail back with no downtime
+                    }
+                }
+            }
+        }
+        first_group = false;
+        let up = deadline == f64::INFINITY && serving.is_some_and(|s| is_live(st, s));
+        track.set(t, up);
+    }
+    track.finish(horizon)
+}
+
+/// Merges per-list sorted, disjoint intervals into one time-ordered stream of
+/// down (at start) and up (at end) events. Lists are `iv[off[k]..off[k+1]]`;
+/// list k's events carry index k and the given `flag`.
+fn merge_events(
+    iv: &[Interval],
+    off: &[usize],
+    flag: u32,
+    heads: &mut Vec<Head>,
+    out: &mut Vec<Event>,
+) {
+    out.clear();
+    heads.clear();
+    for k in 0..off.len() - 1 {
+        if off[k] < off[k + 1] {
+            heads.push(Head {
+                t: iv[off[k]].start,
+                pos: off[k],
+                end: off[k + 1],
+                code: (k as u32) << 2 | flag,
+                inside: false,
+            });
+        }
+    }
+    if heads.len() > 16 {
+        // Many lists: sorting all events beats scanning many heads per event.
+        for h in heads.iter() {
+            for x in &iv[h.pos..h.end] {
+                out.push(Event {
+                    t: x.start,
+                    code: h.code | DOWN,
+                });
+                out.push(Event {
+                    t: x.end,
+                    code: h.code,
+                });
+            }
+        }
+        out.sort_unstable_by(|a, b| a.t.total_cmp(&b.t));
+        return;
+    }
+    while !heads.is_empty() {
+        let mut best = 0;
+        for k in 1..heads.len() {
+            if heads[k].t < heads[best].t {
+                best = k;
+            }
+        }
+        let h = &mut heads[best];
+        if h.inside {
+            out.push(Event {
+                t: h.t,
+                code: h.code,
+            });
+            h.pos += 1;
+            if h.pos == h.end {
+                heads.swap_remove(best);
+            } else {
+                h.t = iv[h.pos].start;
+                h.inside = false;
+            }
+        } else {
+            out.push(Event {
+                t: h.t,
+                code: h.code | DOWN,
+            });
+            h.t = iv[h.pos].end;
+            h.inside = true;
+        }
+    }
+}
+
+/// Merges two time-ordered event streams.
+fn merge_two(a: &[Event], b: &[Event], out: &mut Vec<Event>) {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].t <= b[j].t {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Head {
+    t: f64,
+    pos: usize,
+    end: usize,
+    code: u32,
+    inside: bool,
+}
+
+/// Buffers reused across the trials of one worker.
+#[derive(Debug, Default)]
+struct Scratch {
+    raw: Vec<Interval>,
+    raw_off: Vec<usize>,
+    zone_iv: Vec<Interval>,
+    zone_off: Vec<usize>,
+    tmp: Vec<Interval>,
+    heads: Vec<Head>,
+    events: Vec<Event>,
+    rep_iv: Vec<Interval>,
+    rep_off: Vec<usize>,
+    rep_events: Vec<Event>,
+    dep_events: Vec<Event>,
+    eval: EvalState,
+    outcomes: Vec<TrialOutcome>,
+}
+
+impl Scratch {
+    fn new(_sim: &Simulation) -> Self {
+        Scratch::default()
+    }
+}
+
+/// Exactly mergeable statistics of a whole run (or part of one).
+#[derive(Debug, Clone)]
+pub struct Accumulators {
+    /// Trials recorded.
+    pub trials: u64,
+    /// One accumulator per deployment, in study order.
+    pub deployments: Vec<DeploymentAccumulator>,
+    /// Exact sum of each zone's downtime (hours) over trials.
+    pub zone_down: Vec<ExactSum>,
+}
+
+impl Accumulators {
+    fn new(sim: &Simulation) -> Self {
+        Accumulators {
+            trials: 0,
+            deployments: sim
+                .deployments
+                .iter()
+                .map(|_| {
+                    DeploymentAccumulator::new(sim.horizon, &sim.sla_targets, sim.histogram_digits)
+                })
+                .collect(),
+            zone_down: vec![ExactSum::new(); sim.zones.len()],
+        }
+    }
+
+    fn merge(&mut self, o: &Accumulators) {
+        self.trials += o.trials;
+        for (a, b) in self.deployments.iter_mut().zip(&o.deployments) {
+            a.merge(b);
+        }
+        for (a, b) in self.zone_down.iter_mut().zip(&o.zone_down) {
+            a.merge(b);
+        }
+    }
+}
+
+/// One thread's accumulators and scratch buffers.
+struct Worker {
+    acc: Accumulators,
+    scratch: Scratch,
+    zone_partial: Vec<f64>,
+}
+
+impl Worker {
+    fn new(sim: &Simulation) -> Self {
+        Worker {
+            acc: Accumulators::new(sim),
+            scratch: Scratch::new(sim),
+            zone_partial: vec![0.0; sim.zones.len()],
+        }
+    }
+
+    fn run_batch(&mut self, sim: &Simulation, first: u64, last: u64) -> Result<(), RunError> {
+        self.zone_partial.fill(0.0);
+        for trial in first..last {
+            sim.run_trial(trial, &mut self.scratch)?;
+            let sc = &self.scratch;
+            let base = sc.outcomes[sim.baseline].downtime_hours;
+            for (a, o) in self.acc.deployments.iter_mut().zip(&sc.outcomes) {
+                a.record(o, base);
+            }
+            for z in 0..sim.zones.len() {
+                let down: f64 = sc.zone_iv[sc.zone_off[z]..sc.zone_off[z + 1]]
+                    .iter()
+                    .map(|iv| iv.end - iv.start)
+                    .sum();
+                self.zone_partial[z] += down;
+            }
+        }
+        self.acc.trials += last - first;
+        for a in &mut self.acc.deployments {
+            a.end_batch();
+        }
+        for (s, p) in self.acc.zone_down.iter_mut().zip(&self.zone_partial) {
+            s.add(*p);
+        }
+        Ok(())
+    }
+}

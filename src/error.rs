@@ -1,0 +1,17 @@
+//! The crate's umbrella error.
+
+use crate::engine::RunError;
+use crate::study::StudyError;
+
+/// Any error zonesim's library returns. Each variant wraps the error of one
+/// phase; `source()` gives it back.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The study is invalid (every problem is listed).
+    #[error(transparent)]
+    Study(#[from] StudyError),
+    /// The run could not complete.
+    #[error(transparent)]
+    Run(#[from] RunError),
+}

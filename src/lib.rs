@@ -1,0 +1,84 @@
+//! # zonesim
+//!
+//! Monte Carlo availability of replicated deployments across cloud
+//! availability zones: *if zones fail the way they really do, how often is my
+//! deployment down, and how bad can a bad year get?*
+//!
+//! A [`Study`] holds regions and zones (each with its own failure and repair
+//! process), common causes that take groups of zones down together, and
+//! deployments (replicas placed in zones, with a rule for when the service is
+//! up). Each trial samples every zone's and common cause's outage timeline
+//! once over the horizon and judges **every deployment on the same
+//! timelines**, so strategies are compared on identical outages. Results are
+//! distributions: mean availability with its confidence interval,
+//! percentiles of availability and downtime, outage counts, the longest
+//! outage and the probability of meeting SLA targets.
+//!
+//! ```
+//! use zonesim::prelude::*;
+//!
+//! # fn main() -> Result<(), zonesim::Error> {
+//! let hours = |m| Duration::exponential(m).unwrap();
+//! let mut study = Study::new(Settings::new(20_000, 8760.0)).region(Region {
+//!     id: "par".into(), name: "Paris".into(), provider: "example".into(),
+//!     country: "FR".into(), in_eu: None,
+//! });
+//! for id in ["par-a", "par-b"] {
+//!     study = study.zone(Zone {
+//!         id: id.into(), region: "par".into(),
+//!         time_to_failure: hours(43_800.0),                 // ~0.2 outages a year
+//!         time_to_repair: Duration::lognormal(2.0, 1.5).unwrap(),
+//!     });
+//! }
+//! let study = study
+//!     .common_cause(CommonCause {
+//!         name: "campus".into(), affects: vec!["par".into()],
+//!         time_to_failure: hours(438_000.0), time_to_repair: hours(12.0),
+//!     })
+//!     .deployment(Deployment::new("single", &["par-a"], Rule::AtLeast(1)))
+//!     .deployment(Deployment::new("pair", &["par-a", "par-b"], Rule::AtLeast(1)));
+//!
+//! let result = zonesim::run(&study)?;
+//! let (single, pair) = (&result.deployments[0], &result.deployments[1]);
+//! assert!(pair.availability.mean > single.availability.mean);
+//! // Both see the same outages: the pair is never down when the single zone is up.
+//! assert_eq!(result.comparison.against[0].p_more_downtime, 0.0);
+//! # Ok(()) }
+//! ```
+//!
+//! Modules, from parameters to results: [`distributions`] (durations),
+//! [`topology`] (regions, zones, common causes), [`deployment`] (replicas and
+//! rules), [`study`] (settings and validation), [`engine`] (the parallel,
+//! reproducible Monte Carlo run) and [`stats`] (exactly mergeable streaming
+//! statistics and the summaries).
+#![warn(missing_docs)]
+
+pub mod deployment;
+pub mod distributions;
+pub mod engine;
+pub mod error;
+pub mod plan;
+pub mod stats;
+pub mod study;
+pub mod topology;
+
+pub use engine::{RunOptions, Simulation, StudyResult};
+pub use error::Error;
+pub use study::{Settings, Start, Study};
+
+/// Everything needed to build and run a study in code.
+pub mod prelude {
+    pub use crate::deployment::{Deployment, Rule};
+    pub use crate::distributions::Duration;
+    pub use crate::engine::{RunOptions, Simulation, StudyResult};
+    pub use crate::study::{Settings, Start, Study};
+    pub use crate::topology::{CommonCause, OutageProcess, Region, Zone};
+}
+
+/// Validates, compiles and runs a study on all cores.
+///
+/// # Errors
+/// The study's problems, or why it could not run.
+pub fn run(study: &Study) -> Result<StudyResult, Error> {
+    Ok(Simulation::new(study)?.run(&RunOptions::default())?)
+}

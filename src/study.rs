@@ -1,0 +1,345 @@
+//! A study: topology, common causes, deployments and simulation settings, with
+//! validation that reports every problem at once.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::deployment::{Deployment, Rule};
+use crate::distributions::is_positive_finite;
+use crate::topology::{CommonCause, Region, Zone};
+
+/// The seed used when a study does not give one.
+pub const DEFAULT_SEED: u64 = 2026;
+/// The SLA targets used when a study does not give any.
+pub const DEFAULT_SLA_TARGETS: [f64; 3] = [0.999, 0.9995, 0.9999];
+
+/// How each outage process starts at time 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// Each process starts in its stationary state: down with probability
+    /// `E[down] / (E[up] + E[down])`, with the time left in that state drawn
+    /// from the exact equilibrium (residual-life) distribution.
+    #[default]
+    SteadyState,
+    /// Every process starts up, at the beginning of a fresh time to failure.
+    AllUp,
+}
+
+/// Simulation settings: the `[simulation]` table of a scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Number of independent trials (simulated horizons).
+    pub trials: u64,
+    /// Length of one trial in hours (8760 for a year).
+    pub horizon_hours: f64,
+    /// Seed of every random stream; the same seed gives the same results.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Start state of every process.
+    #[serde(default)]
+    pub start: Start,
+    /// Availability targets in (0, 1] whose probability of being met is reported.
+    #[serde(default = "default_sla_targets")]
+    pub sla_targets: Vec<f64>,
+    /// Name of the deployment the others are compared with (default: the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+}
+
+fn default_seed() -> u64 {
+    DEFAULT_SEED
+}
+
+fn default_sla_targets() -> Vec<f64> {
+    DEFAULT_SLA_TARGETS.to_vec()
+}
+
+impl Settings {
+    /// Settings with the given trials and horizon, the default seed, a
+    /// steady-state start and the default SLA targets.
+    pub fn new(trials: u64, horizon_hours: f64) -> Self {
+        Settings {
+            trials,
+            horizon_hours,
+            seed: DEFAULT_SEED,
+            start: Start::SteadyState,
+            sla_targets: default_sla_targets(),
+            baseline: None,
+        }
+    }
+}
+
+/// Everything a simulation needs. Build it in code or load it from a scenario
+/// file ([`crate::scenario`]); either way run [`Study::validate`] (the engine
+/// does) before trusting it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Study {
+    /// Simulation settings.
+    pub simulation: Settings,
+    /// Regions.
+    #[serde(rename = "region", default)]
+    pub regions: Vec<Region>,
+    /// Zones.
+    #[serde(rename = "zone", default)]
+    pub zones: Vec<Zone>,
+    /// Common causes.
+    #[serde(rename = "common_cause", default)]
+    pub common_causes: Vec<CommonCause>,
+    /// Deployments, all judged on the same sampled outages.
+    #[serde(rename = "deployment", default)]
+    pub deployments: Vec<Deployment>,
+}
+
+/// One problem found in a study: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where, as a path into the study: `zone "fr-par-a"`, `deployment[2] "x".rule`.
+    pub at: String,
+    /// What is wrong, naming the offending value.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+/// Every problem found in a study.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct StudyError {
+    /// The problems, in the order they appear in the study.
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for StudyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(
+            f,
+            "{n} problem{} in the study",
+            if n == 1 { "" } else { "s" }
+        )?;
+        for p in &self.problems {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Study {
+    /// A study with the given settings and nothing else yet.
+    pub fn new(simulation: Settings) -> Self {
+        Study {
+            simulation,
+            regions: Vec::new(),
+            zones: Vec::new(),
+            common_causes: Vec::new(),
+            deployments: Vec::new(),
+        }
+    }
+
+    /// Adds a region.
+    pub fn region(mut self, region: Region) -> Self {
+        self.regions.push(region);
+        self
+    }
+
+    /// Adds a zone.
+    pub fn zone(mut self, zone: Zone) -> Self {
+        self.zones.push(zone);
+        self
+    }
+
+    /// Adds a common cause.
+    pub fn common_cause(mut self, cause: CommonCause) -> Self {
+        self.common_causes.push(cause);
+        self
+    }
+
+    /// Adds a deployment.
+    pub fn deployment(mut self, deployment: Deployment) -> Self {
+        self.deployments.push(deployment);
+        self
+    }
+
+    /// The zones that a common cause's `affects` list stands for, as zone
+    /// indices (a region id expands to its zones), or the unknown id.
+    pub fn affected_zones(&self, cause: &CommonCause) -> Result<Vec<usize>, String> {
+        let mut out = Vec::new();
+        for id in &cause.affects {
+            let mut found = false;
+            if let Some(i) = self.zones.iter().position(|z| &z.id == id) {
+                out.push(i);
+                found = true;
+            }
+            if self.regions.iter().any(|r| &r.id == id) {
+                out.extend(
+                    self.zones
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, z)| &z.region == id)
+                        .map(|(i, _)| i),
+                );
+                found = true;
+            }
+            if !found {
+                return Err(id.clone());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Checks the whole study and reports every problem found, not just the first.
+    ///
+    /// # Errors
+    /// A [`StudyError`] listing each problem with where it is.
+    ///
+    /// ```
+    /// use zonesim::prelude::*;
+    /// let study = Study::new(Settings::new(0, -1.0));
+    /// let err = study.validate().unwrap_err();
+    /// assert!(err.to_string().contains("trials"));
+    /// assert!(err.to_string().contains("horizon_hours"));
+    /// ```
+    pub fn validate(&self) -> Result<(), StudyError> {
+        let mut problems = Vec::new();
+        let mut bad = |at: String, message: String| problems.push(Problem { at, message });
+        let s = &self.simulation;
+        if s.trials == 0 {
+            bad(
+                "simulation.trials".into(),
+                "must be at least 1, got 0".into(),
+            );
+        }
+        if !is_positive_finite(s.horizon_hours) {
+            bad(
+                "simulation.horizon_hours".into(),
+                format!("must be a finite number > 0, got {}", s.horizon_hours),
+            );
+        } else if s.horizon_hours > 1e7 {
+            bad(
+                "simulation.horizon_hours".into(),
+                format!(
+                    "{} hours is over the limit of 1e7 hours (about 1,100 years)",
+                    s.horizon_hours
+                ),
+            );
+        }
+        for (i, &t) in s.sla_targets.iter().enumerate() {
+            if !(t > 0.0 && t <= 1.0) {
+                bad(
+                    format!("simulation.sla_targets[{i}]"),
+                    format!("must be in (0, 1], got {t}"),
+                );
+            }
+        }
+        if let Some(b) = &s.baseline
+            && !self.deployments.iter().any(|d| &d.name == b)
+        {
+            bad(
+                "simulation.baseline".into(),
+                format!("no deployment is named \"{b}\""),
+            );
+        }
+
+        let mut seen = HashSet::new();
+        for r in &self.regions {
+            if r.id.is_empty() {
+                bad("region".into(), "id is empty".into());
+            } else if !seen.insert(r.id.as_str()) {
+                bad(format!("region \"{}\"", r.id), "id is used twice".into());
+            }
+        }
+        let regions: HashSet<&str> = self.regions.iter().map(|r| r.id.as_str()).collect();
+        let mut zone_ids: HashMap<&str, usize> = HashMap::new();
+        for z in &self.zones {
+            if z.id.is_empty() {
+                bad("zone".into(), "id is empty".into());
+            } else if regions.contains(z.id.as_str()) {
+                bad(
+                    format!("zone \"{}\"", z.id),
+                    "id is also a region id; common causes could not tell them apart".into(),
+                );
+            } else if zone_ids.insert(z.id.as_str(), 0).is_some() {
+                bad(format!("zone \"{}\"", z.id), "id is used twice".into());
+            }
+            if !regions.contains(z.region.as_str()) {
+                bad(
+                    format!("zone \"{}\".region", z.id),
+                    format!("unknown region \"{}\"", z.region),
+                );
+            }
+        }
+        let mut names = HashSet::new();
+        for c in &self.common_causes {
+            let at = format!("common_cause \"{}\"", c.name);
+            if !names.insert(c.name.as_str()) {
+                bad(at.clone(), "name is used twice".into());
+            }
+            if c.affects.is_empty() {
+                bad(format!("{at}.affects"), "is empty".into());
+            }
+            if let Err(id) = self.affected_zones(c) {
+                bad(
+                    format!("{at}.affects"),
+                    format!("\"{id}\" is neither a region id nor a zone id"),
+                );
+            }
+        }
+        let mut names = HashSet::new();
+        for (i, d) in self.deployments.iter().enumerate() {
+            let at = format!("deployment[{i}] \"{}\"", d.name);
+            if !names.insert(d.name.as_str()) {
+                bad(at.clone(), "name is used twice".into());
+            }
+            if d.replicas.is_empty() {
+                bad(format!("{at}.replicas"), "is empty".into());
+            }
+            for (j, z) in d.replicas.iter().enumerate() {
+                if !zone_ids.contains_key(z.as_str()) {
+                    bad(
+                        format!("{at}.replicas[{j}]"),
+                        format!("unknown zone \"{z}\""),
+                    );
+                }
+            }
+            let n = d.replicas.len();
+            let distinct: HashSet<&String> = d.replicas.iter().collect();
+            match d.rule {
+                Rule::AtLeast(k) if k == 0 || k as usize > n => bad(
+                    format!("{at}.rule"),
+                    format!("at_least = {k} needs 1 <= k <= {n} (the number of replicas)"),
+                ),
+                Rule::ZonesUp(k) if k == 0 || k as usize > distinct.len() => bad(
+                    format!("{at}.rule"),
+                    format!(
+                        "zones_up = {k} needs 1 <= k <= {} (the number of distinct zones holding replicas)",
+                        distinct.len()
+                    ),
+                ),
+                Rule::ActivePassive { failover_hours }
+                    if !(failover_hours.is_finite() && failover_hours >= 0.0) =>
+                {
+                    bad(
+                        format!("{at}.rule.active_passive.failover_hours"),
+                        format!("must be a finite number >= 0, got {failover_hours}"),
+                    )
+                }
+                _ => {}
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StudyError { problems })
+        }
+    }
+}

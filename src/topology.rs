@@ -1,0 +1,123 @@
+//! Regions, zones and common causes: where outages happen.
+//!
+//! A [`Zone`] alternates between up (for a time to failure) and down (for a
+//! time to repair). A [`CommonCause`] is an outage process of its own that takes
+//! a group of zones down together. A zone is down while its own process or any
+//! common cause covering it is down.
+
+use serde::{Deserialize, Serialize};
+
+use crate::distributions::Duration;
+
+/// An alternating up/down process: up for a `time_to_failure` draw, then down
+/// for a `time_to_repair` draw, and so on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutageProcess {
+    /// Time spent up before each failure (hours).
+    pub time_to_failure: Duration,
+    /// Time spent down per outage (hours).
+    pub time_to_repair: Duration,
+}
+
+impl OutageProcess {
+    /// A process from its two duration distributions.
+    pub fn new(time_to_failure: Duration, time_to_repair: Duration) -> Self {
+        OutageProcess {
+            time_to_failure,
+            time_to_repair,
+        }
+    }
+
+    /// Long-run fraction of time up: `E[up] / (E[up] + E[down])`.
+    pub fn steady_state_availability(&self) -> f64 {
+        let up = self.time_to_failure.mean();
+        up / (up + self.time_to_repair.mean())
+    }
+
+    /// Mean length of one up-plus-down cycle (hours).
+    pub fn mean_cycle(&self) -> f64 {
+        self.time_to_failure.mean() + self.time_to_repair.mean()
+    }
+}
+
+/// A cloud region: a named place run by one provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// Unique id within the study, e.g. `alibaba:fr-par` or `fr-par`.
+    pub id: String,
+    /// Display name, free text, e.g. `France (Paris)`.
+    #[serde(default)]
+    pub name: String,
+    /// Provider, free text, e.g. `alibaba`.
+    #[serde(default)]
+    pub provider: String,
+    /// ISO 3166 alpha-2 country code, e.g. `FR`.
+    #[serde(default)]
+    pub country: String,
+    /// Whether the country is in the EU. When left out it is derived from
+    /// `country` (see [`is_eu_country`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_eu: Option<bool>,
+}
+
+impl Region {
+    /// Whether the region lies in the EU: the explicit flag, else the country's membership.
+    pub fn is_in_eu(&self) -> bool {
+        self.in_eu.unwrap_or_else(|| is_eu_country(&self.country))
+    }
+}
+
+/// Whether an ISO 3166 alpha-2 code names an EU member state (the 27 members
+/// since 2020; `GB` is not one).
+pub fn is_eu_country(code: &str) -> bool {
+    const EU27: [&str; 27] = [
+        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+        "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    ];
+    EU27.iter().any(|c| c.eq_ignore_ascii_case(code))
+}
+
+/// An availability zone with its own outage process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    /// Unique id within the study, e.g. `fr-par-a`.
+    pub id: String,
+    /// Id of the region the zone belongs to.
+    pub region: String,
+    /// Time the zone stays up before each of its own failures (hours).
+    pub time_to_failure: Duration,
+    /// Length of each of the zone's own outages (hours).
+    pub time_to_repair: Duration,
+}
+
+impl Zone {
+    /// The zone's own outage process.
+    pub fn process(&self) -> OutageProcess {
+        OutageProcess::new(self.time_to_failure.clone(), self.time_to_repair.clone())
+    }
+}
+
+/// An outage process that takes a group of zones down together: a whole region
+/// (name its id in `affects`), or any set of zones.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommonCause {
+    /// Unique name within the study.
+    pub name: String,
+    /// Region ids and/or zone ids; a region id stands for all its zones.
+    pub affects: Vec<String>,
+    /// Time between the end of one event and the start of the next (hours).
+    pub time_to_failure: Duration,
+    /// Length of each event (hours).
+    pub time_to_repair: Duration,
+}
+
+impl CommonCause {
+    /// The common cause's outage process.
+    pub fn process(&self) -> OutageProcess {
+        OutageProcess::new(self.time_to_failure.clone(), self.time_to_repair.clone())
+    }
+}
