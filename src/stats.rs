@@ -228,6 +228,23 @@ impl DurationHistogram {
         self.hist.median_equivalent(v) as f64 / 3.6e6
     }
 
+    /// The complementary CDF as points `(hours, P(X > hours))`, one per
+    /// non-empty bucket, in increasing order of hours.
+    pub fn ccdf_points(&self) -> Vec<(f64, f64)> {
+        let total = self.hist.len();
+        if total == 0 {
+            return Vec::new();
+        }
+        let mut below = 0u64;
+        let mut out = Vec::new();
+        for v in self.hist.iter_recorded() {
+            below += v.count_since_last_iteration();
+            let hours = self.hist.highest_equivalent(v.value_iterated_to()) as f64 / 3.6e6;
+            out.push((hours, (total - below) as f64 / total as f64));
+        }
+        out
+    }
+
     /// Number of values recorded.
     pub fn len(&self) -> u64 {
         self.hist.len()
