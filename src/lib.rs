@@ -53,6 +53,7 @@
 //! statistics and the summaries).
 #![warn(missing_docs)]
 
+pub mod catalog;
 pub mod deployment;
 pub mod distributions;
 pub mod engine;
