@@ -113,8 +113,24 @@ impl ExactSum {
     pub fn value(&self) -> f64 {
         let mut s = self.clone();
         s.normalize();
-        // Top limb is signed; the others are in [0, 2^32). Sum from the top so
-        // the large terms come first; two-term compensation keeps it within an ulp.
+        // After normalising, the sign of the sum is the sign of the top limb.
+        // Read a negative sum as minus its negation, so that every limb is a
+        // small non-negative number and no term overflows.
+        if s.limbs[LIMBS - 1] < 0 {
+            for limb in s.limbs.iter_mut() {
+                *limb = -*limb;
+            }
+            s.normalize();
+            return -s.magnitude();
+        }
+        s.magnitude()
+    }
+
+    /// The value of a normalised, non-negative sum.
+    fn magnitude(&self) -> f64 {
+        let s = self;
+        // Limbs are in [0, 2^32). Sum from the top so the large terms come
+        // first; two-term compensation keeps it within an ulp.
         let mut hi = 0.0f64;
         let mut lo = 0.0f64;
         for i in (0..LIMBS).rev() {
@@ -587,4 +603,81 @@ pub struct SlaStat {
     pub p_meets: f64,
     /// Wilson 95% interval on `p_meets`.
     pub p_meets_ci95: [f64; 2],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_sum_is_exact_and_order_free() {
+        // 1e16 + 1 - 1e16 loses the 1 in plain f64; the exact sum keeps it.
+        let xs = [
+            1e16,
+            1.0,
+            -1e16,
+            3.5e-300,
+            2.0f64.powi(-1074),
+            -0.25,
+            7e200,
+            -7e200,
+        ];
+        let mut fwd = ExactSum::new();
+        xs.iter().for_each(|&x| fwd.add(x));
+        let mut rev = ExactSum::new();
+        xs.iter().rev().for_each(|&x| rev.add(x));
+        let expected = 1.0 - 0.25 + 3.5e-300 + 2.0f64.powi(-1074);
+        assert_eq!(fwd.value(), expected);
+        assert_eq!(rev.value(), expected);
+        // Any split, merged in any order, gives the same bits.
+        let (mut a, mut b) = (ExactSum::new(), ExactSum::new());
+        xs[..3].iter().for_each(|&x| a.add(x));
+        xs[3..].iter().for_each(|&x| b.add(x));
+        b.merge(&a);
+        assert_eq!(b.value().to_bits(), fwd.value().to_bits());
+    }
+
+    #[test]
+    fn exact_sum_of_many_small_values() {
+        // 0.1 is not exact in binary; the exact sum of n copies is n * 0.1
+        // (as a real number), which rounds to the f64 nearest n * fl(0.1).
+        let mut s = ExactSum::new();
+        for _ in 0..1_000_000 {
+            s.add(0.1);
+        }
+        let exact = 1_000_000.0 * 0.1f64; // product of an integer and fl(0.1), rounded once
+        assert!((s.value() - exact).abs() <= exact * f64::EPSILON);
+        let mut neg = ExactSum::new();
+        neg.add(-2.5);
+        neg.add(1.0);
+        assert_eq!(neg.value(), -1.5);
+    }
+
+    #[test]
+    fn wilson_interval_brackets_the_proportion() {
+        let [lo, hi] = wilson_ci95(50, 100);
+        assert!(lo < 0.5 && hi > 0.5);
+        assert!((hi - lo - 2.0 * 0.0961).abs() < 2e-3, "{lo} {hi}");
+        let [lo, hi] = wilson_ci95(100, 100);
+        assert!(hi == 1.0 && lo > 0.96);
+    }
+
+    #[test]
+    fn histogram_quantiles_are_within_resolution() {
+        let mut h = DurationHistogram::new(8760.0, PERCENTILE_SIGNIFICANT_DIGITS);
+        for i in 1..=1000u64 {
+            h.record_n(i as f64, 1); // 1..1000 hours
+        }
+        for q in [0.01, 0.5, 0.99] {
+            let exact = (q * 1000.0f64).ceil();
+            let got = h.quantile_hours(q);
+            assert!(
+                (got - exact).abs() <= exact * 1e-3,
+                "q {q}: {got} vs {exact}"
+            );
+        }
+        let pts = h.ccdf_points();
+        assert_eq!(pts.last().unwrap().1, 0.0);
+        assert!(pts.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 >= w[1].1));
+    }
 }
