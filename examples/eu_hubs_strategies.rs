@@ -58,6 +58,8 @@ fn main() -> Result<(), zonesim::Error> {
 
     let plain = zonesim::run(&study)?;
     let wide = zonesim::run(&with_layer)?;
+    // The default SLA targets are 99.9%, 99.95% and 99.99%; the tables use the last.
+    assert_eq!(plain.deployments[0].sla[2].target, 0.9999);
     println!(
         "Alibaba Cloud EU hubs, active-active: {} one-year trials, seed {}",
         plain.trials, plain.seed

@@ -52,6 +52,8 @@ fn main() -> Result<(), zonesim::Error> {
             Rule::Majority,
         ));
     let result = zonesim::run(&study)?;
+    // The default SLA targets are 99.9%, 99.95% and 99.99%; the table uses the last.
+    assert_eq!(result.deployments[0].sla[2].target, 0.9999);
 
     println!(
         "Alibaba Paris, two zones: {} one-year trials, seed {}\n",
