@@ -152,7 +152,11 @@ fn main() -> Result<(), zonesim::Error> {
     // of the time (up to effects of order 1e-5, e.g. events cut by the year's
     // end). No candidate's interval may lie above that bound.
     let event_rate = catalog::BETA * catalog::ZONE_OUTAGES_PER_YEAR;
-    let p_long = 1.0 - normal_cdf(((1.0 - TARGET) * 8760.0 / 6.0).ln() / 1.2);
+    let p_long = 1.0
+        - normal_cdf(
+            ((1.0 - TARGET) * catalog::HOURS_PER_YEAR / catalog::REGION_EVENT_MEDIAN_HOURS).ln()
+                / catalog::REGION_EVENT_SIGMA,
+        );
     let bound = 1.0 - (1.0 - (-event_rate).exp()) * p_long;
     for n in LAYOUTS[0].per_zone.clone() {
         let s = summary(&candidate_name(&LAYOUTS[0], n));
