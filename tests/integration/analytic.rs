@@ -146,6 +146,37 @@ fn one_exponential_zone_markov_chain() {
         std_se(&down),
         K,
     );
+    // Percentiles of downtime: the summary's come from an HDR histogram of
+    // milliseconds with 3 significant digits, so each must lie within 0.1%
+    // (and 1 ms) of the exact order statistics of the same trials around
+    // rank q n. Availability percentile pX is 1 - (downtime p(100-X)) / T.
+    let mut sorted = down.clone();
+    sorted.sort_by(f64::total_cmp);
+    for (level, got) in d.downtime_minutes.percentiles.iter() {
+        let rank = level / 100.0 * nf;
+        let lo = sorted[(rank.floor() as usize).saturating_sub(1)];
+        let hi = sorted[(rank.ceil() as usize).min(n as usize - 1)];
+        let slack = |v: f64| 1e-3 * v + 1.0 / 60_000.0;
+        assert!(
+            lo - slack(lo) <= got && got <= hi + slack(hi),
+            "downtime p{level}: {got} outside [{lo}, {hi}] and 0.1%"
+        );
+    }
+    for ((level, avail), (_, down_p)) in d.availability.percentiles.iter().zip(
+        d.downtime_minutes
+            .percentiles
+            .iter()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev(),
+    ) {
+        assert_close(
+            &format!("availability p{level}"),
+            avail,
+            1.0 - down_p / 60.0 / t,
+            1e-12,
+        );
+    }
     // The same figure as availability.std (a unit change only).
     assert_close(
         "availability.std",

@@ -177,6 +177,30 @@ fn trials_are_reproducible_and_sum_to_the_summary() {
         assert_close(&d.name, d.downtime_minutes.mean, down * 60.0, 1e-9);
         let longest: f64 = all.iter().map(|o| o[j].longest_hours).sum::<f64>() / 5000.0;
         assert_close(&d.name, d.longest_outage_minutes.mean, longest * 60.0, 1e-9);
+        // The paired comparison against the baseline (deployment 0).
+        if j > 0 {
+            let c = &r.comparison.against[j - 1];
+            assert_eq!(c.name, d.name);
+            let diffs: Vec<f64> = all
+                .iter()
+                .map(|o| (o[j].downtime_hours - o[0].downtime_hours) * 60.0)
+                .collect();
+            let (m, v) = mean_var(&diffs);
+            assert_close(&c.name, c.downtime_minutes_diff.mean, m, 1e-9);
+            let half = 1.959_963_984_540_054 * (v / 5000.0).sqrt();
+            assert_close(&c.name, c.downtime_minutes_diff.ci95[0], m - half, 1e-9);
+            assert_close(&c.name, c.downtime_minutes_diff.ci95[1], m + half, 1e-9);
+            let less = diffs.iter().filter(|&&x| x < 0.0).count() as f64 / 5000.0;
+            let more = diffs.iter().filter(|&&x| x > 0.0).count() as f64 / 5000.0;
+            assert_eq!(c.p_less_downtime, less, "{}", c.name);
+            assert_eq!(c.p_more_downtime, more, "{}", c.name);
+            let var_of = |k: usize| {
+                let x: Vec<f64> = all.iter().map(|o| o[k].downtime_hours * 60.0).collect();
+                mean_var(&x).1
+            };
+            let reduction = (var_of(j) + var_of(0)) / v;
+            assert_close(&c.name, c.variance_reduction.unwrap(), reduction, 1e-9);
+        }
         for s in &d.sla {
             let meets = all
                 .iter()
