@@ -462,3 +462,122 @@ fn non_exponential_steady_state_means_only() {
         );
     }
 }
+
+/// One exponential zone from an all-up start (the transient of the same
+/// Markov chain): P(up at t) = A + (1 - A) e^(-rt), r = 1/m_u + 1/m_d, so
+/// - E[downtime] = (1 - A) (T - (1 - e^(-rT)) / r);
+/// - P(no outage) = e^(-T/m_u) (no failure before T);
+/// - E[outages] = E[failures in [0, T]] = (1/m_u) int_0^T P(up at t) dt
+///   = (A T + (1 - A)(1 - e^(-rT)) / r) / m_u.
+#[test]
+fn one_exponential_zone_all_up_transient() {
+    let (mu, md, t) = (100.0, 20.0, 200.0);
+    let n = 200_000u64;
+    let study = Study::new(settings(n, t, 21, Start::AllUp))
+        .region(region("r"))
+        .zone(zone("z", "r", exp(mu), exp(md)))
+        .deployment(Deployment::new("all-up", &["z"], Rule::AtLeast(1)));
+    let sim = Simulation::new(&study).unwrap();
+    let r = sim.run(&RunOptions::default()).unwrap();
+    let d = &r.deployments[0];
+    let a = mu / (mu + md);
+    let rate = 1.0 / mu + 1.0 / md;
+    let settle = (1.0 - (-rate * t).exp()) / rate;
+    let mean_down = (1.0 - a) * (t - settle);
+    // SE = std / sqrt(n) ~ 3.1e-4 in availability.
+    check_mean_availability(&r, "all-up", 1.0 - mean_down / t);
+    let p_none = (-t / mu).exp();
+    assert_within(
+        "all-up: P(no outage)",
+        d.outages.p_none,
+        p_none,
+        binom_se(p_none, n),
+        K,
+    );
+    let outages: Vec<f64> = per_trial(&sim, n)
+        .iter()
+        .map(|o| o[0].outages as f64)
+        .collect();
+    let (m, v) = mean_var(&outages);
+    assert_within(
+        "all-up: mean outages",
+        m,
+        (a * t + (1.0 - a) * settle) / mu,
+        (v / n as f64).sqrt(),
+        K,
+    );
+}
+
+/// Replica failures: each replica also fails on its own (exponential, A_r =
+/// 10/11), independently of its zone (A_z = 10/11) and of the other
+/// replicas, so a replica is live with probability A_z A_r, and replicas in
+/// one zone share the zone's state. Steady-state start.
+///
+/// Active-passive with failover 0 is up exactly when some replica is live
+/// (the first live one serves at once), so it is "at least 1"; checked both
+/// in the mean and trial by trial.
+#[test]
+fn replica_failures_product_form() {
+    let n = 100_000u64;
+    let (az, ar) = (100.0 / 110.0, 50.0 / 55.0);
+    let rep = OutageProcess::new(exp(50.0), exp(5.0));
+    let mut study = Study::new(settings(n, 100.0, 22, Start::SteadyState)).region(region("r"));
+    for z in ["a", "b", "c"] {
+        study = study.zone(zone(z, "r", exp(100.0), exp(10.0)));
+    }
+    let with_rep = |name: &str, replicas: &[&str], rule: Rule| {
+        Deployment::new(name, replicas, rule).with_replica_failures(rep.clone())
+    };
+    let ap0 = Rule::ActivePassive {
+        failover_hours: 0.0,
+    };
+    let study = study
+        .deployment(with_rep("a", &["a"], Rule::AtLeast(1)))
+        .deployment(with_rep("2of3", &["a", "b", "c"], Rule::AtLeast(2)))
+        .deployment(with_rep("1of(a,a)", &["a", "a"], Rule::AtLeast(1)))
+        .deployment(with_rep(
+            "zones2(a,a,b,b)",
+            &["a", "a", "b", "b"],
+            Rule::ZonesUp(2),
+        ))
+        .deployment(with_rep("ap0(a,b,c)", &["a", "b", "c"], ap0.clone()))
+        .deployment(Deployment::new("ap0 no replicas", &["a", "b", "c"], ap0))
+        .deployment(Deployment::new(
+            "1of3 no replicas",
+            &["a", "b", "c"],
+            Rule::AtLeast(1),
+        ))
+        .deployment(Deployment::new("a no replicas", &["a"], Rule::AtLeast(1)));
+    let sim = Simulation::new(&study).unwrap();
+    let r = sim.run(&RunOptions::default()).unwrap();
+    let live = az * ar;
+    check_mean_availability(&r, "a", live);
+    check_mean_availability(&r, "2of3", binom_at_least(2, 3, live));
+    check_mean_availability(&r, "1of(a,a)", az * (1.0 - (1.0 - ar).powi(2)));
+    let zone_has_live = az * (1.0 - (1.0 - ar).powi(2));
+    check_mean_availability(&r, "zones2(a,a,b,b)", zone_has_live * zone_has_live);
+    check_mean_availability(&r, "ap0(a,b,c)", binom_at_least(1, 3, live));
+    check_mean_availability(&r, "ap0 no replicas", binom_at_least(1, 3, az));
+    // Zone availability is unaffected by replica failures: A_z for each zone,
+    // with the SE of a one-replica deployment in a zone (same distribution).
+    let se = summary(&r, "a no replicas").availability.std / (n as f64).sqrt();
+    for z in &r.zones {
+        assert_within(&format!("zone {}", z.id), z.mean_availability, az, se, K);
+    }
+    for t in per_trial(&sim, 20_000) {
+        let (ap, one) = (&t[5], &t[6]);
+        assert_eq!(ap.outages, one.outages, "ap0 vs 1 of 3: outages");
+        assert_close(
+            "ap0 vs 1 of 3: downtime",
+            ap.downtime_hours,
+            one.downtime_hours,
+            1e-12,
+        );
+        assert_close(
+            "ap0 vs 1 of 3: longest",
+            ap.longest_hours,
+            one.longest_hours,
+            1e-12,
+        );
+    }
+}
