@@ -177,6 +177,26 @@ fn one_exponential_zone_markov_chain() {
             1e-12,
         );
     }
+    // The 95% interval is mean +- 1.96 std / sqrt(n); the SLA interval is
+    // Wilson's score interval for the observed count.
+    let half = 1.959_963_984_540_054 * d.availability.std / nf.sqrt();
+    assert_close(
+        "ci95 low",
+        d.availability.ci95[0],
+        d.availability.mean - half,
+        1e-12,
+    );
+    assert_close(
+        "ci95 high",
+        d.availability.ci95[1],
+        d.availability.mean + half,
+        1e-12,
+    );
+    let (p, z) = (d.sla[1].p_meets, 1.959_963_984_540_054f64);
+    let centre = (p + z * z / (2.0 * nf)) / (1.0 + z * z / nf);
+    let w = z / (1.0 + z * z / nf) * (p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt();
+    assert_close("wilson low", d.sla[1].p_meets_ci95[0], centre - w, 1e-12);
+    assert_close("wilson high", d.sla[1].p_meets_ci95[1], centre + w, 1e-12);
     // The same figure as availability.std (a unit change only).
     assert_close(
         "availability.std",
@@ -414,6 +434,21 @@ fn non_exponential_steady_state_means_only() {
             ttr: Duration::empirical(vec![1.0, 2.0, 3.0, 30.0]).unwrap(), // mean 9
             horizon: 20.0,
             up_residual_survives_horizon: 1.0 - eq::empirical(&emp_up, 20.0),
+        },
+        // Repairs longer than the horizon: the down state's residual decides.
+        Case {
+            name: "weibull(0.5)/uniform long repair",
+            ttf: Duration::weibull(0.5, 50.0).unwrap(), // mean 100
+            ttr: Duration::uniform(20.0, 100.0).unwrap(), // mean 60
+            horizon: 10.0,
+            up_residual_survives_horizon: 1.0 - eq::weibull_half(50.0, 10.0),
+        },
+        Case {
+            name: "lognormal/lognormal heavy repair",
+            ttf: Duration::lognormal(30.0, 1.0).unwrap(), // mean 49.5
+            ttr: Duration::lognormal(2.0, 1.5).unwrap(),  // mean 6.16
+            horizon: 5.0,
+            up_residual_survives_horizon: 1.0 - eq::lognormal(30.0, 1.0, 5.0),
         },
         Case {
             name: "exponential/fixed",

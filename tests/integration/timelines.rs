@@ -461,3 +461,42 @@ fn active_passive_exact() {
         ],
     );
 }
+
+/// A named baseline: the comparison is against "2of3" (16 h down), so every
+/// other deployment's difference is its downtime minus 16 h, in minutes.
+#[test]
+fn named_baseline_comparison() {
+    let mut s = counting_study(100.0);
+    s.simulation.baseline = Some("2of3".into());
+    let r = Simulation::new(&s)
+        .unwrap()
+        .run(&RunOptions::default())
+        .unwrap();
+    assert_eq!(r.comparison.baseline, "2of3");
+    let want = [
+        ("1of3", 1.0),
+        ("3of3", 44.0),
+        ("maj3", 16.0),
+        ("maj(a,a,b,c)", 25.0),
+        ("zones2(a,b,b,c)", 16.0),
+        ("2of(a,b,b,c)", 13.0),
+        ("zones3(a,a,b,c)", 44.0),
+        ("zones1(a,b,b,c)", 1.0),
+    ];
+    assert_eq!(r.comparison.against.len(), want.len());
+    for (c, &(name, down)) in r.comparison.against.iter().zip(&want) {
+        assert_eq!(c.name, name);
+        let diff = (down - 16.0) * 60.0;
+        assert_close(name, c.downtime_minutes_diff.mean, diff, 1e-12);
+        assert_eq!(
+            c.p_less_downtime,
+            if diff < 0.0 { 1.0 } else { 0.0 },
+            "{name}"
+        );
+        assert_eq!(
+            c.p_more_downtime,
+            if diff > 0.0 { 1.0 } else { 0.0 },
+            "{name}"
+        );
+    }
+}
