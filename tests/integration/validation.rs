@@ -1,0 +1,284 @@
+//! Bad parameters: errors as values that name the offending value, every
+//! problem of a study at once, and absurd-but-valid studies refused quickly.
+
+use std::time::{Duration as Elapsed, Instant};
+
+use zonesim::distributions::DurationError;
+use zonesim::engine::RunError;
+use zonesim::prelude::*;
+
+use crate::common::*;
+
+/// Asserts that `err`'s message contains every one of `parts`.
+#[track_caller]
+fn says(err: &dyn std::fmt::Display, parts: &[&str]) {
+    let msg = err.to_string();
+    for p in parts {
+        assert!(msg.contains(p), "message {msg:?} does not mention {p:?}");
+    }
+}
+
+#[test]
+fn duration_constructors_name_the_offending_value() {
+    let cases: Vec<(Result<Duration, DurationError>, &[&str])> = vec![
+        (Duration::exponential(0.0), &["exponential", "mean", "0"]),
+        (
+            Duration::exponential(-2.5),
+            &["exponential", "mean", "-2.5"],
+        ),
+        (
+            Duration::exponential(f64::NAN),
+            &["exponential", "mean", "NaN"],
+        ),
+        (Duration::exponential(f64::INFINITY), &["mean", "inf"]),
+        (Duration::weibull(0.0, 10.0), &["weibull", "shape", "0"]),
+        (Duration::weibull(1.0, -7.0), &["weibull", "scale", "-7"]),
+        (
+            Duration::lognormal(-1.0, 1.0),
+            &["lognormal", "median", "-1"],
+        ),
+        (
+            Duration::lognormal(1.0, f64::NAN),
+            &["lognormal", "sigma", "NaN"],
+        ),
+        (Duration::gamma(-0.5, 1.0), &["gamma", "shape", "-0.5"]),
+        (
+            Duration::gamma(1.0, f64::NEG_INFINITY),
+            &["gamma", "scale", "-inf"],
+        ),
+        (
+            Duration::uniform(3.0, 1.0),
+            &["uniform", "low = 3", "high = 1"],
+        ),
+        (Duration::uniform(2.0, 2.0), &["low = 2", "high = 2"]),
+        (Duration::uniform(-1.0, 2.0), &["low = -1"]),
+        (Duration::uniform(1.0, f64::INFINITY), &["high = inf"]),
+        (Duration::uniform(f64::NAN, 1.0), &["low = NaN"]),
+        (Duration::fixed(0.0), &["fixed", "value", "0"]),
+        (Duration::fixed(-4.0), &["fixed", "value", "-4"]),
+        (
+            Duration::empirical(vec![]),
+            &["empirical", "at least one sample"],
+        ),
+        (
+            Duration::empirical(vec![1.0, 2.0, -3.0]),
+            &["sample #2", "-3"],
+        ),
+        (Duration::empirical(vec![f64::NAN]), &["sample #0", "NaN"]),
+        // Each parameter valid, the mean or second moment not finite.
+        (Duration::lognormal(1.0, 30.0), &["lognormal", "not finite"]),
+        (Duration::weibull(0.001, 1.0), &["weibull", "not finite"]),
+    ];
+    for (r, parts) in cases {
+        let e = r.expect_err(&format!("should be rejected: {parts:?}"));
+        says(&e, parts);
+    }
+    // Valid edge cases are accepted.
+    assert!(Duration::uniform(0.0, 1.0).is_ok());
+    assert!(Duration::empirical(vec![0.1]).is_ok());
+    assert!(Duration::weibull(0.1, 1.0).is_ok());
+}
+
+/// Deserialising runs the same checks, so a file cannot smuggle in a bad
+/// value, and unknown fields are errors.
+#[test]
+fn deserialised_durations_are_checked() {
+    let bad = [
+        (r#"{ dist = "exponential", mean = -3.0 }"#, "-3"),
+        (r#"{ dist = "uniform", low = 5.0, high = 2.0 }"#, "low = 5"),
+        (
+            r#"{ dist = "empirical", samples = [] }"#,
+            "at least one sample",
+        ),
+        (r#"{ dist = "fixed", value = 1.0, extra = 2 }"#, "extra"),
+        (r#"{ dist = "pareto", shape = 1.0 }"#, "pareto"),
+    ];
+    for (text, part) in bad {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct W {
+            d: Duration,
+        }
+        let e = toml::from_str::<W>(&format!("d = {text}")).expect_err(text);
+        says(&e, &[part]);
+    }
+}
+
+/// One study with a problem of every kind: validation lists all of them,
+/// each with where it is and the offending value.
+#[test]
+fn study_validate_lists_every_problem() {
+    let mut st = settings(0, f64::NAN, 1, Start::SteadyState);
+    st.sla_targets = vec![0.999, 1.5, f64::NAN, 0.0];
+    st.baseline = Some("nobody".into());
+    let study = Study::new(st)
+        .region(region("r"))
+        .region(region("r"))
+        .zone(zone("a", "r", exp(100.0), exp(1.0)))
+        .zone(zone("a", "r", exp(100.0), exp(1.0)))
+        .zone(zone("b", "nowhere", exp(100.0), exp(1.0)))
+        .common_cause(CommonCause {
+            name: "cc".into(),
+            affects: vec!["atlantis".into()],
+            time_to_failure: exp(1000.0),
+            time_to_repair: exp(1.0),
+        })
+        .common_cause(CommonCause {
+            name: "empty".into(),
+            affects: vec![],
+            time_to_failure: exp(1000.0),
+            time_to_repair: exp(1.0),
+        })
+        .deployment(Deployment::new("k>n", &["a", "b"], Rule::AtLeast(3)))
+        .deployment(Deployment::new("k=0", &["a"], Rule::AtLeast(0)))
+        .deployment(Deployment::new("ghost", &["a", "zz"], Rule::Majority))
+        .deployment(Deployment::new("none", &[], Rule::Majority))
+        .deployment(Deployment::new("zones", &["a", "a", "b"], Rule::ZonesUp(3)))
+        .deployment(Deployment::new(
+            "ap-nan",
+            &["a", "b"],
+            Rule::ActivePassive {
+                failover_hours: f64::NAN,
+            },
+        ))
+        .deployment(Deployment::new(
+            "ap-neg",
+            &["a", "b"],
+            Rule::ActivePassive {
+                failover_hours: -1.0,
+            },
+        ))
+        .deployment(Deployment::new("k>n", &["a"], Rule::AtLeast(1)));
+    let err = study.validate().unwrap_err();
+    let text = err.to_string();
+    let expect: &[(&str, &[&str])] = &[
+        ("simulation.trials", &["0"]),
+        ("simulation.horizon_hours", &["NaN"]),
+        ("simulation.sla_targets[1]", &["1.5"]),
+        ("simulation.sla_targets[2]", &["NaN"]),
+        ("simulation.sla_targets[3]", &["0"]),
+        ("simulation.baseline", &["nobody"]),
+        ("region \"r\"", &["twice"]),
+        ("zone \"a\"", &["twice"]),
+        ("zone \"b\".region", &["nowhere"]),
+        ("common_cause \"cc\".affects", &["atlantis"]),
+        ("common_cause \"empty\".affects", &["empty"]),
+        ("deployment[0] \"k>n\".rule", &["at_least = 3", "2"]),
+        ("deployment[1] \"k=0\".rule", &["at_least = 0"]),
+        ("deployment[2] \"ghost\".replicas[1]", &["zz"]),
+        ("deployment[3] \"none\".replicas", &["empty"]),
+        ("deployment[4] \"zones\".rule", &["zones_up = 3", "2"]),
+        (
+            "deployment[5] \"ap-nan\".rule.active_passive.failover_hours",
+            &["NaN"],
+        ),
+        (
+            "deployment[6] \"ap-neg\".rule.active_passive.failover_hours",
+            &["-1"],
+        ),
+        ("deployment[7] \"k>n\"", &["twice"]),
+    ];
+    for (at, parts) in expect {
+        let p = err
+            .problems
+            .iter()
+            .find(|p| p.at == *at && parts.iter().all(|s| p.message.contains(s)))
+            .unwrap_or_else(|| panic!("no problem at {at} mentioning {parts:?} in:\n{text}"));
+        assert!(text.contains(&p.to_string()), "Display lists {p}");
+    }
+    assert_eq!(err.problems.len(), expect.len(), "{text}");
+    assert!(
+        text.starts_with(&format!("{} problems", expect.len())),
+        "{text}"
+    );
+
+    // The engine and `zonesim::run` refuse it with the same error.
+    let e = Simulation::new(&study).unwrap_err();
+    assert!(
+        matches!(e, zonesim::Error::Study(ref s) if *s == err),
+        "{e}"
+    );
+    let e = zonesim::run(&study).unwrap_err();
+    assert!(
+        matches!(e, zonesim::Error::Study(ref s) if *s == err),
+        "{e}"
+    );
+}
+
+/// Horizons that are infinite, negative or absurdly long.
+#[test]
+fn bad_horizons() {
+    for (h, part) in [
+        (f64::INFINITY, "inf"),
+        (-5.0, "-5"),
+        (0.0, "0"),
+        (1e9, "1000000000"),
+    ] {
+        let study = Study::new(settings(10, h, 1, Start::SteadyState))
+            .region(region("r"))
+            .zone(zone("a", "r", exp(100.0), exp(1.0)))
+            .deployment(Deployment::new("d", &["a"], Rule::AtLeast(1)));
+        let e = study.validate().unwrap_err();
+        assert_eq!(e.problems.len(), 1, "{e}");
+        assert_eq!(e.problems[0].at, "simulation.horizon_hours");
+        says(&e, &[part]);
+    }
+}
+
+fn small_study(trials: u64, ttf: Duration, ttr: Duration) -> Study {
+    Study::new(settings(trials, 8760.0, 1, Start::SteadyState))
+        .region(region("r"))
+        .zone(zone("a", "r", ttf, ttr))
+        .zone(zone("b", "r", exp(1000.0), exp(2.0)))
+        .deployment(Deployment::new("d", &["a", "b"], Rule::AtLeast(1)))
+}
+
+/// Valid but absurd studies are refused before running, quickly, with a
+/// message that says what is too large; none hangs.
+#[test]
+fn absurd_studies_are_refused_quickly() {
+    let start = Instant::now();
+    // A zone failing every microsecond: ~4e12 intervals per trial.
+    let e = Simulation::new(&small_study(10, fixed(1e-6), fixed(1e-6))).unwrap_err();
+    assert!(
+        matches!(e, zonesim::Error::Run(RunError::TooLarge(_))),
+        "{e}"
+    );
+    says(&e, &["zone \"a\"", "intervals"]);
+
+    // 10^12 trials of a small study.
+    let e = Simulation::new(&small_study(1_000_000_000_000, exp(1000.0), exp(2.0))).unwrap_err();
+    assert!(
+        matches!(e, zonesim::Error::Run(RunError::TooLarge(_))),
+        "{e}"
+    );
+    says(&e, &["1000000000000 trials"]);
+
+    // The same through `with_trials` (a command-line override), and 0 trials.
+    let study = small_study(10, exp(1000.0), exp(2.0));
+    let sim = Simulation::new(&study).unwrap();
+    let e = sim
+        .clone()
+        .with_trials(&study, 1_000_000_000_000)
+        .unwrap_err();
+    assert!(
+        matches!(e, zonesim::Error::Run(RunError::TooLarge(_))),
+        "{e}"
+    );
+    let e = sim.with_trials(&study, 0).unwrap_err();
+    says(&e, &["simulation.trials", "0"]);
+
+    // Replica failures every second on a big deployment.
+    let study = small_study(10, exp(1000.0), exp(2.0)).deployment(
+        Deployment::new("flaky", &["a", "b"], Rule::AtLeast(1))
+            .with_replica_failures(OutageProcess::new(fixed(1.0 / 3600.0), fixed(1.0 / 3600.0))),
+    );
+    let e = Simulation::new(&study).unwrap_err();
+    says(&e, &["replicas of deployment \"flaky\""]);
+
+    assert!(
+        start.elapsed() < Elapsed::from_secs(2),
+        "refusals took {:?}",
+        start.elapsed()
+    );
+}
