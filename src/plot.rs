@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::engine::{Accumulators, StudyResult};
 use crate::plan::{Placement, PlanResult};
@@ -40,6 +41,9 @@ pub enum PlotError {
 fn draw_err<E: fmt::Debug>(e: E) -> PlotError {
     PlotError::Draw(format!("{e:?}"))
 }
+
+/// The most frontier placements numbered and named in a frontier picture.
+const FRONTIER_KEY_MAX: usize = 12;
 
 /// Picture size in pixels (width, height).
 pub const SIZE: (u32, u32) = (960, 600);
@@ -215,7 +219,10 @@ pub fn downtime_ccdf_svg_string(
 
         for (i, s) in series.iter().enumerate() {
             let colour = COLOURS[i % COLOURS.len()];
-            let style = ShapeStyle::from(&colour).stroke_width(3);
+            // Earlier lines are drawn wider, so a line hidden under a later
+            // one (identical downtime) still shows as a border.
+            let width = 2 + (series.len() - 1 - i).min(5) as u32;
+            let style = ShapeStyle::from(&colour).stroke_width(width);
             // P(downtime > 0): the first point is the zero bucket when any
             // trial had no downtime.
             let p_down = match s.points.first() {
@@ -230,7 +237,7 @@ pub fn downtime_ccdf_svg_string(
                 .map_err(draw_err)?
                 .label(label)
                 .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 24, y)], colour.stroke_width(3))
+                    PathElement::new([(x, y), (x + 24, y)], colour.stroke_width(width))
                 });
         }
         chart
@@ -320,16 +327,18 @@ pub fn downtime_ccdf_svg(
     write_atomic(path.as_ref(), &svg)
 }
 
-/// The shortest common prefix-free form of zone ids for labels: drops the
-/// prefix shared by all candidate zones up to its last `-` (e.g. `alibaba-`).
+/// Shortens zone ids for labels: drops a provider-like prefix (up to the
+/// first `-`) shared by every candidate zone, e.g. `alibaba-`.
 fn short_names(zones: &[String]) -> impl Fn(&str) -> String + '_ {
-    let mut prefix = zones.first().cloned().unwrap_or_default();
-    for z in zones {
-        while !z.starts_with(&prefix) {
-            prefix.pop();
-        }
-    }
-    let cut = prefix.rfind('-').map_or(0, |i| i + 1);
+    let cut = zones
+        .first()
+        .and_then(|z| z.find('-').map(|i| &z[..=i]))
+        .filter(|prefix| {
+            zones
+                .iter()
+                .all(|z| z.starts_with(prefix) && z.len() > prefix.len())
+        })
+        .map_or(0, str::len);
     move |z: &str| z.get(cut..).unwrap_or(z).to_string()
 }
 
@@ -356,7 +365,7 @@ fn placement_label(p: &Placement, short: &dyn Fn(&str) -> String) -> String {
 }
 
 /// Draws a plan's frontier: cost against P(meeting the target) (left) and
-/// against the p5 availability (right, as nines), every judged placement as
+/// against the p5 availability (right), every judged placement as
 /// a grey dot, the frontier as a line, the required fraction of years as a
 /// dashed line, and the best (green) or closest (orange) placement ringed and
 /// named. Returns the SVG text.
@@ -382,19 +391,14 @@ pub fn frontier_svg_string(result: &PlanResult) -> Result<String, PlotError> {
     let min_cost = all.iter().map(|p| p.cost).fold(f64::INFINITY, f64::min);
     let pad = ((max_cost - min_cost) * 0.06).max(0.25);
     let (c_lo, c_hi) = ((min_cost - pad).max(0.0), max_cost + pad * 3.0);
-    let nines = |a: f64| -(1.0 - a).max(1e-9).log10();
-    let n_hi = all
+    let p5_lo = all
         .iter()
-        .map(|p| nines(p.availability_p5))
-        .fold(nines(result.target.availability), f64::max)
-        .ceil()
-        + 0.5;
-    let n_lo = all
-        .iter()
-        .map(|p| nines(p.availability_p5))
-        .fold(nines(result.target.availability), f64::min)
-        .floor()
-        .max(0.0);
+        .map(|p| p.availability_p5)
+        .fold(result.target.availability, f64::min);
+    let p5_span = (1.0 - p5_lo).max(1e-6);
+    let (a_lo, a_hi) = ((p5_lo - p5_span * 0.08).max(0.0), 1.0 + p5_span * 0.04);
+    // Enough decimals of a percentage to tell the ticks apart.
+    let decimals = (-(p5_span * 100.0 / 5.0).log10()).ceil().clamp(0.0, 8.0) as usize;
     let pick = result
         .best
         .as_ref()
@@ -414,10 +418,44 @@ pub fn frontier_svg_string(result: &PlanResult) -> Result<String, PlotError> {
 
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (1200, 620)).into_drawing_area();
+        let shown = result.frontier.len().min(FRONTIER_KEY_MAX);
+        let rows = shown.div_ceil(2) as u32;
+        let key_h = 30 + 20 * rows;
+        let root = SVGBackend::with_string(&mut svg, (1200, 600 + key_h)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         let root = root.titled(&title, ("sans-serif", 19)).map_err(draw_err)?;
-        let (left, right) = root.split_horizontally(620);
+        let (charts, key) = root.split_vertically(570);
+        let (left, right) = charts.split_horizontally(620);
+        let blue = COLOURS[0];
+        key.draw(&Text::new(
+            format!(
+                "Frontier (cheapest way to each level of P(meets)){}:",
+                if result.frontier.len() > shown {
+                    format!(", first {shown} of {}", result.frontier.len())
+                } else {
+                    String::new()
+                }
+            ),
+            (24, 4),
+            ("sans-serif", 14).into_font(),
+        ))
+        .map_err(draw_err)?;
+        for (i, p) in result.frontier.iter().take(shown).enumerate() {
+            let (col, row) = ((i % 2) as i32, (i / 2) as i32);
+            key.draw(&Text::new(
+                format!(
+                    "{}. {}  (cost {}, P(meets) {:.4}, p5 {:.4}%)",
+                    i + 1,
+                    placement_label(p, &short),
+                    compact(p.cost),
+                    p.p_meets,
+                    p.availability_p5 * 100.0
+                ),
+                (40 + 580 * col, 26 + 20 * row),
+                ("sans-serif", 13).into_font().color(&blue),
+            ))
+            .map_err(draw_err)?;
+        }
         frontier_panel(
             &left,
             all,
@@ -441,14 +479,14 @@ pub fn frontier_svg_string(result: &PlanResult) -> Result<String, PlotError> {
             pick,
             &short,
             (c_lo, c_hi),
-            (n_lo, n_hi),
+            (a_lo, a_hi),
             "availability in a 1-in-20 bad year (p5)",
-            |p| nines(p.availability_p5),
+            |p| p.availability_p5,
             Some((
-                nines(t.availability),
+                t.availability,
                 format!("target {}", percent(t.availability)),
             )),
-            &|v| percent(1.0 - 10f64.powf(-v)),
+            &|v| format!("{:.*}%", decimals, v * 100.0),
         )?;
         root.present().map_err(draw_err)?;
     }
@@ -469,10 +507,11 @@ fn frontier_panel(
     line: Option<(f64, String)>,
     y_fmt: &dyn Fn(f64) -> String,
 ) -> Result<(), PlotError> {
+    let steps = y_lo == 0.0 && y_hi == 1.0;
     let mut chart = ChartBuilder::on(area)
         .margin(14)
         .x_label_area_size(48)
-        .y_label_area_size(70)
+        .y_label_area_size(92)
         .build_cartesian_2d(c_lo..c_hi, y_lo..y_hi)
         .map_err(draw_err)?;
     chart
@@ -514,32 +553,44 @@ fn frontier_panel(
         .label("every placement judged")
         .legend(|(x, y)| Circle::new((x + 12, y), 3, BLACK.mix(0.25).filled()));
     let blue = COLOURS[0];
-    chart
-        .draw_series(LineSeries::new(
-            frontier.iter().map(|p| (p.cost, clamp(y_of(p)))),
-            blue.stroke_width(2),
-        ))
-        .map_err(draw_err)?
-        .label("frontier (cost vs P(meets))")
-        .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], blue.stroke_width(2)));
+    if steps {
+        // The frontier is a staircase: paying more buys nothing until the
+        // next frontier placement.
+        let mut line = Vec::new();
+        for (i, p) in frontier.iter().enumerate() {
+            let y = clamp(y_of(p));
+            line.push((p.cost, y));
+            let next = frontier.get(i + 1).map_or(c_hi, |q| q.cost);
+            line.push((next, y));
+        }
+        chart
+            .draw_series(LineSeries::new(line, blue.stroke_width(2)))
+            .map_err(draw_err)?
+            .label("frontier: best P(meets) for the cost")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], blue.stroke_width(2)));
+    }
     chart
         .draw_series(
             frontier
                 .iter()
                 .map(|p| Circle::new((p.cost, clamp(y_of(p))), 5, blue.filled())),
         )
-        .map_err(draw_err)?;
-    // Name a few frontier points (every one when there are few).
-    let step = frontier.len().div_ceil(8).max(1);
-    for (i, p) in frontier.iter().enumerate() {
-        if i % step != 0 && i + 1 != frontier.len() {
-            continue;
-        }
+        .map_err(draw_err)?
+        .label("frontier placements")
+        .legend(move |(x, y)| Circle::new((x + 12, y), 5, blue.filled()));
+    // Number the frontier points; the key under the panels names them.
+    for (i, p) in frontier.iter().enumerate().take(FRONTIER_KEY_MAX) {
         chart
             .draw_series(std::iter::once(Text::new(
-                placement_label(p, short),
-                (p.cost + (c_hi - c_lo) * 0.012, clamp(y_of(p))),
-                ("sans-serif", 11).into_font().color(&blue.mix(0.9)),
+                (i + 1).to_string(),
+                (
+                    p.cost - (c_hi - c_lo) * 0.012,
+                    clamp(y_of(p)) + (y_hi - y_lo) * 0.012,
+                ),
+                ("sans-serif", 13)
+                    .into_font()
+                    .color(&blue)
+                    .pos(Pos::new(HPos::Right, VPos::Bottom)),
             )))
             .map_err(draw_err)?;
     }
