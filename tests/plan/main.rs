@@ -607,3 +607,63 @@ fn frontier_picture_names_the_best_placement() {
     let svg = zonesim::plot::frontier_svg_string(&none).unwrap();
     assert!(svg.contains("closest (none meets the target): a+b+c"));
 }
+
+// ---------------------------------------------------------------------------
+// The scenario files
+// ---------------------------------------------------------------------------
+
+/// Reads a plan scenario's `[simulation]` and `[plan]` tables (the full
+/// loader lives with the CLI) and builds its study from the catalogue.
+fn load_plan_scenario(path: &str) -> (Study, PlanSpec) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(table["catalog"].as_str(), Some("eu-hubs"), "{path}");
+    assert!(
+        table.get("deployment").is_none(),
+        "a plan file needs no deployments"
+    );
+    let settings: Settings = table["simulation"].clone().try_into().unwrap();
+    let spec: PlanSpec = table["plan"].clone().try_into().unwrap();
+    let cat = catalog::catalog("eu-hubs").unwrap();
+    let study = Study {
+        simulation: settings,
+        regions: cat.regions,
+        zones: cat.zones,
+        common_causes: cat.common_causes,
+        deployments: vec![],
+    };
+    (study, spec)
+}
+
+#[test]
+fn plan_scenarios_give_the_france_vs_eu_headline() {
+    let (mut eu_study, eu_spec) = load_plan_scenario("scenarios/plan-france-vs-eu.toml");
+    let (mut fr_study, fr_spec) = load_plan_scenario("scenarios/plan-france-only.toml");
+    assert_eq!(eu_study.simulation.trials, 100_000);
+    assert_eq!(eu_spec.in_eu, Some(true));
+    assert_eq!(fr_spec.countries, Some(names(&["FR"])));
+    // The two files differ only in the filter.
+    assert_eq!(
+        PlanSpec {
+            countries: None,
+            in_eu: None,
+            ..eu_spec.clone()
+        },
+        PlanSpec {
+            countries: None,
+            in_eu: None,
+            ..fr_spec.clone()
+        }
+    );
+    eu_study.simulation.trials = 5_000;
+    fr_study.simulation.trials = 5_000;
+    let eu = plan(&eu_study, &eu_spec, &opts(2)).unwrap();
+    let fr = plan(&fr_study, &fr_spec, &opts(2)).unwrap();
+    assert!(fr.best.is_none());
+    let closest = fr.closest.unwrap();
+    assert_eq!(closest.replicas.len(), 1, "{:?}", closest.replicas);
+    let best = eu.best.unwrap();
+    assert_eq!(best.replicas.len(), 3);
+    assert!(best.replicas.iter().any(|z| z.contains("fr-par")));
+    assert!(best.replicas.iter().any(|z| z.contains("de-fra")));
+}
