@@ -435,8 +435,9 @@ fn closest_order(a: &Placement, b: &Placement) -> Ordering {
 }
 
 /// The Pareto frontier over (cost: lower is better, `p_meets`: higher is
-/// better), sorted by cost; among placements of equal cost and `p_meets` the
-/// first in [`best_order`] represents them.
+/// better), sorted by cost; among placements of equal cost and `p_meets`, the
+/// one with the highest mean availability (then the fewest replicas, then the
+/// first zone ids in lexicographic order) represents them.
 pub fn frontier(candidates: &[Placement]) -> Vec<Placement> {
     let mut sorted: Vec<&Placement> = candidates.iter().collect();
     sorted.sort_by(|a, b| best_order(a, b));
