@@ -231,7 +231,11 @@ pub fn downtime_ccdf_svg_string(
                 None => 0.0,
             };
             let steps = ccdf_steps(&s.points, x_lo, y_lo);
-            let label = format!("{}  (P(any downtime) = {})", s.name, compact(p_down));
+            let label = if p_down > 0.0 {
+                format!("{}  (P(any downtime) = {})", s.name, compact(p_down))
+            } else {
+                format!("{}  (never down in any trial: no line)", s.name)
+            };
             chart
                 .draw_series(LineSeries::new(steps, style))
                 .map_err(draw_err)?
