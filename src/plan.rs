@@ -465,6 +465,13 @@ pub fn plan(
     spec: &PlanSpec,
     opts: &RunOptions<'_>,
 ) -> Result<PlanResult, crate::Error> {
+    // The study's own deployments, baseline and SLA targets are replaced by
+    // the plan's; check the rest of it first, then the spec against it.
+    let mut planning = study.clone();
+    planning.deployments.clear();
+    planning.simulation.baseline = None;
+    planning.simulation.sla_targets.clear();
+    planning.validate()?;
     let zones = spec.candidate_zone_indices(study)?;
     let ids: Vec<&str> = zones.iter().map(|&z| study.zones[z].id.as_str()).collect();
     let n = ids.len() as u64;
@@ -516,8 +523,6 @@ pub fn plan(
             ids.join(", "),
             spec.rule.describe(max as usize)
         ));
-        // Still validate the study, so a bad study is reported as such.
-        study.validate()?;
         return Ok(result);
     }
     if deployments.len() as u64 > MAX_CANDIDATES {
@@ -533,10 +538,8 @@ pub fn plan(
         }
         .into());
     }
-    let mut planning = study.clone();
     planning.deployments = deployments;
     planning.simulation.sla_targets = vec![spec.target.availability];
-    planning.simulation.baseline = None;
     let sim = Simulation::new(&planning)?.with_histogram_digits(PLAN_HISTOGRAM_DIGITS);
     let acc = sim.run_accumulators(opts)?;
     let fraction = spec.target.in_fraction_of_years;

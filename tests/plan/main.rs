@@ -144,6 +144,10 @@ fn paired_difference_exact_with_fixed_durations() {
     let sy = r.deployments[1].downtime_minutes.std;
     let var_diff = (se * n.sqrt()).powi(2);
     let vr = c.variance_reduction.unwrap();
+    println!(
+        "fixed: diff {:.2} min, exact {want:.2}, SE {se:.3}; std single {sx:.1}, pair {sy:.1}, variance reduction {vr:.3}",
+        d.mean
+    );
     assert!(((sx * sx + sy * sy) / var_diff / vr - 1.0).abs() < 1e-6);
 }
 
@@ -188,13 +192,40 @@ fn one_shot_spec(fraction: f64) -> PlanSpec {
     }
 }
 
+/// Exact P(meet) of an `at_least(k)` placement in the one-failure model: sum
+/// over which zones fail before `ALPHA * T` (independently, zone i with
+/// probability `p[i]`) of the chance, when the replicas left are >= k.
+fn exact_at_least(replicas: &[String], zones: &[&str], p: &[f64], k: usize) -> f64 {
+    let count = |i: usize| replicas.iter().filter(|z| *z == zones[i]).count();
+    (0u32..1 << zones.len())
+        .map(|failed| {
+            let mut prob = 1.0;
+            let mut live = 0;
+            for i in 0..zones.len() {
+                if failed >> i & 1 == 1 {
+                    prob *= p[i];
+                } else {
+                    prob *= 1.0 - p[i];
+                    live += count(i);
+                }
+            }
+            if live >= k { prob } else { 0.0 }
+        })
+        .sum()
+}
+
+/// For `at_least(1)` the sum collapses to 1 - prod p_i over the distinct
+/// zones used; check both forms agree.
 fn exact_p_meets(replicas: &[String]) -> f64 {
     let mut distinct: Vec<usize> = replicas
         .iter()
         .map(|z| ["a", "b", "c"].iter().position(|x| x == z).unwrap())
         .collect();
     distinct.dedup();
-    1.0 - distinct.iter().map(|&i| P_FAIL[i]).product::<f64>()
+    let product_form = 1.0 - distinct.iter().map(|&i| P_FAIL[i]).product::<f64>();
+    let general = exact_at_least(replicas, &["a", "b", "c"], &P_FAIL, 1);
+    assert!((product_form - general).abs() < 1e-12);
+    product_form
 }
 
 fn names(v: &[&str]) -> Vec<String> {
@@ -264,6 +295,61 @@ fn planner_finds_the_binomial_optimum() {
     );
     let costs: Vec<f64> = r.frontier.iter().map(|p| p.cost).collect();
     assert_eq!(costs, vec![0.8, 1.0, 1.8, 2.8, 3.0, 3.8]);
+}
+
+/// k of n: four identical zones, each failing before `ALPHA * T` with
+/// probability 0.3, `at_least(2)`. n distinct zones meet the target with the
+/// binomial P(at most n - 2 fail): 0.49 (n = 2), 0.784 (3), 0.9163 (4). Only
+/// the four distinct zones clear 90%; doubling up a zone (2+1+1) gives
+/// 0.7 + 0.3 * 0.49 = 0.847.
+#[test]
+fn planner_matches_the_binomial_k_of_n() {
+    let trials = 50_000;
+    let p = 0.3;
+    let mut s = Settings::new(trials, T);
+    s.start = Start::AllUp;
+    s.seed = 99;
+    let mut study = Study::new(s).region(region("r", "DE"));
+    let zones = ["a", "b", "c", "d"];
+    for id in zones {
+        study = study.zone(zone(
+            id,
+            "r",
+            exp(-ALPHA * T / (1.0f64 - p).ln()),
+            fixed(10.0 * T),
+        ));
+    }
+    let spec = PlanSpec {
+        rule: Rule::AtLeast(2),
+        max_replicas: 4,
+        replica_cost: Default::default(),
+        ..one_shot_spec(0.9)
+    };
+    let r = plan(&study, &spec, &opts(2)).unwrap();
+    // Multisets of 2, 3 and 4 replicas over 4 zones: 10 + 20 + 35.
+    assert_eq!(r.candidates_judged, 65);
+    let binomial = |n: i32| {
+        // P(Bin(n, p) <= n - 2) = 1 - P(n - 1 fail) - P(n fail).
+        1.0 - n as f64 * p.powi(n - 1) * (1.0 - p) - p.powi(n)
+    };
+    for c in &r.candidates {
+        let want = exact_at_least(&c.replicas, &zones, &[p; 4], 2);
+        let mut distinct = c.replicas.clone();
+        distinct.dedup();
+        if distinct.len() == c.replicas.len() {
+            assert!((want - binomial(c.replicas.len() as i32)).abs() < 1e-12);
+        }
+        let se = (want * (1.0 - want) / trials as f64).sqrt().max(1e-9);
+        assert!(
+            (c.p_meets - want).abs() <= 4.0 * se,
+            "{:?}: {} vs exact {want}",
+            c.replicas,
+            c.p_meets
+        );
+    }
+    let best = r.best.expect("four distinct zones qualify");
+    assert_eq!(best.replicas, names(&zones));
+    assert!((binomial(4) - 0.9163).abs() < 1e-12);
 }
 
 #[test]
@@ -504,6 +590,19 @@ fn bad_specs_are_refused_naming_the_field() {
             "plan.target.availability",
         ],
     );
+}
+
+#[test]
+fn a_bad_study_is_reported_as_a_study_error() {
+    let mut study = one_shot_study(100);
+    study.zones[0].region = "nowhere".into();
+    match plan(&study, &one_shot_spec(0.9), &opts(1)) {
+        Err(Error::Study(e)) => assert!(e.to_string().contains("nowhere"), "{e}"),
+        other => panic!("expected a study error, got {other:?}"),
+    }
+    // The study's own deployments are not part of the plan: a broken one is ignored.
+    let study = one_shot_study(100).deployment(Deployment::new("x", &["nope"], Rule::AtLeast(1)));
+    assert!(plan(&study, &one_shot_spec(0.9), &opts(1)).is_ok());
 }
 
 #[test]
