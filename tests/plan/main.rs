@@ -151,6 +151,30 @@ fn paired_difference_exact_with_fixed_durations() {
     assert!(((sx * sx + sy * sy) / var_diff / vr - 1.0).abs() < 1e-6);
 }
 
+/// Fixed durations from an all-up start are deterministic: a is down
+/// [110k - 10, 110k] and b [55j - 5, 55j] within 1000 h, so a alone loses
+/// 9 x 10 = 90 h and the pair loses only the overlaps [110k - 5, 110k],
+/// 9 x 5 = 45 h. The paired difference is exactly -45 h in every trial.
+#[test]
+fn paired_difference_is_exact_on_a_deterministic_timeline() {
+    let mut s = Settings::new(3_000, 1000.0);
+    s.start = Start::AllUp;
+    let study = Study::new(s)
+        .region(region("r", "FR"))
+        .zone(zone("a", "r", fixed(100.0), fixed(10.0)))
+        .zone(zone("b", "r", fixed(50.0), fixed(5.0)))
+        .deployment(Deployment::new("single", &["a"], Rule::AtLeast(1)))
+        .deployment(Deployment::new("pair", &["a", "b"], Rule::AtLeast(1)));
+    let r = Simulation::new(&study).unwrap().run(&opts(2)).unwrap();
+    assert_eq!(r.deployments[0].downtime_minutes.mean, 90.0 * 60.0);
+    assert_eq!(r.deployments[1].downtime_minutes.mean, 45.0 * 60.0);
+    let c = &r.comparison.against[0];
+    assert_eq!(c.downtime_minutes_diff.mean, -45.0 * 60.0);
+    assert_eq!(c.downtime_minutes_diff.ci95, [-2700.0, -2700.0]);
+    assert_eq!((c.p_less_downtime, c.p_more_downtime), (1.0, 0.0));
+    assert_eq!(c.variance_reduction, None);
+}
+
 // ---------------------------------------------------------------------------
 // (b) Planner on a hand-checkable study
 // ---------------------------------------------------------------------------
