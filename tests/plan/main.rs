@@ -225,11 +225,11 @@ fn exact_at_least(replicas: &[String], zones: &[&str], p: &[f64], k: usize) -> f
         .map(|failed| {
             let mut prob = 1.0;
             let mut live = 0;
-            for i in 0..zones.len() {
+            for (i, &pi) in p.iter().enumerate() {
                 if failed >> i & 1 == 1 {
-                    prob *= p[i];
+                    prob *= pi;
                 } else {
-                    prob *= 1.0 - p[i];
+                    prob *= 1.0 - pi;
                     live += count(i);
                 }
             }
