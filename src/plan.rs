@@ -496,7 +496,8 @@ pub fn plan(
         if spec.satisfiable(idx.len(), distinct.len()) {
             let replicas: Vec<String> = idx.iter().map(|&i| ids[i].to_string()).collect();
             deployments.push(Deployment {
-                name: replicas.join("+"),
+                // Numbered, so that zone ids holding `+` cannot collide.
+                name: format!("#{} {}", deployments.len(), replicas.join("+")),
                 replicas,
                 rule: spec.rule.clone(),
                 replica_failures: None,
