@@ -1,6 +1,7 @@
 //! The crate's umbrella error.
 
 use crate::engine::RunError;
+use crate::plan::PlanError;
 use crate::study::StudyError;
 
 /// Any error zonesim's library returns. Each variant wraps the error of one
@@ -14,4 +15,10 @@ pub enum Error {
     /// The run could not complete.
     #[error(transparent)]
     Run(#[from] RunError),
+    /// The `[plan]` spec is invalid (every problem is listed).
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// A picture could not be drawn or written.
+    #[error(transparent)]
+    Plot(#[from] crate::plot::PlotError),
 }

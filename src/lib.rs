@@ -59,6 +59,7 @@ pub mod distributions;
 pub mod engine;
 pub mod error;
 pub mod plan;
+pub mod plot;
 pub mod stats;
 pub mod study;
 pub mod topology;

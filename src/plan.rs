@@ -1,11 +1,64 @@
 //! Planning: the cheapest placement of replicas that meets an availability
 //! target in a given fraction of years.
+//!
+//! [`plan`] enumerates every placement (a multiset of candidate zones with
+//! 1 to `max_replicas` replicas for which the rule can be met), runs them all
+//! as deployments of **one** simulation, so every candidate is judged on the
+//! same sampled outages (common random numbers; timelines are sampled once per
+//! trial, not once per candidate), and picks the cheapest one whose
+//! probability of meeting the availability target is at least the required
+//! fraction of years at the pessimistic end of its 95% (Wilson) interval.
+//!
+//! ```
+//! use zonesim::plan::{plan, PlanSpec, PlanTarget};
+//! use zonesim::prelude::*;
+//!
+//! # fn main() -> Result<(), zonesim::Error> {
+//! let exp = |m| Duration::exponential(m).unwrap();
+//! let mut study = Study::new(Settings::new(4_000, 8760.0)).region(Region {
+//!     id: "r".into(), name: "R".into(), provider: "example".into(),
+//!     country: "FR".into(), in_eu: None,
+//! });
+//! for z in ["a", "b", "c"] {
+//!     study = study.zone(Zone { id: z.into(), region: "r".into(),
+//!                              time_to_failure: exp(4380.0), time_to_repair: exp(8.0) });
+//! }
+//! let spec = PlanSpec {
+//!     candidate_zones: None, countries: None, in_eu: None,
+//!     rule: Rule::AtLeast(1), max_replicas: 3,
+//!     replica_cost: Default::default(),
+//!     target: PlanTarget { availability: 0.999, in_fraction_of_years: 0.9 },
+//! };
+//! let result = plan(&study, &spec, &RunOptions::default())?;
+//! // One zone misses 99.9% in about a third of years; two distinct zones suffice.
+//! let best = result.best.expect("two zones meet the target");
+//! assert_eq!(best.replicas.len(), 2);
+//! assert_ne!(best.replicas[0], best.replicas[1]);
+//! # Ok(()) }
+//! ```
 
-use std::collections::BTreeMap;
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::deployment::Rule;
+use crate::deployment::{Deployment, Rule};
+use crate::engine::{RunOptions, Simulation};
+use crate::study::{Problem, Study};
+
+/// The most candidate placements one plan may judge. Each candidate is a
+/// deployment of one simulation (with its own histograms), so this bounds
+/// both time and memory.
+pub const MAX_CANDIDATES: u64 = 2_000;
+
+/// The largest `max_replicas` accepted.
+pub const MAX_REPLICAS: u32 = 64;
+
+/// Significant digits of each candidate's downtime histogram (bounds memory
+/// when judging thousands of candidates; p5 availability is within 1% of the
+/// downtime quantile).
+pub const PLAN_HISTOGRAM_DIGITS: u8 = 2;
 
 /// The `[plan]` table of a scenario file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,4 +94,488 @@ pub struct PlanTarget {
     pub availability: f64,
     /// Required fraction of trials (years) meeting it, in (0, 1].
     pub in_fraction_of_years: f64,
+}
+
+/// One judged placement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Placement {
+    /// Zone id of each replica (a zone may repeat), in candidate-zone order.
+    pub replicas: Vec<String>,
+    /// Sum of the replicas' costs (rounded to 12 significant digits).
+    pub cost: f64,
+    /// Mean availability over trials.
+    pub availability_mean: f64,
+    /// 5th percentile of per-trial availability (a 1-in-20 bad year).
+    pub availability_p5: f64,
+    /// Fraction of trials with availability at least the target.
+    pub p_meets: f64,
+    /// Wilson 95% interval on `p_meets`.
+    pub p_meets_ci95: [f64; 2],
+    /// Whether the placement meets the plan: `p_meets_ci95[0]` is at least
+    /// the required fraction of years.
+    pub qualifies: bool,
+}
+
+/// What [`plan`] found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanResult {
+    /// The target the placements were judged against.
+    pub target: PlanTarget,
+    /// The cheapest placement that meets the target at the pessimistic end of
+    /// its 95% interval (ties: higher `p_meets`, higher mean availability,
+    /// fewer replicas, then zone ids in lexicographic order); `None` when none does.
+    pub best: Option<Placement>,
+    /// When no placement qualifies: the one with the highest `p_meets` (ties
+    /// to the higher mean availability, then the lower cost); `None` otherwise.
+    pub closest: Option<Placement>,
+    /// The cost/quality frontier: placements that no cheaper-or-equal one
+    /// beats on `p_meets`, sorted by cost.
+    pub frontier: Vec<Placement>,
+    /// The rule every placement was judged by.
+    pub rule: Rule,
+    /// The zones placements could use, after the filters.
+    pub candidate_zones: Vec<String>,
+    /// How many placements were judged.
+    pub candidates_judged: usize,
+    /// Trials each placement was judged on (the same trials for all).
+    pub trials: u64,
+    /// Seed of the run.
+    pub seed: u64,
+    /// Why no placement could be judged at all (e.g. the filter leaves fewer
+    /// zones than the rule needs); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub infeasible: Option<String>,
+    /// Every judged placement, in enumeration order (not serialised; for
+    /// plots and tools).
+    #[serde(skip)]
+    pub candidates: Vec<Placement>,
+}
+
+/// Why a plan could not be made: every problem found in the `[plan]` spec.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct PlanError {
+    /// The problems, each naming the field (`plan.max_replicas`, ...).
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for PlanError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(f, "{n} problem{} in [plan]", if n == 1 { "" } else { "s" })?;
+        for p in &self.problems {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl PlanSpec {
+    /// Checks the spec against a study and returns the candidate zone indices
+    /// (into `study.zones`) that pass the filters, in order.
+    ///
+    /// # Errors
+    /// A [`PlanError`] listing every problem, each naming its field.
+    pub fn candidate_zone_indices(&self, study: &Study) -> Result<Vec<usize>, PlanError> {
+        let mut problems = Vec::new();
+        fn bad(problems: &mut Vec<Problem>, at: &str, message: String) {
+            problems.push(Problem {
+                at: format!("plan.{at}"),
+                message,
+            })
+        }
+        let t = self.target;
+        if !(t.availability > 0.0 && t.availability <= 1.0) {
+            bad(
+                &mut problems,
+                "target.availability",
+                format!("must be in (0, 1], got {}", t.availability),
+            );
+        }
+        if !(t.in_fraction_of_years > 0.0 && t.in_fraction_of_years <= 1.0) {
+            bad(
+                &mut problems,
+                "target.in_fraction_of_years",
+                format!("must be in (0, 1], got {}", t.in_fraction_of_years),
+            );
+        }
+        if self.max_replicas == 0 || self.max_replicas > MAX_REPLICAS {
+            bad(
+                &mut problems,
+                "max_replicas",
+                format!("must be in 1..={MAX_REPLICAS}, got {}", self.max_replicas),
+            );
+        }
+        match self.rule {
+            Rule::AtLeast(0) => bad(
+                &mut problems,
+                "rule",
+                "at_least = 0: k must be at least 1".into(),
+            ),
+            Rule::ZonesUp(0) => bad(
+                &mut problems,
+                "rule",
+                "zones_up = 0: k must be at least 1".into(),
+            ),
+            Rule::AtLeast(k) if k > self.max_replicas && self.max_replicas > 0 => bad(
+                &mut problems,
+                "rule",
+                format!(
+                    "at_least = {k} needs at least {k} replicas but max_replicas is {}",
+                    self.max_replicas
+                ),
+            ),
+            Rule::ZonesUp(k) if k > self.max_replicas && self.max_replicas > 0 => bad(
+                &mut problems,
+                "rule",
+                format!(
+                    "zones_up = {k} needs at least {k} replicas but max_replicas is {}",
+                    self.max_replicas
+                ),
+            ),
+            Rule::ActivePassive { failover_hours }
+                if !(failover_hours.is_finite() && failover_hours >= 0.0) =>
+            {
+                bad(
+                    &mut problems,
+                    "rule.active_passive.failover_hours",
+                    format!("must be a finite number >= 0, got {failover_hours}"),
+                )
+            }
+            _ => {}
+        }
+        for (k, &c) in &self.replica_cost {
+            if !(c.is_finite() && c > 0.0) {
+                bad(
+                    &mut problems,
+                    &format!("replica_cost.\"{k}\""),
+                    format!("must be a finite number > 0, got {c}"),
+                );
+            }
+            if k != "default" && !study.zones.iter().any(|z| &z.id == k) {
+                bad(
+                    &mut problems,
+                    &format!("replica_cost.\"{k}\""),
+                    format!("unknown zone \"{k}\" (use \"default\" for the others)"),
+                );
+            }
+        }
+        let mut chosen: Vec<usize> = Vec::new();
+        match &self.candidate_zones {
+            Some(ids) => {
+                if ids.is_empty() {
+                    bad(&mut problems, "candidate_zones", "is empty".into());
+                }
+                let mut seen = HashSet::new();
+                for (i, id) in ids.iter().enumerate() {
+                    match study.zones.iter().position(|z| &z.id == id) {
+                        None => bad(
+                            &mut problems,
+                            &format!("candidate_zones[{i}]"),
+                            format!("unknown zone \"{id}\""),
+                        ),
+                        Some(z) => {
+                            if seen.insert(z) {
+                                chosen.push(z);
+                            } else {
+                                bad(
+                                    &mut problems,
+                                    &format!("candidate_zones[{i}]"),
+                                    format!("zone \"{id}\" is listed twice"),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            None => chosen.extend(0..study.zones.len()),
+        }
+        if let Some(cs) = &self.countries {
+            if cs.is_empty() {
+                bad(&mut problems, "countries", "is empty".into());
+            }
+            for (i, c) in cs.iter().enumerate() {
+                if !study
+                    .regions
+                    .iter()
+                    .any(|r| r.country.eq_ignore_ascii_case(c))
+                {
+                    bad(
+                        &mut problems,
+                        &format!("countries[{i}]"),
+                        format!("no region of the study is in country \"{c}\""),
+                    );
+                }
+            }
+        }
+        let region_of = |z: usize| study.regions.iter().find(|r| r.id == study.zones[z].region);
+        chosen.retain(|&z| {
+            let Some(r) = region_of(z) else {
+                return false;
+            };
+            let country_ok = self
+                .countries
+                .as_ref()
+                .is_none_or(|cs| cs.iter().any(|c| c.eq_ignore_ascii_case(&r.country)));
+            let eu_ok = self.in_eu.is_none_or(|eu| r.is_in_eu() == eu);
+            country_ok && eu_ok
+        });
+        if chosen.is_empty() && problems.is_empty() {
+            let mut what = vec![];
+            if let Some(ids) = &self.candidate_zones {
+                what.push(format!("candidate_zones = {ids:?}"));
+            }
+            if let Some(cs) = &self.countries {
+                what.push(format!("countries = {cs:?}"));
+            }
+            if let Some(eu) = self.in_eu {
+                what.push(format!("in_eu = {eu}"));
+            }
+            let field = if self.in_eu.is_some() {
+                "in_eu"
+            } else if self.countries.is_some() {
+                "countries"
+            } else {
+                "candidate_zones"
+            };
+            let message = if what.is_empty() {
+                "the study has no zones to place replicas in".to_string()
+            } else {
+                format!("the filters ({}) leave no zone", what.join(", "))
+            };
+            bad(&mut problems, field, message);
+        }
+        if problems.is_empty() {
+            Ok(chosen)
+        } else {
+            Err(PlanError { problems })
+        }
+    }
+
+    /// The cost of one replica in `zone`: its `replica_cost` entry, else
+    /// `default`, else 1.0.
+    pub fn cost_of(&self, zone: &str) -> f64 {
+        self.replica_cost
+            .get(zone)
+            .or_else(|| self.replica_cost.get("default"))
+            .copied()
+            .unwrap_or(1.0)
+    }
+
+    /// Whether a placement of `replicas` replicas over `distinct` distinct
+    /// zones can ever satisfy the rule.
+    fn satisfiable(&self, replicas: usize, distinct: usize) -> bool {
+        match self.rule {
+            Rule::AtLeast(k) => replicas >= k as usize,
+            Rule::ZonesUp(k) => distinct >= k as usize,
+            Rule::Majority | Rule::ActivePassive { .. } => true,
+        }
+    }
+}
+
+/// Number of multisets of size `m` from `n` kinds, saturating: C(n+m-1, m).
+fn multisets(n: u64, m: u64) -> u64 {
+    let mut c: u128 = 1;
+    for i in 0..m as u128 {
+        c = c * (n as u128 + i) / (i + 1);
+        if c > u64::MAX as u128 {
+            return u64::MAX;
+        }
+    }
+    c as u64
+}
+
+/// Every multiset (as nondecreasing index lists into `0..n`) of size 1..=max.
+fn enumerate(n: usize, max: usize, mut keep: impl FnMut(&[usize])) {
+    fn rec(
+        n: usize,
+        max: usize,
+        from: usize,
+        cur: &mut Vec<usize>,
+        keep: &mut dyn FnMut(&[usize]),
+    ) {
+        if !cur.is_empty() {
+            keep(cur);
+        }
+        if cur.len() == max {
+            return;
+        }
+        for i in from..n {
+            cur.push(i);
+            rec(n, max, i, cur, keep);
+            cur.pop();
+        }
+    }
+    rec(n, max, 0, &mut Vec::new(), &mut keep);
+}
+
+/// Rounds to 12 significant digits, so that costs summed in different orders
+/// compare equal.
+fn round_cost(c: f64) -> f64 {
+    format!("{c:.11e}").parse().unwrap_or(c)
+}
+
+/// Better-first order for the best placement among qualifying ones.
+fn best_order(a: &Placement, b: &Placement) -> Ordering {
+    a.cost
+        .total_cmp(&b.cost)
+        .then(b.p_meets.total_cmp(&a.p_meets))
+        .then(b.availability_mean.total_cmp(&a.availability_mean))
+        .then(a.replicas.len().cmp(&b.replicas.len()))
+        .then_with(|| a.replicas.cmp(&b.replicas))
+}
+
+/// Better-first order for the closest placement.
+fn closest_order(a: &Placement, b: &Placement) -> Ordering {
+    b.p_meets
+        .total_cmp(&a.p_meets)
+        .then(b.availability_mean.total_cmp(&a.availability_mean))
+        .then(a.cost.total_cmp(&b.cost))
+        .then(a.replicas.len().cmp(&b.replicas.len()))
+        .then_with(|| a.replicas.cmp(&b.replicas))
+}
+
+/// The Pareto frontier over (cost: lower is better, `p_meets`: higher is
+/// better), sorted by cost; among placements of equal cost and `p_meets`, the
+/// one with the highest mean availability (then the fewest replicas, then the
+/// first zone ids in lexicographic order) represents them.
+pub fn frontier(candidates: &[Placement]) -> Vec<Placement> {
+    let mut sorted: Vec<&Placement> = candidates.iter().collect();
+    sorted.sort_by(|a, b| best_order(a, b));
+    let mut out: Vec<Placement> = Vec::new();
+    let mut best_p = f64::NEG_INFINITY;
+    for p in sorted {
+        if p.p_meets > best_p {
+            best_p = p.p_meets;
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+/// Finds the cheapest placement that meets `spec.target`, judging every
+/// candidate placement on the same sampled outages of `study` (its zones,
+/// common causes and settings; its deployments are ignored).
+///
+/// # Errors
+/// [`crate::Error::Plan`] for a bad spec (every problem, naming the field),
+/// [`crate::Error::Study`] for a bad study, [`crate::Error::Run`] when the run
+/// is too large or fails.
+pub fn plan(
+    study: &Study,
+    spec: &PlanSpec,
+    opts: &RunOptions<'_>,
+) -> Result<PlanResult, crate::Error> {
+    // The study's own deployments, baseline and SLA targets are replaced by
+    // the plan's; check the rest of it first, then the spec against it.
+    let mut planning = study.clone();
+    planning.deployments.clear();
+    planning.simulation.baseline = None;
+    planning.simulation.sla_targets.clear();
+    planning.validate()?;
+    let zones = spec.candidate_zone_indices(study)?;
+    let ids: Vec<&str> = zones.iter().map(|&z| study.zones[z].id.as_str()).collect();
+    let n = ids.len() as u64;
+    let max = spec.max_replicas as u64;
+    let total = (1..=max).fold(0u64, |acc, m| acc.saturating_add(multisets(n, m)));
+    if total > MAX_CANDIDATES.saturating_mul(4) {
+        return Err(PlanError {
+            problems: vec![Problem {
+                at: "plan.max_replicas".into(),
+                message: format!(
+                    "{n} candidate zones and up to {max} replicas give {total} placements, over the limit of \
+                     {MAX_CANDIDATES}; name fewer candidate_zones or lower max_replicas"
+                ),
+            }],
+        }
+        .into());
+    }
+    let mut deployments = Vec::new();
+    enumerate(zones.len(), max as usize, |idx| {
+        let mut distinct = idx.to_vec();
+        distinct.dedup();
+        if spec.satisfiable(idx.len(), distinct.len()) {
+            let replicas: Vec<String> = idx.iter().map(|&i| ids[i].to_string()).collect();
+            deployments.push(Deployment {
+                // Numbered, so that zone ids holding `+` cannot collide.
+                name: format!("#{} {}", deployments.len(), replicas.join("+")),
+                replicas,
+                rule: spec.rule.clone(),
+                replica_failures: None,
+            });
+        }
+    });
+    let mut result = PlanResult {
+        target: spec.target,
+        best: None,
+        closest: None,
+        frontier: Vec::new(),
+        rule: spec.rule.clone(),
+        candidate_zones: ids.iter().map(|s| s.to_string()).collect(),
+        candidates_judged: deployments.len(),
+        trials: study.simulation.trials,
+        seed: study.simulation.seed,
+        infeasible: None,
+        candidates: Vec::new(),
+    };
+    if deployments.is_empty() {
+        result.infeasible = Some(format!(
+            "no placement of at most {max} replicas over the {n} candidate zone{} ({}) can satisfy the rule {}",
+            if n == 1 { "" } else { "s" },
+            ids.join(", "),
+            spec.rule.describe(max as usize)
+        ));
+        return Ok(result);
+    }
+    if deployments.len() as u64 > MAX_CANDIDATES {
+        return Err(PlanError {
+            problems: vec![Problem {
+                at: "plan.max_replicas".into(),
+                message: format!(
+                    "{} placements satisfy the rule, over the limit of {MAX_CANDIDATES}; \
+                     name fewer candidate_zones or lower max_replicas",
+                    deployments.len()
+                ),
+            }],
+        }
+        .into());
+    }
+    planning.deployments = deployments;
+    planning.simulation.sla_targets = vec![spec.target.availability];
+    let sim = Simulation::new(&planning)?.with_histogram_digits(PLAN_HISTOGRAM_DIGITS);
+    let acc = sim.run_accumulators(opts)?;
+    let fraction = spec.target.in_fraction_of_years;
+    let candidates: Vec<Placement> = planning
+        .deployments
+        .iter()
+        .zip(&acc.deployments)
+        .map(|(d, a)| {
+            let s = a.summary(&d.name);
+            let sla = &s.sla[0];
+            let cost = round_cost(d.replicas.iter().map(|z| spec.cost_of(z)).sum());
+            Placement {
+                replicas: d.replicas.clone(),
+                cost,
+                availability_mean: s.availability.mean,
+                availability_p5: s.availability.percentiles.p5,
+                p_meets: sla.p_meets,
+                p_meets_ci95: sla.p_meets_ci95,
+                qualifies: sla.p_meets_ci95[0] >= fraction,
+            }
+        })
+        .collect();
+    result.best = candidates
+        .iter()
+        .filter(|p| p.qualifies)
+        .min_by(|a, b| best_order(a, b))
+        .cloned();
+    if result.best.is_none() {
+        result.closest = candidates
+            .iter()
+            .min_by(|a, b| closest_order(a, b))
+            .cloned();
+    }
+    result.frontier = frontier(&candidates);
+    result.trials = acc.trials;
+    result.candidates = candidates;
+    Ok(result)
 }
