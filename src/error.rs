@@ -1,6 +1,7 @@
 //! The crate's umbrella error.
 
 use crate::engine::RunError;
+use crate::scenario::ScenarioError;
 use crate::study::StudyError;
 
 /// Any error zonesim's library returns. Each variant wraps the error of one
@@ -14,4 +15,7 @@ pub enum Error {
     /// The run could not complete.
     #[error(transparent)]
     Run(#[from] RunError),
+    /// A scenario file could not be loaded (parse error or invalid study).
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
 }
