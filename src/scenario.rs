@@ -380,12 +380,14 @@ fn parse(text: &str, format: Format, name: &str) -> Result<RawScenario, Scenario
     }
 }
 
+/// The field path without serde_path_to_error's placeholders (`.` for the
+/// root, `?` for a position it could not name).
 fn clean_field(field: &str) -> String {
-    if field == "." || field == "?" {
-        String::new()
-    } else {
-        field.to_string()
-    }
+    field
+        .split('.')
+        .filter(|s| !s.is_empty() && *s != "?")
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 fn toml_error(text: &str, name: &str, field: &str, e: &toml::de::Error) -> ScenarioError {

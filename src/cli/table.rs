@@ -279,7 +279,7 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
         let mut row = vec![
             d.name.clone(),
             fmt_avail(a.mean),
-            format!("±{:.7}", (a.ci95[1] - a.ci95[0]) / 2.0),
+            format!("±{:.7}", (a.mean - a.ci95[0]).max(a.ci95[1] - a.mean)),
             fmt_nines(a.mean),
             fmt_minutes(dm.mean),
             fmt_minutes(dm.percentiles.p50),
