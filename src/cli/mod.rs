@@ -247,7 +247,7 @@ pub fn run_with_progress(
         let bar = indicatif::ProgressBar::new(sim.trials());
         bar.set_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} trials  {per_sec}  eta {eta}",
+                "{bar:30} {human_pos}/{human_len} trials, eta {eta}",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );

@@ -25,6 +25,7 @@ pub const CONTINUE: &str = "^";
 pub struct Table {
     headers: Vec<[String; 2]>,
     rows: Vec<Vec<String>>,
+    left: Vec<bool>,
 }
 
 impl Table {
@@ -36,6 +37,23 @@ impl Table {
                 .map(|(a, b)| [a.to_string(), b.to_string()])
                 .collect(),
             rows: Vec::new(),
+            left: vec![false; headers.len()],
+        }
+    }
+
+    /// Left-aligns column `c` (for text; numbers stay right-aligned).
+    pub fn left_align(mut self, c: usize) -> Self {
+        if let Some(l) = self.left.get_mut(c) {
+            *l = true;
+        }
+        self
+    }
+
+    fn pad(&self, s: &str, c: usize, w: usize) -> String {
+        if self.left[c] {
+            pad_left_align(s, w)
+        } else {
+            pad_right_align(s, w)
         }
     }
 
@@ -111,7 +129,7 @@ impl Table {
                 let mut s = pad_left_align(&self.headers[0][line], widths[0]);
                 for (i, &c) in cols.iter().enumerate() {
                     s.push_str("  ");
-                    s.push_str(&pad_right_align(self.header(c, line, i == 0), widths[c]));
+                    s.push_str(&self.pad(self.header(c, line, i == 0), c, widths[c]));
                 }
                 out.push_str(s.trim_end());
                 out.push('\n');
@@ -124,7 +142,7 @@ impl Table {
                 let mut s = pad_left_align(cell(0), widths[0]);
                 for &c in cols {
                     s.push_str("  ");
-                    s.push_str(&pad_right_align(cell(c), widths[c]));
+                    s.push_str(&self.pad(cell(c), c, widths[c]));
                 }
                 out.push_str(s.trim_end());
                 out.push('\n');
@@ -352,7 +370,8 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
             ("availability", "mean"),
             ("", "nines"),
             ("downtime", "mean"),
-        ]);
+        ])
+        .left_align(1);
         let region: HashMap<&str, &str> = study
             .zones
             .iter()
@@ -412,17 +431,35 @@ pub fn describe_duration(d: &Duration) -> String {
             }
             let shown = match val {
                 serde_json::Value::Array(a) => format!("{} samples", a.len()),
+                serde_json::Value::Number(n) => n.as_f64().map_or(n.to_string(), fmt_num),
                 other => other.to_string(),
             };
-            parts.push(format!("{k} {shown}"));
+            let unit = match k.as_str() {
+                "mean" | "median" | "scale" | "value" | "low" | "high" => " h",
+                _ => "",
+            };
+            parts.push(format!("{k} {shown}{unit}"));
         }
     }
-    format!(
-        "{} {} (mean {})",
-        d.name(),
-        parts.join(", "),
-        fmt_hours(d.mean())
-    )
+    let mean = match d.name() {
+        "exponential" | "fixed" => String::new(),
+        _ => format!(" (mean {})", fmt_hours(d.mean())),
+    };
+    format!("{} {}{mean}", d.name(), parts.join(", "))
+}
+
+/// A number with 6 significant digits, without trailing zeros.
+fn fmt_num(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    let decimals = (5 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let s = format!("{x:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 fn fmt_hours(h: f64) -> String {
@@ -446,7 +483,10 @@ pub fn catalog_table(cat: &Catalog) -> String {
         ("", "EU"),
         ("provider", "code"),
         ("", "confidence"),
-    ]);
+    ])
+    .left_align(1)
+    .left_align(2)
+    .left_align(6);
     for r in &cat.regions {
         let info = cat.region_info.iter().find(|i| i.id == r.id);
         t.row(vec![
@@ -489,6 +529,11 @@ pub fn catalog_table(cat: &Catalog) -> String {
     out.push_str("\nZones (time to failure, then time to repair, in hours)\n\n");
     for z in &cat.zones {
         let _ = writeln!(out, "{}  (region {})", z.id, z.region);
+        let _ = writeln!(
+            out,
+            "    availability on its own: {:.6}",
+            z.process().steady_state_availability()
+        );
         let _ = writeln!(
             out,
             "    fails after: {}",
@@ -554,6 +599,15 @@ mod tests {
         assert!(single_zone_weakness(&d(&["a", "b"], Rule::AtLeast(1))).is_none());
         assert!(single_zone_weakness(&d(&["a", "a", "b", "b"], Rule::AtLeast(3))).is_some());
         assert!(single_zone_weakness(&d(&["a", "a", "b", "b"], Rule::AtLeast(2))).is_none());
+    }
+
+    #[test]
+    fn numbers_print_with_six_digits() {
+        assert_eq!(fmt_num(48666.666666666664), "48666.7");
+        assert_eq!(fmt_num(437999.99999999994), "438000");
+        assert_eq!(fmt_num(2.0), "2");
+        assert_eq!(fmt_num(1.5), "1.5");
+        assert_eq!(fmt_num(0.25), "0.25");
     }
 
     #[test]
