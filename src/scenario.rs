@@ -220,7 +220,10 @@ pub struct Scenario {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a scenario (a table of simulation, region, zone, common_cause, deployment, plan)"
+)]
 struct RawScenario {
     catalog: Option<String>,
     simulation: Option<RawSimulation>,
@@ -236,7 +239,7 @@ struct RawScenario {
 }
 
 #[derive(Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "the simulation table")]
 struct RawSimulation {
     trials: Option<u64>,
     horizon_hours: Option<f64>,
@@ -247,7 +250,7 @@ struct RawSimulation {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a region table")]
 struct RawRegion {
     id: String,
     name: Option<String>,
@@ -257,7 +260,7 @@ struct RawRegion {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a zone table")]
 struct RawZone {
     id: String,
     region: Option<String>,
@@ -499,12 +502,19 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
         }
     }
     let from_catalog = study.zones.len();
+    let mut overridden = std::collections::HashSet::new();
     for z in raw.zones {
         let existing = study.zones[..from_catalog]
             .iter_mut()
             .find(|x| x.id == z.id);
         match existing {
             Some(x) => {
+                if !overridden.insert(z.id.clone()) {
+                    problems.push(Problem {
+                        at: format!("zone \"{}\"", z.id),
+                        message: "id is used twice (the catalogue zone is overridden twice)".into(),
+                    });
+                }
                 if let Some(v) = z.region {
                     x.region = v;
                 }

@@ -269,7 +269,9 @@ pub fn run_with_progress(
         b.finish_and_clear();
     }
     let result = result.map_err(|e| CliError::Run(e.to_string()))?;
-    eprintln!(
+    // Never panic on a closed stderr (eprintln! would).
+    let _ = writeln!(
+        std::io::stderr(),
         "ran {} trials in {secs:.2} s ({:.0} trials/s)",
         result.trials,
         result.trials as f64 / secs.max(1e-9)
@@ -352,8 +354,10 @@ fn validate(a: &ValidateArgs) -> Result<(), CliError> {
     let from = s
         .catalog()
         .map_or(String::new(), |c| format!(" (catalogue {c})"));
-    println!("ok: {}: {}{from}", a.file.display(), parts.join(", "));
-    Ok(())
+    emit(
+        &format!("ok: {}: {}{from}\n", a.file.display(), parts.join(", ")),
+        None,
+    )
 }
 
 fn count(n: usize, what: &str) -> String {
