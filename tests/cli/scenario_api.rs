@@ -213,3 +213,26 @@ fn errors_convert_to_the_umbrella_error() {
     let e: zonesim::Error = err.into();
     assert!(e.to_string().starts_with("e.toml:2:"), "{e}");
 }
+
+#[test]
+fn catalogue_zone_overridden_twice_is_a_problem() {
+    let text = "catalog = \"eu-hubs\"\n\
+                [[zone]]\nid = \"alibaba-fr-par-a\"\ntime_to_repair = { dist = \"fixed\", value = 1.0 }\n\
+                [[zone]]\nid = \"alibaba-fr-par-a\"\ntime_to_repair = { dist = \"fixed\", value = 2.0 }\n";
+    let msg = Scenario::from_str(text, Format::Toml, "twice.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("zone \"alibaba-fr-par-a\": id is used twice"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn not_a_table() {
+    let msg = Scenario::from_str("[]", Format::Json, "arr.json")
+        .unwrap_err()
+        .to_string();
+    assert!(msg.starts_with("arr.json:1:"), "{msg}");
+    assert!(msg.contains("expected a scenario"), "{msg}");
+}
