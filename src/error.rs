@@ -2,6 +2,7 @@
 
 use crate::engine::RunError;
 use crate::plan::PlanError;
+use crate::scenario::ScenarioError;
 use crate::study::StudyError;
 
 /// Any error zonesim's library returns. Each variant wraps the error of one
@@ -21,4 +22,7 @@ pub enum Error {
     /// A picture could not be drawn or written.
     #[error(transparent)]
     Plot(#[from] crate::plot::PlotError),
+    /// A scenario file could not be loaded (parse error or invalid study).
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
 }

@@ -54,12 +54,14 @@
 #![warn(missing_docs)]
 
 pub mod catalog;
+pub mod cli;
 pub mod deployment;
 pub mod distributions;
 pub mod engine;
 pub mod error;
 pub mod plan;
 pub mod plot;
+pub mod scenario;
 pub mod stats;
 pub mod study;
 pub mod topology;
