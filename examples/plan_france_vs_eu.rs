@@ -110,6 +110,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         candidate_zones: None,
         countries,
         in_eu,
+        providers: Some(vec!["alibaba".into()]),
         rule: Rule::Majority,
         max_replicas: 5,
         replica_cost: Default::default(),

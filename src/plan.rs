@@ -24,7 +24,7 @@
 //!                              time_to_failure: exp(4380.0), time_to_repair: exp(8.0) });
 //! }
 //! let spec = PlanSpec {
-//!     candidate_zones: None, countries: None, in_eu: None,
+//!     candidate_zones: None, countries: None, in_eu: None, providers: None,
 //!     rule: Rule::AtLeast(1), max_replicas: 3,
 //!     replica_cost: Default::default(),
 //!     target: PlanTarget { availability: 0.999, in_fraction_of_years: 0.9 },
@@ -73,6 +73,10 @@ pub struct PlanSpec {
     /// Keep only zones in regions inside (true) or outside (false) the EU.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_eu: Option<bool>,
+    /// Keep only zones of these providers (matched case-insensitively against
+    /// each region's `provider`), e.g. `["alibaba"]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub providers: Option<Vec<String>>,
     /// The rule every candidate placement is judged by.
     pub rule: Rule,
     /// The most replicas a placement may have.
@@ -307,6 +311,24 @@ impl PlanSpec {
                 }
             }
         }
+        if let Some(ps) = &self.providers {
+            if ps.is_empty() {
+                bad(&mut problems, "providers", "is empty".into());
+            }
+            for (i, p) in ps.iter().enumerate() {
+                if !study
+                    .regions
+                    .iter()
+                    .any(|r| r.provider.eq_ignore_ascii_case(p))
+                {
+                    bad(
+                        &mut problems,
+                        &format!("providers[{i}]"),
+                        format!("no region of the study is run by provider \"{p}\""),
+                    );
+                }
+            }
+        }
         let region_of = |z: usize| study.regions.iter().find(|r| r.id == study.zones[z].region);
         chosen.retain(|&z| {
             let Some(r) = region_of(z) else {
@@ -317,7 +339,11 @@ impl PlanSpec {
                 .as_ref()
                 .is_none_or(|cs| cs.iter().any(|c| c.eq_ignore_ascii_case(&r.country)));
             let eu_ok = self.in_eu.is_none_or(|eu| r.is_in_eu() == eu);
-            country_ok && eu_ok
+            let provider_ok = self
+                .providers
+                .as_ref()
+                .is_none_or(|ps| ps.iter().any(|p| p.eq_ignore_ascii_case(&r.provider)));
+            country_ok && eu_ok && provider_ok
         });
         if chosen.is_empty() && problems.is_empty() {
             let mut what = vec![];

@@ -20,7 +20,7 @@ use std::time::Instant;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::catalog;
-use crate::engine::{RunOptions, Simulation, StudyResult};
+use crate::engine::{RunOptions, Simulation};
 use crate::scenario::{Scenario, ScenarioError};
 use crate::study::Study;
 
@@ -42,6 +42,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Show the built-in catalogue: regions, zones, parameters and sources.
     Catalog(CatalogArgs),
+    /// Find the cheapest placement meeting the `[plan]` target of a scenario file.
+    Plan(PlanArgs),
 }
 
 /// How results are printed.
@@ -82,6 +84,31 @@ pub struct RunArgs {
     /// Deployment the others are compared with (default: the file's, else the first).
     #[arg(long, value_name = "NAME")]
     pub baseline: Option<String>,
+    /// Also draw the complementary CDF of yearly downtime per deployment (SVG).
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// Arguments of `zonesim plan`.
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// Scenario file (.toml or .json) with a `[plan]` table.
+    pub file: PathBuf,
+    /// Number of trials (overrides the file).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Seed (overrides the file).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// Also draw the cost/quality frontier (SVG).
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
     /// Output options.
     #[command(flatten)]
     pub out: OutputArgs,
@@ -183,6 +210,7 @@ pub fn execute(cli: &Cli) -> Result<(), CliError> {
         Command::Run(a) => run(a),
         Command::Validate(a) => validate(a),
         Command::Catalog(a) => show_catalog(a),
+        Command::Plan(a) => plan(a),
     }
 }
 
@@ -219,11 +247,47 @@ fn run(a: &RunArgs) -> Result<(), CliError> {
     }
     let study = study;
     let sim = Simulation::new(&study).map_err(|e| with_source(&source, e.into()))?;
-    let result = run_with_progress(&sim, a.threads.map(|t| t as usize))?;
+    let acc = with_progress(sim.trials(), a.threads, |opts| {
+        sim.run_accumulators(opts)
+            .map_err(|e| CliError::Run(e.to_string()))
+    })?;
+    let result = sim.summarise(&acc);
     let text = match a.out.format {
         OutputFormat::Table => table::study_table(&result, &study),
         OutputFormat::Json => to_json(&result)?,
     };
+    if let Some(path) = &a.plot {
+        crate::plot::downtime_ccdf_svg(path, &result, &acc)
+            .map_err(|e| CliError::Run(e.to_string()))?;
+    }
+    emit(&text, a.out.output.as_deref())
+}
+
+fn plan(a: &PlanArgs) -> Result<(), CliError> {
+    let scenario = Scenario::from_path(&a.file)?;
+    let source = a.file.display().to_string();
+    let spec = scenario.plan().cloned().ok_or_else(|| {
+        CliError::Input(format!(
+            "{source}: has no [plan] table (see `zonesim plan --help` and the README)"
+        ))
+    })?;
+    let mut study = scenario.into_study();
+    if let Some(seed) = a.seed {
+        study.simulation.seed = seed;
+    }
+    if let Some(n) = a.trials {
+        study.simulation.trials = n;
+    }
+    let result = with_progress(study.simulation.trials, a.threads, |opts| {
+        crate::plan::plan(&study, &spec, opts).map_err(|e| with_source(&source, e.into()))
+    })?;
+    let text = match a.out.format {
+        OutputFormat::Table => table::plan_table(&result),
+        OutputFormat::Json => to_json(&result)?,
+    };
+    if let Some(path) = &a.plot {
+        crate::plot::frontier_svg(path, &result).map_err(|e| CliError::Run(e.to_string()))?;
+    }
     emit(&text, a.out.output.as_deref())
 }
 
@@ -234,17 +298,18 @@ fn with_source(source: &str, e: CliError) -> CliError {
     }
 }
 
-/// Runs a compiled study with a progress bar on stderr when stderr is a
-/// terminal, then prints `ran N trials in X s (Y trials/s)` on stderr.
+/// Runs `f` with a progress bar on stderr when stderr is a terminal, then
+/// prints `ran N trials in X s (Y trials/s)` on stderr (never on stdout).
 ///
 /// # Errors
-/// [`CliError::Run`] when the run fails.
-pub fn run_with_progress(
-    sim: &Simulation,
-    threads: Option<usize>,
-) -> Result<StudyResult, CliError> {
+/// Whatever `f` returns.
+pub fn with_progress<T>(
+    trials: u64,
+    threads: Option<u64>,
+    f: impl FnOnce(&RunOptions<'_>) -> Result<T, CliError>,
+) -> Result<T, CliError> {
     let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(sim.trials());
+        let bar = indicatif::ProgressBar::new(trials);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
                 "{bar:30} {human_pos}/{human_len} trials, eta {eta}",
@@ -259,22 +324,21 @@ pub fn run_with_progress(
         }
     };
     let opts = RunOptions {
-        threads,
+        threads: threads.map(|t| t as usize),
         progress: bar.as_ref().map(|_| &tick as &(dyn Fn(u64) + Sync)),
     };
     let started = Instant::now();
-    let result = sim.run(&opts);
+    let result = f(&opts);
     let secs = started.elapsed().as_secs_f64();
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let result = result.map_err(|e| CliError::Run(e.to_string()))?;
+    let result = result?;
     // Never panic on a closed stderr (eprintln! would).
     let _ = writeln!(
         std::io::stderr(),
-        "ran {} trials in {secs:.2} s ({:.0} trials/s)",
-        result.trials,
-        result.trials as f64 / secs.max(1e-9)
+        "ran {trials} trials in {secs:.2} s ({:.0} trials/s)",
+        trials as f64 / secs.max(1e-9)
     );
     Ok(result)
 }

@@ -204,6 +204,7 @@ fn one_shot_spec(fraction: f64) -> PlanSpec {
         candidate_zones: None,
         countries: None,
         in_eu: None,
+        providers: None,
         rule: Rule::AtLeast(1),
         max_replicas: 3,
         replica_cost: [("b".to_string(), 2.0), ("c".to_string(), 0.8)]
@@ -452,6 +453,7 @@ fn france_only_cannot_spread_a_quorum_over_three_zones() {
         candidate_zones: None,
         countries,
         in_eu,
+        providers: None,
         rule,
         max_replicas: 3,
         replica_cost: Default::default(),
@@ -770,11 +772,13 @@ fn plan_scenarios_give_the_france_vs_eu_headline() {
         PlanSpec {
             countries: None,
             in_eu: None,
+            providers: None,
             ..eu_spec.clone()
         },
         PlanSpec {
             countries: None,
             in_eu: None,
+            providers: None,
             ..fr_spec.clone()
         }
     );
