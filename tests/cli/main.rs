@@ -6,6 +6,7 @@
 mod bad_input;
 mod exact;
 mod outputs;
+mod plan;
 mod scenario_api;
 
 use std::path::{Path, PathBuf};
