@@ -1,0 +1,33 @@
+//! Whole runs: sampling, timelines, every deployment's sweep, statistics and
+//! the exact merge, on 1 and 2 threads.
+
+use std::hint::black_box;
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
+use zonesim::RunOptions;
+
+use super::{compile, config, studies};
+
+fn engine(c: &mut Criterion) {
+    for (name, study, trials) in studies() {
+        let sim = compile(&study, trials);
+        let mut group = c.benchmark_group(name);
+        group.throughput(Throughput::Elements(trials));
+        for threads in [1usize, 2] {
+            let opts = RunOptions {
+                threads: Some(threads),
+                ..RunOptions::default()
+            };
+            group.bench_with_input(BenchmarkId::new("threads", threads), &opts, |b, opts| {
+                b.iter(|| black_box(sim.run_accumulators(opts).expect("runs")))
+            });
+        }
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = engine
+}
