@@ -274,6 +274,14 @@ struct CompiledDeployment {
     slot_replicas: Vec<u32>,
     /// Slot of each replica, in priority order.
     replica_slot: Vec<u32>,
+    /// Zone of each slot.
+    slot_zone: Vec<u32>,
+    /// For counting rules: units (replicas for `AtLeast`, 1 for `ZonesUp`)
+    /// that each zone takes down with it; 0 for zones outside the deployment.
+    zone_units: Vec<i32>,
+    /// For counting rules: total units and the units needed to be up.
+    units: i32,
+    need: i32,
     replica_process: Option<ProcessSampler>,
     stream_key: u64,
 }
@@ -371,11 +379,13 @@ impl Simulation {
             let mut zone_slot = vec![NONE; zones.len()];
             let mut slot_replicas = Vec::new();
             let mut replica_slot = Vec::with_capacity(d.replicas.len());
+            let mut slot_zone = Vec::new();
             for r in &d.replicas {
                 let z = zone_index(r).expect("validated");
                 if zone_slot[z] == NONE {
                     zone_slot[z] = slot_replicas.len() as u32;
                     slot_replicas.push(0);
+                    slot_zone.push(z as u32);
                 }
                 slot_replicas[zone_slot[z] as usize] += 1;
                 replica_slot.push(zone_slot[z]);
@@ -386,12 +396,38 @@ impl Simulation {
                 Rule::ZonesUp(k) => CRule::ZonesUp(k),
                 Rule::ActivePassive { failover_hours } => CRule::ActivePassive(failover_hours),
             };
+            let (zone_units, units, need) = match rule {
+                CRule::AtLeast(k) => (
+                    zone_slot
+                        .iter()
+                        .map(|&s| {
+                            if s == NONE {
+                                0
+                            } else {
+                                slot_replicas[s as usize] as i32
+                            }
+                        })
+                        .collect(),
+                    replica_slot.len() as i32,
+                    k as i32,
+                ),
+                CRule::ZonesUp(k) => (
+                    zone_slot.iter().map(|&s| (s != NONE) as i32).collect(),
+                    slot_replicas.len() as i32,
+                    k as i32,
+                ),
+                CRule::ActivePassive(_) => (Vec::new(), 0, 0),
+            };
             deployments.push(CompiledDeployment {
                 name: d.name.clone(),
                 rule,
                 zone_slot,
                 slot_replicas,
                 replica_slot,
+                slot_zone,
+                zone_units,
+                units,
+                need,
                 replica_process: d
                     .replica_failures
                     .as_ref()
@@ -681,54 +717,70 @@ impl Simulation {
             }
             sc.raw_off.push(sc.raw.len());
         }
-        // 2. Each zone's timeline: its own intervals united with its causes'.
+        // 2. Each zone's timeline: its own intervals where no covering cause
+        // fired (a range of `raw`, not copied), else their union with the
+        // causes' intervals, appended to `raw`.
         let nz = self.zones.len();
-        sc.zone_iv.clear();
-        sc.zone_off.clear();
-        sc.zone_off.push(0);
+        sc.zone_rng.clear();
         for z in 0..nz {
-            let own = &sc.raw[sc.raw_off[z]..sc.raw_off[z + 1]];
+            let (a, b) = (sc.raw_off[z], sc.raw_off[z + 1]);
             let causes = &self.zone_causes[z];
             let active = causes
                 .iter()
                 .any(|&c| sc.raw_off[nz + c as usize] != sc.raw_off[nz + c as usize + 1]);
             if !active {
-                sc.zone_iv.extend_from_slice(own);
-            } else {
-                sc.tmp.clear();
-                sc.tmp.extend_from_slice(own);
-                for &c in causes {
-                    let c = nz + c as usize;
-                    sc.tmp
-                        .extend_from_slice(&sc.raw[sc.raw_off[c]..sc.raw_off[c + 1]]);
+                sc.zone_rng.push((a, b));
+                continue;
+            }
+            sc.tmp.clear();
+            sc.tmp.extend_from_slice(&sc.raw[a..b]);
+            for &c in causes {
+                let c = nz + c as usize;
+                sc.tmp
+                    .extend_from_slice(&sc.raw[sc.raw_off[c]..sc.raw_off[c + 1]]);
+            }
+            sc.tmp.sort_unstable_by(|a, b| a.start.total_cmp(&b.start));
+            let first = sc.raw.len();
+            let mut cur = sc.tmp[0];
+            for iv in &sc.tmp[1..] {
+                if iv.start <= cur.end {
+                    cur.end = cur.end.max(iv.end);
+                } else {
+                    sc.raw.push(cur);
+                    cur = *iv;
                 }
-                sc.tmp.sort_unstable_by(|a, b| a.start.total_cmp(&b.start));
-                let mut cur = sc.tmp[0];
-                for iv in &sc.tmp[1..] {
-                    if iv.start <= cur.end {
-                        cur.end = cur.end.max(iv.end);
-                    } else {
-                        sc.zone_iv.push(cur);
-                        cur = *iv;
+            }
+            sc.raw.push(cur);
+            sc.zone_rng.push((first, sc.raw.len()));
+        }
+        // 3. Every deployment on the same timelines. The time-ordered stream
+        // of zone events is built only once a deployment needs a sweep.
+        sc.outcomes.clear();
+        let mut merged = false;
+        for d in &self.deployments {
+            let o = match &d.replica_process {
+                None => {
+                    if !d.may_fail(&sc.zone_rng) {
+                        sc.outcomes.push(TrialOutcome::default());
+                        continue;
+                    }
+                    if !merged {
+                        merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
+                        merged = true;
+                    }
+                    match d.rule {
+                        CRule::ActivePassive(f) => {
+                            sweep_active_passive(d, f, &sc.events, h, &mut sc.eval)
+                        }
+                        _ => sweep_zone_counts(d, &sc.events, h),
                     }
                 }
-                sc.zone_iv.push(cur);
-            }
-            sc.zone_off.push(sc.zone_iv.len());
-        }
-        // 3. One time-ordered stream of zone down/up events.
-        merge_events(&sc.zone_iv, &sc.zone_off, 0, &mut sc.heads, &mut sc.events);
-        // 4. Every deployment on the same events.
-        sc.outcomes.clear();
-        for d in &self.deployments {
-            let events: &[Event] = match &d.replica_process {
-                None => &sc.events,
                 Some(p) => {
                     let mut rng = trial_rng(d.stream_key, trial);
                     sc.rep_iv.clear();
-                    sc.rep_off.clear();
-                    sc.rep_off.push(0);
+                    sc.rep_rng.clear();
                     for _ in 0..d.replica_slot.len() {
+                        let a = sc.rep_iv.len();
                         let mut sink = CappedVec {
                             v: &mut sc.rep_iv,
                             cap: self.interval_cap,
@@ -736,31 +788,64 @@ impl Simulation {
                         if !p.sample_into(&mut rng, h, self.start, &mut sink) {
                             return Err(too_many());
                         }
-                        sc.rep_off.push(sc.rep_iv.len());
+                        sc.rep_rng.push((a, sc.rep_iv.len()));
+                    }
+                    if !merged {
+                        merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
+                        merged = true;
                     }
                     merge_events(
                         &sc.rep_iv,
-                        &sc.rep_off,
+                        &sc.rep_rng,
                         REPLICA,
                         &mut sc.heads,
                         &mut sc.rep_events,
                     );
                     sc.dep_events.clear();
                     merge_two(&sc.events, &sc.rep_events, &mut sc.dep_events);
-                    &sc.dep_events
-                }
-            };
-            let o = if events.is_empty() {
-                TrialOutcome::default()
-            } else {
-                match d.rule {
-                    CRule::ActivePassive(f) => sweep_active_passive(d, f, events, h, &mut sc.eval),
-                    _ => sweep_counting(d, events, h, &mut sc.eval),
+                    let events = &sc.dep_events;
+                    if events.is_empty() {
+                        TrialOutcome::default()
+                    } else {
+                        match d.rule {
+                            CRule::ActivePassive(f) => {
+                                sweep_active_passive(d, f, events, h, &mut sc.eval)
+                            }
+                            _ => sweep_counting(d, events, h, &mut sc.eval),
+                        }
+                    }
                 }
             };
             sc.outcomes.push(o);
         }
         Ok(())
+    }
+}
+
+impl CompiledDeployment {
+    /// Whether the deployment (with no replica failures of its own) can be
+    /// down at all in a trial whose zone timelines are `zone_rng`: a counting
+    /// rule keeps enough units if every zone with an outage were down at once;
+    /// active-passive serves from its first replica as long as that one's zone
+    /// stays up. When false, its outcome is exactly the all-up outcome.
+    #[inline]
+    fn may_fail(&self, zone_rng: &[(usize, usize)]) -> bool {
+        let hit = |z: u32| {
+            let (a, b) = zone_rng[z as usize];
+            a != b
+        };
+        match self.rule {
+            CRule::ActivePassive(_) => hit(self.slot_zone[self.replica_slot[0] as usize]),
+            CRule::AtLeast(_) | CRule::ZonesUp(_) => {
+                let lost: i32 = self
+                    .slot_zone
+                    .iter()
+                    .filter(|&&z| hit(z))
+                    .map(|&z| self.zone_units[z as usize])
+                    .sum();
+                self.units - lost < self.need
+            }
+        }
     }
 }
 
@@ -866,6 +951,27 @@ fn apply(d: &CompiledDeployment, st: &mut EvalState, e: Event) -> (i32, i32) {
     }
 }
 
+/// A counting rule on zone events only (no replica failures): each zone's
+/// events alternate down/up, so the live count moves by the zone's units with
+/// no per-slot state.
+fn sweep_zone_counts(d: &CompiledDeployment, events: &[Event], horizon: f64) -> TrialOutcome {
+    let units = &d.zone_units[..];
+    let mut live = d.units;
+    let mut track = OutageTrack::new();
+    let mut i = 0;
+    while i < events.len() {
+        let t = events[i].t;
+        while i < events.len() && events[i].t == t {
+            let e = events[i];
+            let w = units[(e.code >> 2) as usize];
+            live += if e.code & DOWN != 0 { -w } else { w };
+            i += 1;
+        }
+        track.set(t, live >= d.need);
+    }
+    track.finish(horizon)
+}
+
 fn sweep_counting(
     d: &CompiledDeployment,
     events: &[Event],
@@ -963,31 +1069,36 @@ fn sweep_active_passive(
 }
 
 /// Merges per-list sorted, disjoint intervals into one time-ordered stream of
-/// down (at start) and up (at end) events. Lists are `iv[off[k]..off[k+1]]`;
-/// list k's events carry index k and the given `flag`.
+/// down (at start) and up (at end) events. List k is `iv[lists[k].0..lists[k].1]`;
+/// its events carry index k and the given `flag`.
 fn merge_events(
     iv: &[Interval],
-    off: &[usize],
+    lists: &[(usize, usize)],
     flag: u32,
     heads: &mut Vec<Head>,
     out: &mut Vec<Event>,
 ) {
     out.clear();
     heads.clear();
-    for k in 0..off.len() - 1 {
-        if off[k] < off[k + 1] {
+    let mut total = 0;
+    for (k, &(a, b)) in lists.iter().enumerate() {
+        if a < b {
+            total += 2 * (b - a);
             heads.push(Head {
-                t: iv[off[k]].start,
-                pos: off[k],
-                end: off[k + 1],
+                t: iv[a].start,
+                pos: a,
+                end: b,
                 code: (k as u32) << 2 | flag,
                 inside: false,
             });
         }
     }
-    if heads.len() > 16 {
-        // Many lists: sorting all events beats scanning many heads per event.
-        for h in heads.iter() {
+    out.reserve(total);
+    match heads.len() {
+        0 => return,
+        1 => {
+            // One list: its events are already in order.
+            let h = heads[0];
             for x in &iv[h.pos..h.end] {
                 out.push(Event {
                     t: x.start,
@@ -998,33 +1109,54 @@ fn merge_events(
                     code: h.code,
                 });
             }
+            return;
         }
-        out.sort_unstable_by(|a, b| a.t.total_cmp(&b.t));
-        return;
+        n if n > 16 => {
+            // Many lists: sorting all events beats scanning many heads per event.
+            for h in heads.iter() {
+                for x in &iv[h.pos..h.end] {
+                    out.push(Event {
+                        t: x.start,
+                        code: h.code | DOWN,
+                    });
+                    out.push(Event {
+                        t: x.end,
+                        code: h.code,
+                    });
+                }
+            }
+            out.sort_unstable_by(|a, b| a.t.total_cmp(&b.t));
+            return;
+        }
+        _ => {}
     }
-    while !heads.is_empty() {
+    // A few lists: scan the heads for the earliest; an exhausted head waits at
+    // infinity, so the scan needs no removal and stops after `total` events.
+    for _ in 0..total {
         let mut best = 0;
-        for k in 1..heads.len() {
-            if heads[k].t < heads[best].t {
+        let mut bt = heads[0].t;
+        for (k, h) in heads.iter().enumerate().skip(1) {
+            if h.t < bt {
                 best = k;
+                bt = h.t;
             }
         }
         let h = &mut heads[best];
         if h.inside {
             out.push(Event {
-                t: h.t,
+                t: bt,
                 code: h.code,
             });
             h.pos += 1;
-            if h.pos == h.end {
-                heads.swap_remove(best);
+            h.t = if h.pos == h.end {
+                f64::INFINITY
             } else {
-                h.t = iv[h.pos].start;
-                h.inside = false;
-            }
+                iv[h.pos].start
+            };
+            h.inside = false;
         } else {
             out.push(Event {
-                t: h.t,
+                t: bt,
                 code: h.code | DOWN,
             });
             h.t = iv[h.pos].end;
@@ -1063,13 +1195,13 @@ struct Head {
 struct Scratch {
     raw: Vec<Interval>,
     raw_off: Vec<usize>,
-    zone_iv: Vec<Interval>,
-    zone_off: Vec<usize>,
+    /// Zone z's down timeline is `raw[zone_rng[z].0..zone_rng[z].1]`.
+    zone_rng: Vec<(usize, usize)>,
     tmp: Vec<Interval>,
     heads: Vec<Head>,
     events: Vec<Event>,
     rep_iv: Vec<Interval>,
-    rep_off: Vec<usize>,
+    rep_rng: Vec<(usize, usize)>,
     rep_events: Vec<Event>,
     dep_events: Vec<Event>,
     eval: EvalState,
@@ -1144,11 +1276,8 @@ impl Worker {
             for (a, o) in self.acc.deployments.iter_mut().zip(&sc.outcomes) {
                 a.record(o, base);
             }
-            for z in 0..sim.zones.len() {
-                let down: f64 = sc.zone_iv[sc.zone_off[z]..sc.zone_off[z + 1]]
-                    .iter()
-                    .map(|iv| iv.end - iv.start)
-                    .sum();
+            for (z, &(a, b)) in sc.zone_rng.iter().enumerate() {
+                let down: f64 = sc.raw[a..b].iter().map(|iv| iv.end - iv.start).sum();
                 self.zone_partial[z] += down;
             }
         }
