@@ -1089,7 +1089,6 @@ fn merge_events(
                 pos: a,
                 end: b,
                 code: (k as u32) << 2 | flag,
-                inside: false,
             });
         }
     }
@@ -1130,38 +1129,56 @@ fn merge_events(
         }
         _ => {}
     }
-    // A few lists: scan the heads for the earliest; an exhausted head waits at
-    // infinity, so the scan needs no removal and stops after `total` events.
-    for _ in 0..total {
+    // A few lists: scan their next event times for the earliest, with the
+    // number of lists fixed at compile time (unused ones wait at infinity).
+    out.resize(total, Event { t: 0.0, code: 0 });
+    match heads.len() {
+        2 => merge_few::<2>(iv, heads, out),
+        3 => merge_few::<3>(iv, heads, out),
+        4 => merge_few::<4>(iv, heads, out),
+        5..=8 => merge_few::<8>(iv, heads, out),
+        _ => merge_few::<16>(iv, heads, out),
+    }
+}
+
+/// The k-way merge of [`merge_events`] for at most `K` lists, into `out`
+/// already sized to the number of events. Event j of a list is its interval
+/// j/2's start (down) for even j, its end (up) for odd j; an exhausted list
+/// waits at infinity, so nothing is removed.
+#[inline]
+fn merge_few<const K: usize>(iv: &[Interval], heads: &[Head], out: &mut [Event]) {
+    let mut next = [f64::INFINITY; K];
+    let mut pos = [0usize; K];
+    let mut end = [0usize; K];
+    let mut code = [0u32; K];
+    for (k, h) in heads.iter().enumerate() {
+        next[k] = h.t;
+        pos[k] = 2 * h.pos;
+        end[k] = 2 * h.end;
+        code[k] = h.code;
+    }
+    for e in out.iter_mut() {
         let mut best = 0;
-        let mut bt = heads[0].t;
-        for (k, h) in heads.iter().enumerate().skip(1) {
-            if h.t < bt {
+        let mut bt = next[0];
+        for (k, &t) in next.iter().enumerate().skip(1) {
+            if t < bt {
                 best = k;
-                bt = h.t;
+                bt = t;
             }
         }
-        let h = &mut heads[best];
-        if h.inside {
-            out.push(Event {
-                t: bt,
-                code: h.code,
-            });
-            h.pos += 1;
-            h.t = if h.pos == h.end {
-                f64::INFINITY
-            } else {
-                iv[h.pos].start
-            };
-            h.inside = false;
+        let p = pos[best];
+        *e = Event {
+            t: bt,
+            code: code[best] | (!p as u32 & DOWN),
+        };
+        let p = p + 1;
+        pos[best] = p;
+        next[best] = if p < end[best] {
+            let x = iv[p >> 1];
+            if p & 1 == 0 { x.start } else { x.end }
         } else {
-            out.push(Event {
-                t: bt,
-                code: h.code | DOWN,
-            });
-            h.t = iv[h.pos].end;
-            h.inside = true;
-        }
+            f64::INFINITY
+        };
     }
 }
 
@@ -1187,7 +1204,6 @@ struct Head {
     pos: usize,
     end: usize,
     code: u32,
-    inside: bool,
 }
 
 /// Buffers reused across the trials of one worker.
