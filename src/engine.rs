@@ -958,16 +958,13 @@ fn sweep_zone_counts(d: &CompiledDeployment, events: &[Event], horizon: f64) -> 
     let units = &d.zone_units[..];
     let mut live = d.units;
     let mut track = OutageTrack::new();
-    let mut i = 0;
-    while i < events.len() {
-        let t = events[i].t;
-        while i < events.len() && events[i].t == t {
-            let e = events[i];
-            let w = units[(e.code >> 2) as usize];
-            live += if e.code & DOWN != 0 { -w } else { w };
-            i += 1;
+    for (j, e) in events.iter().enumerate() {
+        let w = units[(e.code >> 2) as usize];
+        live += if e.code & DOWN != 0 { -w } else { w };
+        // Judge the state once all events of this instant are applied.
+        if events.get(j + 1).is_none_or(|n| n.t != e.t) {
+            track.set(e.t, live >= d.need);
         }
-        track.set(t, live >= d.need);
     }
     track.finish(horizon)
 }
