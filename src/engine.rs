@@ -234,6 +234,8 @@ trait IntervalSink {
 struct CappedVec<'a> {
     v: &'a mut Vec<Interval>,
     cap: usize,
+    /// Total length of the intervals pushed, in push order.
+    sum: f64,
 }
 
 impl IntervalSink for CappedVec<'_> {
@@ -243,6 +245,7 @@ impl IntervalSink for CappedVec<'_> {
             return false;
         }
         self.v.push(Interval { start, end });
+        self.sum += end - start;
         true
     }
 }
@@ -707,13 +710,18 @@ impl Simulation {
         sc.raw.clear();
         sc.raw_off.clear();
         sc.raw_off.push(0);
-        for p in self.zones.iter().chain(&self.causes) {
+        sc.zone_down.clear();
+        for (i, p) in self.zones.iter().chain(&self.causes).enumerate() {
             let mut sink = CappedVec {
                 v: &mut sc.raw,
                 cap: self.interval_cap,
+                sum: 0.0,
             };
             if !p.sample_into(&mut rng, h, self.start, &mut sink) {
                 return Err(too_many());
+            }
+            if i < self.zones.len() {
+                sc.zone_down.push(sink.sum);
             }
             sc.raw_off.push(sc.raw.len());
         }
@@ -741,16 +749,20 @@ impl Simulation {
             }
             sc.tmp.sort_unstable_by(|a, b| a.start.total_cmp(&b.start));
             let first = sc.raw.len();
+            let mut down = 0.0;
             let mut cur = sc.tmp[0];
             for iv in &sc.tmp[1..] {
                 if iv.start <= cur.end {
                     cur.end = cur.end.max(iv.end);
                 } else {
                     sc.raw.push(cur);
+                    down += cur.end - cur.start;
                     cur = *iv;
                 }
             }
             sc.raw.push(cur);
+            down += cur.end - cur.start;
+            sc.zone_down[z] = down;
             sc.zone_rng.push((first, sc.raw.len()));
         }
         // 3. Every deployment on the same timelines. The time-ordered stream
@@ -784,6 +796,7 @@ impl Simulation {
                         let mut sink = CappedVec {
                             v: &mut sc.rep_iv,
                             cap: self.interval_cap,
+                            sum: 0.0,
                         };
                         if !p.sample_into(&mut rng, h, self.start, &mut sink) {
                             return Err(too_many());
@@ -1210,6 +1223,8 @@ struct Scratch {
     raw_off: Vec<usize>,
     /// Zone z's down timeline is `raw[zone_rng[z].0..zone_rng[z].1]`.
     zone_rng: Vec<(usize, usize)>,
+    /// Zone z's downtime in this trial (hours), summed in timeline order.
+    zone_down: Vec<f64>,
     tmp: Vec<Interval>,
     heads: Vec<Head>,
     events: Vec<Event>,
@@ -1289,9 +1304,8 @@ impl Worker {
             for (a, o) in self.acc.deployments.iter_mut().zip(&sc.outcomes) {
                 a.record(o, base);
             }
-            for (z, &(a, b)) in sc.zone_rng.iter().enumerate() {
-                let down: f64 = sc.raw[a..b].iter().map(|iv| iv.end - iv.start).sum();
-                self.zone_partial[z] += down;
+            for (p, &down) in self.zone_partial.iter_mut().zip(&sc.zone_down) {
+                *p += down;
             }
         }
         self.acc.trials += last - first;
