@@ -9,4 +9,4 @@ use criterion::criterion_main;
 
 mod benchmarks;
 
-criterion_main!(benchmarks::studies::benches, benchmarks::floor::benches);
+criterion_main!(benchmarks::studies::benches);

@@ -1,6 +1,5 @@
 //! Bench modules and what they share: the reference studies and the config.
 
-pub mod floor;
 pub mod studies;
 
 use std::time::Duration;

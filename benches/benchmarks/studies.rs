@@ -1,5 +1,9 @@
-//! Whole runs: sampling, timelines, every deployment's sweep, statistics and
-//! the exact merge, on 1 and 2 threads.
+//! Per reference study, back to back so that the ratios compare runs made
+//! under the same machine load: the draws floor (`draws-floor/STUDY`: the
+//! random durations a trial needs, from the same generators and samplers,
+//! only summed), then whole runs (`STUDY/threads/N`: sampling, timelines,
+//! every deployment's sweep, statistics and the exact merge) on 1 and 2
+//! threads.
 
 use std::hint::black_box;
 
@@ -8,9 +12,13 @@ use zonesim::RunOptions;
 
 use super::{compile, config, studies};
 
-fn engine(c: &mut Criterion) {
+fn engine_and_floor(c: &mut Criterion) {
     for (name, study, trials) in studies() {
         let sim = compile(&study, trials);
+        let mut floor = c.benchmark_group("draws-floor");
+        floor.throughput(Throughput::Elements(trials));
+        floor.bench_function(name, |b| b.iter(|| black_box(sim.draws_floor(0, trials))));
+        floor.finish();
         let mut group = c.benchmark_group(name);
         group.throughput(Throughput::Elements(trials));
         for threads in [1usize, 2] {
@@ -29,5 +37,5 @@ fn engine(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = config();
-    targets = engine
+    targets = engine_and_floor
 }
