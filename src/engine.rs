@@ -776,16 +776,16 @@ impl Simulation {
                         sc.outcomes.push(TrialOutcome::default());
                         continue;
                     }
+                    let CRule::ActivePassive(f) = d.rule else {
+                        let o = sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep);
+                        sc.outcomes.push(o);
+                        continue;
+                    };
                     if !merged {
                         merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
                         merged = true;
                     }
-                    match d.rule {
-                        CRule::ActivePassive(f) => {
-                            sweep_active_passive(d, f, &sc.events, h, &mut sc.eval)
-                        }
-                        _ => sweep_zone_counts(d, &sc.events, h),
-                    }
+                    sweep_active_passive(d, f, &sc.events, h, &mut sc.eval)
                 }
                 Some(p) => {
                     let mut rng = trial_rng(d.stream_key, trial);
@@ -964,22 +964,113 @@ fn apply(d: &CompiledDeployment, st: &mut EvalState, e: Event) -> (i32, i32) {
     }
 }
 
-/// A counting rule on zone events only (no replica failures): each zone's
-/// events alternate down/up, so the live count moves by the zone's units with
-/// no per-slot state.
-fn sweep_zone_counts(d: &CompiledDeployment, events: &[Event], horizon: f64) -> TrialOutcome {
-    let units = &d.zone_units[..];
-    let mut live = d.units;
-    let mut track = OutageTrack::new();
-    for (j, e) in events.iter().enumerate() {
-        let w = units[(e.code >> 2) as usize];
-        live += if e.code & DOWN != 0 { -w } else { w };
-        // Judge the state once all events of this instant are applied.
-        if events.get(j + 1).is_none_or(|n| n.t != e.t) {
-            track.set(e.t, live >= d.need);
+/// A counting rule on the zone timelines alone (no replica failures), swept
+/// interval by interval over the deployment's own zones: the intervals are
+/// taken in order of their starts, and the ones in progress are retired in
+/// order of their ends before each start. Each zone's intervals are disjoint,
+/// so a zone takes its units down at a start and gives them back at an end
+/// with no per-slot state. The state is judged once all changes of an
+/// instant are applied, as [`sweep_counting`] does on the merged events.
+fn sweep_zone_intervals(
+    d: &CompiledDeployment,
+    raw: &[Interval],
+    zone_rng: &[(usize, usize)],
+    horizon: f64,
+    lists: &mut Vec<IntervalList>,
+) -> TrialOutcome {
+    lists.clear();
+    for &z in &d.slot_zone {
+        let (a, b) = zone_rng[z as usize];
+        let w = d.zone_units[z as usize];
+        if a < b && w > 0 {
+            lists.push(IntervalList {
+                next: raw[a].start,
+                end: f64::INFINITY,
+                pos: a,
+                last: b,
+                w,
+            });
         }
     }
+    let mut track = OutageTrack::new();
+    let tolerance = d.units - d.need;
+    let mut lost = 0i32;
+    // The instant whose changes are being applied (NaN before the first).
+    let mut instant = f64::NAN;
+    // The earliest end in progress and its list, and how many are in progress.
+    let (mut min_end, mut min_k, mut active) = (f64::INFINITY, 0, 0usize);
+    loop {
+        let mut k = 0;
+        let mut s = f64::INFINITY;
+        for (j, l) in lists.iter().enumerate() {
+            if l.next < s {
+                k = j;
+                s = l.next;
+            }
+        }
+        while active > 0 && min_end <= s {
+            if min_end != instant {
+                if !instant.is_nan() {
+                    track.set(instant, lost <= tolerance);
+                }
+                instant = min_end;
+            }
+            lost -= lists[min_k].w;
+            lists[min_k].end = f64::INFINITY;
+            active -= 1;
+            min_end = f64::INFINITY;
+            if active > 0 {
+                for (j, l) in lists.iter().enumerate() {
+                    if l.end < min_end {
+                        min_end = l.end;
+                        min_k = j;
+                    }
+                }
+            }
+        }
+        if s == f64::INFINITY {
+            break;
+        }
+        if s != instant {
+            if !instant.is_nan() {
+                track.set(instant, lost <= tolerance);
+            }
+            instant = s;
+        }
+        let l = &mut lists[k];
+        lost += l.w;
+        let e = raw[l.pos].end;
+        l.end = e;
+        l.pos += 1;
+        l.next = if l.pos < l.last {
+            raw[l.pos].start
+        } else {
+            f64::INFINITY
+        };
+        active += 1;
+        if e < min_end {
+            min_end = e;
+            min_k = k;
+        }
+    }
+    if !instant.is_nan() {
+        track.set(instant, lost <= tolerance);
+    }
     track.finish(horizon)
+}
+
+/// One zone's timeline in [`sweep_zone_intervals`].
+#[derive(Debug, Clone, Copy)]
+struct IntervalList {
+    /// Start of the next interval (infinity when none is left).
+    next: f64,
+    /// End of the interval in progress (infinity when none).
+    end: f64,
+    /// Position of the next interval and the end of the list.
+    pos: usize,
+    last: usize,
+    /// Units the zone takes down.
+    w: i32,
 }
 
 fn sweep_counting(
@@ -1233,6 +1324,7 @@ struct Scratch {
     rep_events: Vec<Event>,
     dep_events: Vec<Event>,
     eval: EvalState,
+    isweep: Vec<IntervalList>,
     outcomes: Vec<TrialOutcome>,
 }
 
