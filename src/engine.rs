@@ -6,8 +6,8 @@
 //! trial index), forms each zone's down timeline as their union, and sweeps
 //! every deployment over those same timelines (common random numbers).
 //! Per-replica failures, where a deployment has them, come from a stream keyed
-//! by seed, trial and deployment, so adding or removing one deployment leaves
-//! the others' results unchanged.
+//! by seed, trial and the deployment's name (not its position), so adding or
+//! removing one deployment leaves the others' results unchanged.
 //!
 //! Trials are grouped into fixed batches that rayon spreads over threads. All
 //! statistics merge exactly ([`crate::stats`]), so the same seed gives
@@ -340,6 +340,15 @@ fn stream_key(seed: u64, stream: u64) -> u64 {
     mix(mix(seed) ^ mix(stream.wrapping_add(0x9e37_79b9_7f4a_7c15)))
 }
 
+/// The stream number of a deployment's replica failures: FNV-1a of its name
+/// (names are unique in a study), never 0, the zones' stream.
+fn name_stream(name: &str) -> u64 {
+    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    });
+    h.max(1)
+}
+
 #[inline]
 fn trial_rng(key: u64, trial: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(key ^ trial)
@@ -378,7 +387,7 @@ impl Simulation {
             }
         }
         let mut deployments = Vec::with_capacity(study.deployments.len());
-        for (j, d) in study.deployments.iter().enumerate() {
+        for d in &study.deployments {
             let mut zone_slot = vec![NONE; zones.len()];
             let mut slot_replicas = Vec::new();
             let mut replica_slot = Vec::with_capacity(d.replicas.len());
@@ -435,7 +444,7 @@ impl Simulation {
                     .replica_failures
                     .as_ref()
                     .map(|p| ProcessSampler::new(p, horizon)),
-                stream_key: stream_key(s.seed, 1 + j as u64),
+                stream_key: stream_key(s.seed, name_stream(&d.name)),
             });
         }
         let baseline = s
