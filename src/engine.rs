@@ -573,6 +573,17 @@ impl Simulation {
     pub fn run_accumulators(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
         match opts.threads {
             None => self.run_in_pool(opts),
+            // One thread: the batches in order on the calling thread, with no
+            // pool to start (the same batches, so the same results).
+            Some(0 | 1) => self.run_here(opts),
+            // The global pool already has that many threads: building a new
+            // pool per run would only add its start-up cost.
+            Some(threads)
+                if rayon::current_thread_index().is_none()
+                    && threads.max(1) == rayon::current_num_threads() =>
+            {
+                self.run_in_pool(opts)
+            }
             Some(threads) => {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads.max(1))
@@ -584,6 +595,21 @@ impl Simulation {
                 pool.install(|| self.run_in_pool(opts))
             }
         }
+    }
+
+    fn run_here(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
+        let mut worker = Worker::new(self);
+        for b in 0..self.trials.div_ceil(BATCH_TRIALS) {
+            let first = b * BATCH_TRIALS;
+            let last = (first + BATCH_TRIALS).min(self.trials);
+            worker.run_batch(self, first, last)?;
+            if let Some(p) = opts.progress {
+                p(last - first);
+            }
+        }
+        let mut total = Accumulators::new(self);
+        total.merge(&worker.acc);
+        Ok(total)
     }
 
     fn run_in_pool(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
