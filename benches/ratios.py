@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-TRIALS = {"ref-2of3": 40_000, "ref-4of7": 20_000, "eu-hubs": 40_000}
+TRIALS = {"ref-2of3": 200_000, "ref-4of7": 100_000, "eu-hubs": 100_000}  # as in benchmarks/mod.rs
 
 
 def rate(root, *parts):

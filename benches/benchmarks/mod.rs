@@ -11,8 +11,8 @@ use zonesim::{Simulation, Study};
 pub fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_millis(2500))
-        .sample_size(20)
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(10)
 }
 
 /// A reference study kept under `benches/` as a scenario file.
@@ -25,12 +25,15 @@ pub fn reference(name: &str) -> Study {
     toml::from_str(text).expect("reference study parses")
 }
 
-/// The studies benched, each with the trials one timed iteration runs.
+/// The studies benched, each with the trials one timed iteration runs:
+/// enough (about 0.1 s of work) that a run's fixed costs (thread pool,
+/// accumulators, the final merge: about 1 ms) stay small, as in the runs of
+/// millions of trials that matter.
 pub fn studies() -> Vec<(&'static str, Study, u64)> {
     vec![
-        ("ref-2of3", reference("ref-2of3"), 40_000),
-        ("ref-4of7", reference("ref-4of7"), 20_000),
-        ("eu-hubs", zonesim::catalog::default_study(), 40_000),
+        ("ref-2of3", reference("ref-2of3"), 200_000),
+        ("ref-4of7", reference("ref-4of7"), 100_000),
+        ("eu-hubs", zonesim::catalog::default_study(), 100_000),
     ]
 }
 

@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group};
 use zonesim::RunOptions;
 
 use super::{compile, config, studies};
@@ -16,10 +16,13 @@ fn engine_and_floor(c: &mut Criterion) {
     for (name, study, trials) in studies() {
         let sim = compile(&study, trials);
         let mut floor = c.benchmark_group("draws-floor");
+        // Iterations of ~0.1 s: flat sampling fits 10+ samples in the time.
+        floor.sampling_mode(SamplingMode::Flat);
         floor.throughput(Throughput::Elements(trials));
         floor.bench_function(name, |b| b.iter(|| black_box(sim.draws_floor(0, trials))));
         floor.finish();
         let mut group = c.benchmark_group(name);
+        group.sampling_mode(SamplingMode::Flat);
         group.throughput(Throughput::Elements(trials));
         for threads in [1usize, 2] {
             let opts = RunOptions {
