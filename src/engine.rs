@@ -186,7 +186,7 @@ impl ProcessSampler {
 
     /// Samples the process's down intervals within `[0, horizon]` into `out`,
     /// each clipped to the horizon. Returns false if `out` reached `cap`.
-    #[inline]
+    #[inline(always)]
     fn sample_into<S: IntervalSink>(
         &self,
         rng: &mut Xoshiro256PlusPlus,
@@ -746,7 +746,7 @@ impl Simulation {
         sc.raw_off.clear();
         sc.raw_off.push(0);
         sc.zone_down.clear();
-        for (i, p) in self.zones.iter().chain(&self.causes).enumerate() {
+        for p in &self.zones {
             let mut sink = CappedVec {
                 v: &mut sc.raw,
                 cap: self.interval_cap,
@@ -755,8 +755,17 @@ impl Simulation {
             if !p.sample_into(&mut rng, h, self.start, &mut sink) {
                 return Err(too_many());
             }
-            if i < self.zones.len() {
-                sc.zone_down.push(sink.sum);
+            sc.zone_down.push(sink.sum);
+            sc.raw_off.push(sc.raw.len());
+        }
+        for p in &self.causes {
+            let mut sink = CappedVec {
+                v: &mut sc.raw,
+                cap: self.interval_cap,
+                sum: 0.0,
+            };
+            if !p.sample_into(&mut rng, h, self.start, &mut sink) {
+                return Err(too_many());
             }
             sc.raw_off.push(sc.raw.len());
         }
