@@ -386,8 +386,19 @@ impl DurationSampler {
     }
 
     /// Draws one duration (hours).
-    #[inline]
+    #[inline(always)]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        // The exponential, the most common case, inline in the caller's loop;
+        // the others behind one call. The same draws either way.
+        if let SamplerKind::Exponential { mean } = self.kind {
+            let e: f64 = Exp1.sample(rng);
+            return e * mean;
+        }
+        self.sample_general(rng)
+    }
+
+    #[inline(never)]
+    fn sample_general<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.kind {
             SamplerKind::Exponential { mean } => {
                 let e: f64 = Exp1.sample(rng);

@@ -6,8 +6,8 @@
 //! trial index), forms each zone's down timeline as their union, and sweeps
 //! every deployment over those same timelines (common random numbers).
 //! Per-replica failures, where a deployment has them, come from a stream keyed
-//! by seed, trial and deployment, so adding or removing one deployment leaves
-//! the others' results unchanged.
+//! by seed, trial and the deployment's name (not its position), so adding or
+//! removing one deployment leaves the others' results unchanged.
 //!
 //! Trials are grouped into fixed batches that rayon spreads over threads. All
 //! statistics merge exactly ([`crate::stats`]), so the same seed gives
@@ -186,7 +186,7 @@ impl ProcessSampler {
 
     /// Samples the process's down intervals within `[0, horizon]` into `out`,
     /// each clipped to the horizon. Returns false if `out` reached `cap`.
-    #[inline]
+    #[inline(always)]
     fn sample_into<S: IntervalSink>(
         &self,
         rng: &mut Xoshiro256PlusPlus,
@@ -234,6 +234,8 @@ trait IntervalSink {
 struct CappedVec<'a> {
     v: &'a mut Vec<Interval>,
     cap: usize,
+    /// Total length of the intervals pushed, in push order.
+    sum: f64,
 }
 
 impl IntervalSink for CappedVec<'_> {
@@ -243,6 +245,7 @@ impl IntervalSink for CappedVec<'_> {
             return false;
         }
         self.v.push(Interval { start, end });
+        self.sum += end - start;
         true
     }
 }
@@ -274,6 +277,14 @@ struct CompiledDeployment {
     slot_replicas: Vec<u32>,
     /// Slot of each replica, in priority order.
     replica_slot: Vec<u32>,
+    /// Zone of each slot.
+    slot_zone: Vec<u32>,
+    /// For counting rules: units (replicas for `AtLeast`, 1 for `ZonesUp`)
+    /// that each zone takes down with it; 0 for zones outside the deployment.
+    zone_units: Vec<i32>,
+    /// For counting rules: total units and the units needed to be up.
+    units: i32,
+    need: i32,
     replica_process: Option<ProcessSampler>,
     stream_key: u64,
 }
@@ -329,6 +340,15 @@ fn stream_key(seed: u64, stream: u64) -> u64 {
     mix(mix(seed) ^ mix(stream.wrapping_add(0x9e37_79b9_7f4a_7c15)))
 }
 
+/// The stream number of a deployment's replica failures: FNV-1a of its name
+/// (names are unique in a study), never 0, the zones' stream.
+fn name_stream(name: &str) -> u64 {
+    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    });
+    h.max(1)
+}
+
 #[inline]
 fn trial_rng(key: u64, trial: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(key ^ trial)
@@ -367,15 +387,17 @@ impl Simulation {
             }
         }
         let mut deployments = Vec::with_capacity(study.deployments.len());
-        for (j, d) in study.deployments.iter().enumerate() {
+        for d in &study.deployments {
             let mut zone_slot = vec![NONE; zones.len()];
             let mut slot_replicas = Vec::new();
             let mut replica_slot = Vec::with_capacity(d.replicas.len());
+            let mut slot_zone = Vec::new();
             for r in &d.replicas {
                 let z = zone_index(r).expect("validated");
                 if zone_slot[z] == NONE {
                     zone_slot[z] = slot_replicas.len() as u32;
                     slot_replicas.push(0);
+                    slot_zone.push(z as u32);
                 }
                 slot_replicas[zone_slot[z] as usize] += 1;
                 replica_slot.push(zone_slot[z]);
@@ -386,17 +408,43 @@ impl Simulation {
                 Rule::ZonesUp(k) => CRule::ZonesUp(k),
                 Rule::ActivePassive { failover_hours } => CRule::ActivePassive(failover_hours),
             };
+            let (zone_units, units, need) = match rule {
+                CRule::AtLeast(k) => (
+                    zone_slot
+                        .iter()
+                        .map(|&s| {
+                            if s == NONE {
+                                0
+                            } else {
+                                slot_replicas[s as usize] as i32
+                            }
+                        })
+                        .collect(),
+                    replica_slot.len() as i32,
+                    k as i32,
+                ),
+                CRule::ZonesUp(k) => (
+                    zone_slot.iter().map(|&s| (s != NONE) as i32).collect(),
+                    slot_replicas.len() as i32,
+                    k as i32,
+                ),
+                CRule::ActivePassive(_) => (Vec::new(), 0, 0),
+            };
             deployments.push(CompiledDeployment {
                 name: d.name.clone(),
                 rule,
                 zone_slot,
                 slot_replicas,
                 replica_slot,
+                slot_zone,
+                zone_units,
+                units,
+                need,
                 replica_process: d
                     .replica_failures
                     .as_ref()
                     .map(|p| ProcessSampler::new(p, horizon)),
-                stream_key: stream_key(s.seed, 1 + j as u64),
+                stream_key: stream_key(s.seed, name_stream(&d.name)),
             });
         }
         let baseline = s
@@ -525,6 +573,17 @@ impl Simulation {
     pub fn run_accumulators(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
         match opts.threads {
             None => self.run_in_pool(opts),
+            // One thread: the batches in order on the calling thread, with no
+            // pool to start (the same batches, so the same results).
+            Some(0 | 1) => self.run_here(opts),
+            // The global pool already has that many threads: building a new
+            // pool per run would only add its start-up cost.
+            Some(threads)
+                if rayon::current_thread_index().is_none()
+                    && threads.max(1) == rayon::current_num_threads() =>
+            {
+                self.run_in_pool(opts)
+            }
             Some(threads) => {
                 let pool = rayon::ThreadPoolBuilder::new()
                     .num_threads(threads.max(1))
@@ -536,6 +595,21 @@ impl Simulation {
                 pool.install(|| self.run_in_pool(opts))
             }
         }
+    }
+
+    fn run_here(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
+        let mut worker = Worker::new(self);
+        for b in 0..self.trials.div_ceil(BATCH_TRIALS) {
+            let first = b * BATCH_TRIALS;
+            let last = (first + BATCH_TRIALS).min(self.trials);
+            worker.run_batch(self, first, last)?;
+            if let Some(p) = opts.progress {
+                p(last - first);
+            }
+        }
+        let mut total = Accumulators::new(self);
+        total.merge(&worker.acc);
+        Ok(total)
     }
 
     fn run_in_pool(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
@@ -671,96 +745,164 @@ impl Simulation {
         sc.raw.clear();
         sc.raw_off.clear();
         sc.raw_off.push(0);
-        for p in self.zones.iter().chain(&self.causes) {
+        sc.zone_down.clear();
+        for p in &self.zones {
             let mut sink = CappedVec {
                 v: &mut sc.raw,
                 cap: self.interval_cap,
+                sum: 0.0,
+            };
+            if !p.sample_into(&mut rng, h, self.start, &mut sink) {
+                return Err(too_many());
+            }
+            sc.zone_down.push(sink.sum);
+            sc.raw_off.push(sc.raw.len());
+        }
+        for p in &self.causes {
+            let mut sink = CappedVec {
+                v: &mut sc.raw,
+                cap: self.interval_cap,
+                sum: 0.0,
             };
             if !p.sample_into(&mut rng, h, self.start, &mut sink) {
                 return Err(too_many());
             }
             sc.raw_off.push(sc.raw.len());
         }
-        // 2. Each zone's timeline: its own intervals united with its causes'.
+        // 2. Each zone's timeline: its own intervals where no covering cause
+        // fired (a range of `raw`, not copied), else their union with the
+        // causes' intervals, appended to `raw`.
         let nz = self.zones.len();
-        sc.zone_iv.clear();
-        sc.zone_off.clear();
-        sc.zone_off.push(0);
+        sc.zone_rng.clear();
         for z in 0..nz {
-            let own = &sc.raw[sc.raw_off[z]..sc.raw_off[z + 1]];
+            let (a, b) = (sc.raw_off[z], sc.raw_off[z + 1]);
             let causes = &self.zone_causes[z];
             let active = causes
                 .iter()
                 .any(|&c| sc.raw_off[nz + c as usize] != sc.raw_off[nz + c as usize + 1]);
             if !active {
-                sc.zone_iv.extend_from_slice(own);
-            } else {
-                sc.tmp.clear();
-                sc.tmp.extend_from_slice(own);
-                for &c in causes {
-                    let c = nz + c as usize;
-                    sc.tmp
-                        .extend_from_slice(&sc.raw[sc.raw_off[c]..sc.raw_off[c + 1]]);
-                }
-                sc.tmp.sort_unstable_by(|a, b| a.start.total_cmp(&b.start));
-                let mut cur = sc.tmp[0];
-                for iv in &sc.tmp[1..] {
-                    if iv.start <= cur.end {
-                        cur.end = cur.end.max(iv.end);
-                    } else {
-                        sc.zone_iv.push(cur);
-                        cur = *iv;
-                    }
-                }
-                sc.zone_iv.push(cur);
+                sc.zone_rng.push((a, b));
+                continue;
             }
-            sc.zone_off.push(sc.zone_iv.len());
+            sc.tmp.clear();
+            sc.tmp.extend_from_slice(&sc.raw[a..b]);
+            for &c in causes {
+                let c = nz + c as usize;
+                sc.tmp
+                    .extend_from_slice(&sc.raw[sc.raw_off[c]..sc.raw_off[c + 1]]);
+            }
+            sc.tmp.sort_unstable_by(|a, b| a.start.total_cmp(&b.start));
+            let first = sc.raw.len();
+            let mut down = 0.0;
+            let mut cur = sc.tmp[0];
+            for iv in &sc.tmp[1..] {
+                if iv.start <= cur.end {
+                    cur.end = cur.end.max(iv.end);
+                } else {
+                    sc.raw.push(cur);
+                    down += cur.end - cur.start;
+                    cur = *iv;
+                }
+            }
+            sc.raw.push(cur);
+            down += cur.end - cur.start;
+            sc.zone_down[z] = down;
+            sc.zone_rng.push((first, sc.raw.len()));
         }
-        // 3. One time-ordered stream of zone down/up events.
-        merge_events(&sc.zone_iv, &sc.zone_off, 0, &mut sc.heads, &mut sc.events);
-        // 4. Every deployment on the same events.
+        // 3. Every deployment on the same timelines. The time-ordered stream
+        // of zone events is built only once a deployment needs a sweep.
         sc.outcomes.clear();
+        let mut merged = false;
         for d in &self.deployments {
-            let events: &[Event] = match &d.replica_process {
-                None => &sc.events,
+            let o = match &d.replica_process {
+                None => {
+                    if !d.may_fail(&sc.zone_rng) {
+                        sc.outcomes.push(TrialOutcome::default());
+                        continue;
+                    }
+                    let CRule::ActivePassive(f) = d.rule else {
+                        let o = sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep);
+                        sc.outcomes.push(o);
+                        continue;
+                    };
+                    if !merged {
+                        merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
+                        merged = true;
+                    }
+                    sweep_active_passive(d, f, &sc.events, h, &mut sc.eval)
+                }
                 Some(p) => {
                     let mut rng = trial_rng(d.stream_key, trial);
                     sc.rep_iv.clear();
-                    sc.rep_off.clear();
-                    sc.rep_off.push(0);
+                    sc.rep_rng.clear();
                     for _ in 0..d.replica_slot.len() {
+                        let a = sc.rep_iv.len();
                         let mut sink = CappedVec {
                             v: &mut sc.rep_iv,
                             cap: self.interval_cap,
+                            sum: 0.0,
                         };
                         if !p.sample_into(&mut rng, h, self.start, &mut sink) {
                             return Err(too_many());
                         }
-                        sc.rep_off.push(sc.rep_iv.len());
+                        sc.rep_rng.push((a, sc.rep_iv.len()));
+                    }
+                    if !merged {
+                        merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
+                        merged = true;
                     }
                     merge_events(
                         &sc.rep_iv,
-                        &sc.rep_off,
+                        &sc.rep_rng,
                         REPLICA,
                         &mut sc.heads,
                         &mut sc.rep_events,
                     );
                     sc.dep_events.clear();
                     merge_two(&sc.events, &sc.rep_events, &mut sc.dep_events);
-                    &sc.dep_events
-                }
-            };
-            let o = if events.is_empty() {
-                TrialOutcome::default()
-            } else {
-                match d.rule {
-                    CRule::ActivePassive(f) => sweep_active_passive(d, f, events, h, &mut sc.eval),
-                    _ => sweep_counting(d, events, h, &mut sc.eval),
+                    let events = &sc.dep_events;
+                    if events.is_empty() {
+                        TrialOutcome::default()
+                    } else {
+                        match d.rule {
+                            CRule::ActivePassive(f) => {
+                                sweep_active_passive(d, f, events, h, &mut sc.eval)
+                            }
+                            _ => sweep_counting(d, events, h, &mut sc.eval),
+                        }
+                    }
                 }
             };
             sc.outcomes.push(o);
         }
         Ok(())
+    }
+}
+
+impl CompiledDeployment {
+    /// Whether the deployment (with no replica failures of its own) can be
+    /// down at all in a trial whose zone timelines are `zone_rng`: a counting
+    /// rule keeps enough units if every zone with an outage were down at once;
+    /// active-passive serves from its first replica as long as that one's zone
+    /// stays up. When false, its outcome is exactly the all-up outcome.
+    #[inline]
+    fn may_fail(&self, zone_rng: &[(usize, usize)]) -> bool {
+        let hit = |z: u32| {
+            let (a, b) = zone_rng[z as usize];
+            a != b
+        };
+        match self.rule {
+            CRule::ActivePassive(_) => hit(self.slot_zone[self.replica_slot[0] as usize]),
+            CRule::AtLeast(_) | CRule::ZonesUp(_) => {
+                let lost: i32 = self
+                    .slot_zone
+                    .iter()
+                    .filter(|&&z| hit(z))
+                    .map(|&z| self.zone_units[z as usize])
+                    .sum();
+                self.units - lost < self.need
+            }
+        }
     }
 }
 
@@ -866,6 +1008,115 @@ fn apply(d: &CompiledDeployment, st: &mut EvalState, e: Event) -> (i32, i32) {
     }
 }
 
+/// A counting rule on the zone timelines alone (no replica failures), swept
+/// interval by interval over the deployment's own zones: the intervals are
+/// taken in order of their starts, and the ones in progress are retired in
+/// order of their ends before each start. Each zone's intervals are disjoint,
+/// so a zone takes its units down at a start and gives them back at an end
+/// with no per-slot state. The state is judged once all changes of an
+/// instant are applied, as [`sweep_counting`] does on the merged events.
+fn sweep_zone_intervals(
+    d: &CompiledDeployment,
+    raw: &[Interval],
+    zone_rng: &[(usize, usize)],
+    horizon: f64,
+    lists: &mut Vec<IntervalList>,
+) -> TrialOutcome {
+    lists.clear();
+    for &z in &d.slot_zone {
+        let (a, b) = zone_rng[z as usize];
+        let w = d.zone_units[z as usize];
+        if a < b && w > 0 {
+            lists.push(IntervalList {
+                next: raw[a].start,
+                end: f64::INFINITY,
+                pos: a,
+                last: b,
+                w,
+            });
+        }
+    }
+    let mut track = OutageTrack::new();
+    let tolerance = d.units - d.need;
+    let mut lost = 0i32;
+    // The instant whose changes are being applied (NaN before the first).
+    let mut instant = f64::NAN;
+    // The earliest end in progress and its list, and how many are in progress.
+    let (mut min_end, mut min_k, mut active) = (f64::INFINITY, 0, 0usize);
+    loop {
+        let mut k = 0;
+        let mut s = f64::INFINITY;
+        for (j, l) in lists.iter().enumerate() {
+            if l.next < s {
+                k = j;
+                s = l.next;
+            }
+        }
+        while active > 0 && min_end <= s {
+            if min_end != instant {
+                if !instant.is_nan() {
+                    track.set(instant, lost <= tolerance);
+                }
+                instant = min_end;
+            }
+            lost -= lists[min_k].w;
+            lists[min_k].end = f64::INFINITY;
+            active -= 1;
+            min_end = f64::INFINITY;
+            if active > 0 {
+                for (j, l) in lists.iter().enumerate() {
+                    if l.end < min_end {
+                        min_end = l.end;
+                        min_k = j;
+                    }
+                }
+            }
+        }
+        if s == f64::INFINITY {
+            break;
+        }
+        if s != instant {
+            if !instant.is_nan() {
+                track.set(instant, lost <= tolerance);
+            }
+            instant = s;
+        }
+        let l = &mut lists[k];
+        lost += l.w;
+        let e = raw[l.pos].end;
+        l.end = e;
+        l.pos += 1;
+        l.next = if l.pos < l.last {
+            raw[l.pos].start
+        } else {
+            f64::INFINITY
+        };
+        active += 1;
+        if e < min_end {
+            min_end = e;
+            min_k = k;
+        }
+    }
+    if !instant.is_nan() {
+        track.set(instant, lost <= tolerance);
+    }
+    track.finish(horizon)
+}
+
+/// One zone's timeline in [`sweep_zone_intervals`].
+#[derive(Debug, Clone, Copy)]
+struct IntervalList {
+    /// Start of the next interval (infinity when none is left).
+    next: f64,
+    /// End of the interval in progress (infinity when none).
+    end: f64,
+    /// Position of the next interval and the end of the list.
+    pos: usize,
+    last: usize,
+    /// Units the zone takes down.
+    w: i32,
+}
+
 fn sweep_counting(
     d: &CompiledDeployment,
     events: &[Event],
@@ -963,31 +1214,35 @@ fn sweep_active_passive(
 }
 
 /// Merges per-list sorted, disjoint intervals into one time-ordered stream of
-/// down (at start) and up (at end) events. Lists are `iv[off[k]..off[k+1]]`;
-/// list k's events carry index k and the given `flag`.
+/// down (at start) and up (at end) events. List k is `iv[lists[k].0..lists[k].1]`;
+/// its events carry index k and the given `flag`.
 fn merge_events(
     iv: &[Interval],
-    off: &[usize],
+    lists: &[(usize, usize)],
     flag: u32,
     heads: &mut Vec<Head>,
     out: &mut Vec<Event>,
 ) {
     out.clear();
     heads.clear();
-    for k in 0..off.len() - 1 {
-        if off[k] < off[k + 1] {
+    let mut total = 0;
+    for (k, &(a, b)) in lists.iter().enumerate() {
+        if a < b {
+            total += 2 * (b - a);
             heads.push(Head {
-                t: iv[off[k]].start,
-                pos: off[k],
-                end: off[k + 1],
+                t: iv[a].start,
+                pos: a,
+                end: b,
                 code: (k as u32) << 2 | flag,
-                inside: false,
             });
         }
     }
-    if heads.len() > 16 {
-        // Many lists: sorting all events beats scanning many heads per event.
-        for h in heads.iter() {
+    out.reserve(total);
+    match heads.len() {
+        0 => return,
+        1 => {
+            // One list: its events are already in order.
+            let h = heads[0];
             for x in &iv[h.pos..h.end] {
                 out.push(Event {
                     t: x.start,
@@ -998,38 +1253,77 @@ fn merge_events(
                     code: h.code,
                 });
             }
+            return;
         }
-        out.sort_unstable_by(|a, b| a.t.total_cmp(&b.t));
-        return;
+        n if n > 16 => {
+            // Many lists: sorting all events beats scanning many heads per event.
+            for h in heads.iter() {
+                for x in &iv[h.pos..h.end] {
+                    out.push(Event {
+                        t: x.start,
+                        code: h.code | DOWN,
+                    });
+                    out.push(Event {
+                        t: x.end,
+                        code: h.code,
+                    });
+                }
+            }
+            out.sort_unstable_by(|a, b| a.t.total_cmp(&b.t));
+            return;
+        }
+        _ => {}
     }
-    while !heads.is_empty() {
+    // A few lists: scan their next event times for the earliest, with the
+    // number of lists fixed at compile time (unused ones wait at infinity).
+    out.resize(total, Event { t: 0.0, code: 0 });
+    match heads.len() {
+        2 => merge_few::<2>(iv, heads, out),
+        3 => merge_few::<3>(iv, heads, out),
+        4 => merge_few::<4>(iv, heads, out),
+        5..=8 => merge_few::<8>(iv, heads, out),
+        _ => merge_few::<16>(iv, heads, out),
+    }
+}
+
+/// The k-way merge of [`merge_events`] for at most `K` lists, into `out`
+/// already sized to the number of events. Event j of a list is its interval
+/// j/2's start (down) for even j, its end (up) for odd j; an exhausted list
+/// waits at infinity, so nothing is removed.
+#[inline]
+fn merge_few<const K: usize>(iv: &[Interval], heads: &[Head], out: &mut [Event]) {
+    let mut next = [f64::INFINITY; K];
+    let mut pos = [0usize; K];
+    let mut end = [0usize; K];
+    let mut code = [0u32; K];
+    for (k, h) in heads.iter().enumerate() {
+        next[k] = h.t;
+        pos[k] = 2 * h.pos;
+        end[k] = 2 * h.end;
+        code[k] = h.code;
+    }
+    for e in out.iter_mut() {
         let mut best = 0;
-        for k in 1..heads.len() {
-            if heads[k].t < heads[best].t {
+        let mut bt = next[0];
+        for (k, &t) in next.iter().enumerate().skip(1) {
+            if t < bt {
                 best = k;
+                bt = t;
             }
         }
-        let h = &mut heads[best];
-        if h.inside {
-            out.push(Event {
-                t: h.t,
-                code: h.code,
-            });
-            h.pos += 1;
-            if h.pos == h.end {
-                heads.swap_remove(best);
-            } else {
-                h.t = iv[h.pos].start;
-                h.inside = false;
-            }
+        let p = pos[best];
+        *e = Event {
+            t: bt,
+            code: code[best] | (!p as u32 & DOWN),
+        };
+        let p = p + 1;
+        pos[best] = p;
+        next[best] = if p < end[best] {
+            let x = iv[p >> 1];
+            if p & 1 == 0 { x.start } else { x.end }
         } else {
-            out.push(Event {
-                t: h.t,
-                code: h.code | DOWN,
-            });
-            h.t = iv[h.pos].end;
-            h.inside = true;
-        }
+            f64::INFINITY
+        };
     }
 }
 
@@ -1055,7 +1349,6 @@ struct Head {
     pos: usize,
     end: usize,
     code: u32,
-    inside: bool,
 }
 
 /// Buffers reused across the trials of one worker.
@@ -1063,16 +1356,19 @@ struct Head {
 struct Scratch {
     raw: Vec<Interval>,
     raw_off: Vec<usize>,
-    zone_iv: Vec<Interval>,
-    zone_off: Vec<usize>,
+    /// Zone z's down timeline is `raw[zone_rng[z].0..zone_rng[z].1]`.
+    zone_rng: Vec<(usize, usize)>,
+    /// Zone z's downtime in this trial (hours), summed in timeline order.
+    zone_down: Vec<f64>,
     tmp: Vec<Interval>,
     heads: Vec<Head>,
     events: Vec<Event>,
     rep_iv: Vec<Interval>,
-    rep_off: Vec<usize>,
+    rep_rng: Vec<(usize, usize)>,
     rep_events: Vec<Event>,
     dep_events: Vec<Event>,
     eval: EvalState,
+    isweep: Vec<IntervalList>,
     outcomes: Vec<TrialOutcome>,
 }
 
@@ -1144,12 +1440,8 @@ impl Worker {
             for (a, o) in self.acc.deployments.iter_mut().zip(&sc.outcomes) {
                 a.record(o, base);
             }
-            for z in 0..sim.zones.len() {
-                let down: f64 = sc.zone_iv[sc.zone_off[z]..sc.zone_off[z + 1]]
-                    .iter()
-                    .map(|iv| iv.end - iv.start)
-                    .sum();
-                self.zone_partial[z] += down;
+            for (p, &down) in self.zone_partial.iter_mut().zip(&sc.zone_down) {
+                *p += down;
             }
         }
         self.acc.trials += last - first;
@@ -1160,5 +1452,220 @@ impl Worker {
             s.add(*p);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deployment::Deployment;
+    use crate::distributions::Duration;
+    use crate::study::Settings;
+    use crate::topology::{CommonCause, Region, Zone};
+
+    fn region(id: &str) -> Region {
+        Region {
+            id: id.into(),
+            name: id.into(),
+            provider: "test".into(),
+            country: "FR".into(),
+            in_eu: None,
+        }
+    }
+
+    fn zone(id: &str, region: &str, ttf: Duration, ttr: Duration) -> Zone {
+        Zone {
+            id: id.into(),
+            region: region.into(),
+            time_to_failure: ttf,
+            time_to_repair: ttr,
+        }
+    }
+
+    /// Zones with non-exponential durations, two common causes (one over a
+    /// region, one over a zone pair across regions) and counting rules of
+    /// every shape: zones holding several replicas, zones outside the
+    /// deployment, tolerances of 0 and more.
+    fn mixed_study(trials: u64) -> Study {
+        let d = |x: Result<Duration, _>| x.unwrap();
+        let mut s = Study::new(Settings::new(trials, 2000.0))
+            .region(region("r1"))
+            .region(region("r2"));
+        let zones = [
+            (
+                "a",
+                "r1",
+                d(Duration::weibull(0.7, 300.0)),
+                d(Duration::lognormal(5.0, 1.0)),
+            ),
+            (
+                "b",
+                "r1",
+                d(Duration::exponential(250.0)),
+                d(Duration::gamma(2.0, 4.0)),
+            ),
+            (
+                "c",
+                "r1",
+                d(Duration::exponential(400.0)),
+                d(Duration::fixed(6.0)),
+            ),
+            (
+                "d",
+                "r2",
+                d(Duration::uniform(50.0, 600.0)),
+                d(Duration::exponential(10.0)),
+            ),
+            (
+                "e",
+                "r2",
+                d(Duration::exponential(300.0)),
+                d(Duration::empirical(vec![1.0, 3.0, 20.0])),
+            ),
+        ];
+        for (id, r, ttf, ttr) in zones {
+            s = s.zone(zone(id, r, ttf, ttr));
+        }
+        s.common_cause(CommonCause {
+            name: "r1".into(),
+            affects: vec!["r1".into()],
+            time_to_failure: d(Duration::exponential(900.0)),
+            time_to_repair: d(Duration::exponential(8.0)),
+        })
+        .common_cause(CommonCause {
+            name: "pair".into(),
+            affects: vec!["b".into(), "d".into()],
+            time_to_failure: d(Duration::exponential(1500.0)),
+            time_to_repair: d(Duration::lognormal(3.0, 0.8)),
+        })
+        .deployment(Deployment::new("1of1", &["a"], Rule::AtLeast(1)))
+        .deployment(Deployment::new("2of3", &["a", "b", "c"], Rule::ZonesUp(2)))
+        .deployment(Deployment::new(
+            "maj5",
+            &["a", "a", "b", "d", "e"],
+            Rule::Majority,
+        ))
+        .deployment(Deployment::new(
+            "3of4",
+            &["c", "c", "d", "e"],
+            Rule::AtLeast(3),
+        ))
+        .deployment(Deployment::new(
+            "all",
+            &["a", "b", "c", "d", "e"],
+            Rule::ZonesUp(5),
+        ))
+        .deployment(Deployment::new(
+            "ap",
+            &["b", "d"],
+            Rule::ActivePassive {
+                failover_hours: 0.5,
+            },
+        ))
+    }
+
+    /// Reference for a counting rule: the general, per-slot state sweep over
+    /// the merged events of all zones.
+    fn reference_counting(
+        sim: &Simulation,
+        sc: &mut Scratch,
+        d: &CompiledDeployment,
+    ) -> TrialOutcome {
+        merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
+        if sc.events.is_empty() {
+            return TrialOutcome::default();
+        }
+        sweep_counting(d, &sc.events, sim.horizon, &mut sc.eval)
+    }
+
+    /// The fast paths for counting rules (the "cannot fail" filter and the
+    /// interval sweep over a deployment's own zones) give exactly what the
+    /// general event sweep gives, trial by trial.
+    #[test]
+    fn counting_fast_paths_match_the_event_sweep() {
+        let study = mixed_study(1);
+        let sim = Simulation::new(&study).unwrap();
+        let mut sc = Scratch::new(&sim);
+        let mut down_trials = 0;
+        for trial in 0..20_000 {
+            sim.run_trial(trial, &mut sc).unwrap();
+            let fast = sc.outcomes.clone();
+            for (j, d) in sim.deployments.iter().enumerate() {
+                if matches!(d.rule, CRule::ActivePassive(_)) {
+                    continue;
+                }
+                let slow = reference_counting(&sim, &mut sc, d);
+                assert_eq!(fast[j], slow, "trial {trial}, deployment {}", d.name);
+                down_trials += (slow.outages > 0) as u32;
+            }
+        }
+        // The comparison must cover many trials with outages.
+        assert!(
+            down_trials > 5_000,
+            "only {down_trials} trials with outages"
+        );
+    }
+
+    /// ref-2of3 of issue 4: mean availability against the binomial value
+    /// P(at least 2 of 3 zones up) with a = 2190/2194, within 4 SE.
+    #[test]
+    fn two_of_three_matches_the_binomial() {
+        let exp = |m| Duration::exponential(m).unwrap();
+        let mut study = Study::new(Settings::new(400_000, 8760.0)).region(region("r"));
+        for z in ["a", "b", "c"] {
+            study = study.zone(zone(z, "r", exp(2190.0), exp(4.0)));
+        }
+        let study = study.deployment(Deployment::new("2of3", &["a", "b", "c"], Rule::ZonesUp(2)));
+        let sim = Simulation::new(&study).unwrap();
+        let r = sim.run(&RunOptions::default()).unwrap();
+        let a = 2190.0 / 2194.0;
+        let exact = a * a * a + 3.0 * a * a * (1.0 - a);
+        let s = &r.deployments[0].availability;
+        let se = s.std / (r.trials as f64).sqrt();
+        assert!(se > 0.0);
+        assert!(
+            (s.mean - exact).abs() < 4.0 * se,
+            "mean {} vs exact {exact}, se {se}",
+            s.mean
+        );
+    }
+
+    /// Every rule, common causes and replica failures: the same results on
+    /// 1 and 3 threads, bit for bit.
+    #[test]
+    fn threads_do_not_change_results() {
+        let mut study = mixed_study(30_000);
+        let replica = OutageProcess::new(
+            Duration::weibull(1.5, 500.0).unwrap(),
+            Duration::uniform(0.5, 3.0).unwrap(),
+        );
+        study = study.deployment(
+            Deployment::new("rep", &["a", "b", "b"], Rule::ZonesUp(2))
+                .with_replica_failures(replica.clone()),
+        );
+        study = study.deployment(
+            Deployment::new(
+                "rep-ap",
+                &["c", "a"],
+                Rule::ActivePassive {
+                    failover_hours: 0.2,
+                },
+            )
+            .with_replica_failures(replica),
+        );
+        let sim = Simulation::new(&study).unwrap();
+        let one = sim
+            .run(&RunOptions {
+                threads: Some(1),
+                progress: None,
+            })
+            .unwrap();
+        let three = sim
+            .run(&RunOptions {
+                threads: Some(3),
+                progress: None,
+            })
+            .unwrap();
+        assert_eq!(one, three);
     }
 }

@@ -1,0 +1,12 @@
+//! zonesim's benchmarks: engine throughput (trials per second) on the
+//! reference studies of issue 4, on 1 and 2 threads, against the draws floor.
+//!
+//! `cargo bench --bench bench_main`; see docs/PERFORMANCE.md for the figures
+//! and for `benches/ratios.py`, which turns criterion's estimates into the
+//! ratios that the targets are stated in.
+
+use criterion::criterion_main;
+
+mod benchmarks;
+
+criterion_main!(benchmarks::studies::benches);
