@@ -362,6 +362,17 @@ impl Simulation {
     /// in [`crate::Error`] when it would need too much time or memory.
     pub fn new(study: &Study) -> Result<Self, crate::Error> {
         study.validate()?;
+        if study.deployments.is_empty() {
+            // A study without deployments is valid (a plan file is one), but
+            // there is nothing to simulate.
+            return Err(StudyError {
+                problems: vec![crate::study::Problem {
+                    at: "deployment".into(),
+                    message: "the study has no deployment to simulate".into(),
+                }],
+            }
+            .into());
+        }
         let s = &study.simulation;
         let horizon = s.horizon_hours;
         let zone_index = |id: &str| study.zones.iter().position(|z| z.id == id);

@@ -282,3 +282,14 @@ fn absurd_studies_are_refused_quickly() {
         start.elapsed()
     );
 }
+
+/// A valid study with no deployment (a plan file is one) cannot be run: the
+/// engine says so instead of indexing a missing baseline.
+#[test]
+fn a_study_without_deployments_is_refused_not_a_panic() {
+    let mut study = zonesim::catalog::default_study();
+    study.deployments.clear();
+    assert!(study.validate().is_ok());
+    let err = zonesim::run(&study).expect_err("nothing to simulate");
+    assert!(err.to_string().contains("no deployment"), "{err}");
+}

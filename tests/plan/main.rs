@@ -453,7 +453,8 @@ fn france_only_cannot_spread_a_quorum_over_three_zones() {
         candidate_zones: None,
         countries,
         in_eu,
-        providers: None,
+        // Alibaba Cloud's hubs: Paris has two zones, Frankfurt three, London two.
+        providers: Some(vec!["alibaba".to_string()]),
         rule,
         max_replicas: 3,
         replica_cost: Default::default(),
@@ -494,6 +495,22 @@ fn france_only_cannot_spread_a_quorum_over_three_zones() {
                 || c.replicas[1] == c.replicas[2])
     }));
     assert_eq!(fr.candidates_judged, 2 + 3 + 4);
+    // With every provider, France has other three-zone regions: a quorum fits.
+    let all = PlanSpec {
+        providers: None,
+        ..spec(Some(vec!["FR".to_string()]), None, Rule::ZonesUp(3))
+    };
+    let multi = plan(
+        &study,
+        &PlanSpec {
+            max_replicas: 3,
+            ..all
+        },
+        &opts(2),
+    )
+    .unwrap();
+    assert!(multi.infeasible.is_none());
+    assert!(multi.candidate_zones.len() > 2);
 }
 
 // ---------------------------------------------------------------------------
