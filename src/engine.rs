@@ -324,6 +324,7 @@ pub struct Simulation {
     zone_stream_key: u64,
     interval_cap: usize,
     histogram_digits: u8,
+    longest_percentile: bool,
 }
 
 /// SplitMix64's finaliser: a bijective mix of 64 bits.
@@ -478,6 +479,7 @@ impl Simulation {
             zone_stream_key: stream_key(s.seed, 0),
             interval_cap: 0,
             histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,
+            longest_percentile: true,
         };
         sim.checked_size(study)
     }
@@ -558,6 +560,14 @@ impl Simulation {
     /// when judging hundreds of candidate placements.
     pub fn with_histogram_digits(mut self, digits: u8) -> Self {
         self.histogram_digits = digits.clamp(1, 5);
+        self
+    }
+
+    /// Skips the histogram of each trial's longest outage, halving the
+    /// memory per deployment; `longest_outage_minutes.p99` is then NaN
+    /// (`null` in JSON). For judging hundreds of candidate placements.
+    pub fn without_longest_percentile(mut self) -> Self {
+        self.longest_percentile = false;
         self
     }
 
@@ -1408,7 +1418,16 @@ impl Accumulators {
                 .deployments
                 .iter()
                 .map(|_| {
-                    DeploymentAccumulator::new(sim.horizon, &sim.sla_targets, sim.histogram_digits)
+                    let a = DeploymentAccumulator::new(
+                        sim.horizon,
+                        &sim.sla_targets,
+                        sim.histogram_digits,
+                    );
+                    if sim.longest_percentile {
+                        a
+                    } else {
+                        a.without_longest_percentile()
+                    }
                 })
                 .collect(),
             zone_down: vec![ExactSum::new(); sim.zones.len()],

@@ -45,6 +45,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deployment::{Deployment, Rule};
 use crate::engine::{RunOptions, Simulation};
+use crate::stats::DeploymentAccumulator;
 use crate::study::{Problem, Study};
 
 /// The most candidate placements one plan may judge. Each candidate is a
@@ -59,6 +60,11 @@ pub const MAX_REPLICAS: u32 = 64;
 /// when judging thousands of candidates; p5 availability is within 1% of the
 /// downtime quantile).
 pub const PLAN_HISTOGRAM_DIGITS: u8 = 2;
+
+/// Memory a plan's accumulators may take, in bytes (384 MiB): a plan with
+/// many placements runs on fewer threads rather than use more. Results do not
+/// depend on the number of threads.
+pub const PLAN_MEMORY_BUDGET: usize = 384 << 20;
 
 /// The `[plan]` table of a scenario file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -567,8 +573,32 @@ pub fn plan(
     }
     planning.deployments = deployments;
     planning.simulation.sla_targets = vec![spec.target.availability];
-    let sim = Simulation::new(&planning)?.with_histogram_digits(PLAN_HISTOGRAM_DIGITS);
-    let acc = sim.run_accumulators(opts)?;
+    let sim = Simulation::new(&planning)?
+        .with_histogram_digits(PLAN_HISTOGRAM_DIGITS)
+        .without_longest_percentile();
+    // Each worker thread holds one accumulator per placement. Results do not
+    // depend on the thread count, so keep memory bounded by using fewer
+    // threads when there are many placements.
+    let per_thread = DeploymentAccumulator::new(
+        planning.simulation.horizon_hours,
+        &planning.simulation.sla_targets,
+        PLAN_HISTOGRAM_DIGITS,
+    )
+    .without_longest_percentile()
+    .approx_bytes()
+        * planning.deployments.len();
+    let wanted = opts
+        .threads
+        .unwrap_or_else(rayon::current_num_threads)
+        .max(1);
+    let affordable = (PLAN_MEMORY_BUDGET / per_thread.max(1))
+        .saturating_sub(1)
+        .max(1);
+    let opts = RunOptions {
+        threads: Some(wanted.min(affordable)),
+        ..*opts
+    };
+    let acc = sim.run_accumulators(&opts)?;
     let fraction = spec.target.in_fraction_of_years;
     let candidates: Vec<Placement> = planning
         .deployments

@@ -261,6 +261,11 @@ impl DurationHistogram {
         out
     }
 
+    /// Approximate heap memory of the histogram's counts, in bytes.
+    pub fn approx_bytes(&self) -> usize {
+        self.hist.distinct_values() * std::mem::size_of::<u64>()
+    }
+
     /// Number of values recorded.
     pub fn len(&self) -> u64 {
         self.hist.len()
@@ -341,7 +346,8 @@ pub struct DeploymentAccumulator {
     no_outage: u64,
     sla_meets: Vec<u64>,
     downtime: DurationHistogram,
-    longest: DurationHistogram,
+    /// `None` when the caller needs no percentile of the longest outage.
+    longest: Option<DurationHistogram>,
     zero_trials: u64,
     // Paired comparison against the baseline deployment.
     sum_diff: ExactSum,
@@ -371,7 +377,7 @@ impl DeploymentAccumulator {
             no_outage: 0,
             sla_meets: vec![0; sla_targets.len()],
             downtime: DurationHistogram::new(horizon_hours, digits),
-            longest: DurationHistogram::new(horizon_hours, digits),
+            longest: Some(DurationHistogram::new(horizon_hours, digits)),
             zero_trials: 0,
             sum_diff: ExactSum::new(),
             sum_diff_sq: ExactSum::new(),
@@ -379,6 +385,15 @@ impl DeploymentAccumulator {
             more: 0,
             partial: Partial::default(),
         }
+    }
+
+    /// Drops the histogram of each trial's longest outage, halving the
+    /// accumulator's memory; the summary's `longest_outage_minutes.p99` is
+    /// then NaN. For tools that judge many deployments and need no such
+    /// percentile (the planner).
+    pub fn without_longest_percentile(mut self) -> Self {
+        self.longest = None;
+        self
     }
 
     /// Records one trial; `baseline_downtime` is the baseline deployment's
@@ -417,7 +432,9 @@ impl DeploymentAccumulator {
             }
         }
         self.downtime.record_n(d, 1);
-        self.longest.record_n(o.longest_hours, 1);
+        if let Some(h) = &mut self.longest {
+            h.record_n(o.longest_hours, 1);
+        }
     }
 
     /// Ends a batch: folds the partial sums into the exact sums.
@@ -430,7 +447,9 @@ impl DeploymentAccumulator {
         self.sum_diff_sq.add(p.diff_sq);
         if self.zero_trials > 0 {
             self.downtime.record_n(0.0, self.zero_trials);
-            self.longest.record_n(0.0, self.zero_trials);
+            if let Some(h) = &mut self.longest {
+                h.record_n(0.0, self.zero_trials);
+            }
             for meets in self.sla_meets.iter_mut() {
                 *meets += self.zero_trials;
             }
@@ -454,11 +473,26 @@ impl DeploymentAccumulator {
             *a += b;
         }
         self.downtime.merge(&o.downtime);
-        self.longest.merge(&o.longest);
+        if let (Some(a), Some(b)) = (&mut self.longest, &o.longest) {
+            a.merge(b);
+        }
         self.sum_diff.merge(&o.sum_diff);
         self.sum_diff_sq.merge(&o.sum_diff_sq);
         self.less += o.less;
         self.more += o.more;
+    }
+
+    /// Approximate heap memory of this accumulator, in bytes (its two
+    /// histograms dominate).
+    pub fn approx_bytes(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.downtime.approx_bytes()
+            + self
+                .longest
+                .as_ref()
+                .map_or(0, DurationHistogram::approx_bytes)
+            + 5 * std::mem::size_of::<ExactSum>()
+            + 5 * 70 * std::mem::size_of::<i64>()
     }
 
     /// Number of trials recorded.
@@ -519,7 +553,10 @@ impl DeploymentAccumulator {
             },
             longest_outage_minutes: LongestStats {
                 mean: self.sum_longest.value() / n * 60.0,
-                p99: self.longest.quantile_hours(0.99) * 60.0,
+                p99: self
+                    .longest
+                    .as_ref()
+                    .map_or(f64::NAN, |h| h.quantile_hours(0.99) * 60.0),
             },
             sla: self
                 .sla_thresholds
