@@ -279,6 +279,8 @@ struct CompiledDeployment {
     replica_slot: Vec<u32>,
     /// Zone of each slot.
     slot_zone: Vec<u32>,
+    /// Lowest replica index in each slot (replicas in list order).
+    slot_first_replica: Vec<u32>,
     /// For counting rules: units (replicas for `AtLeast`, 1 for `ZonesUp`)
     /// that each zone takes down with it; 0 for zones outside the deployment.
     zone_units: Vec<i32>,
@@ -404,12 +406,14 @@ impl Simulation {
             let mut slot_replicas = Vec::new();
             let mut replica_slot = Vec::with_capacity(d.replicas.len());
             let mut slot_zone = Vec::new();
+            let mut slot_first_replica = Vec::new();
             for r in &d.replicas {
                 let z = zone_index(r).expect("validated");
                 if zone_slot[z] == NONE {
                     zone_slot[z] = slot_replicas.len() as u32;
                     slot_replicas.push(0);
                     slot_zone.push(z as u32);
+                    slot_first_replica.push(replica_slot.len() as u32);
                 }
                 slot_replicas[zone_slot[z] as usize] += 1;
                 replica_slot.push(zone_slot[z]);
@@ -449,6 +453,7 @@ impl Simulation {
                 slot_replicas,
                 replica_slot,
                 slot_zone,
+                slot_first_replica,
                 zone_units,
                 units,
                 need,
@@ -841,16 +846,25 @@ impl Simulation {
                         sc.outcomes.push(TrialOutcome::default());
                         continue;
                     }
-                    let CRule::ActivePassive(f) = d.rule else {
+                    // The interval sweep scans its zones for the next start
+                    // and end, so it is for deployments over a few zones;
+                    // over many, the sorted event stream is cheaper.
+                    let few_zones = d.slot_zone.len() <= MAX_INTERVAL_SWEEP_ZONES;
+                    if few_zones && !matches!(d.rule, CRule::ActivePassive(_)) {
                         let o = sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep);
                         sc.outcomes.push(o);
                         continue;
-                    };
+                    }
                     if !merged {
                         merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
                         merged = true;
                     }
-                    sweep_active_passive(d, f, &sc.events, h, &mut sc.eval)
+                    match d.rule {
+                        CRule::ActivePassive(f) => {
+                            sweep_active_passive(d, f, &sc.events, h, &mut sc.eval)
+                        }
+                        _ => sweep_counting(d, &sc.events, h, &mut sc.eval),
+                    }
                 }
                 Some(p) => {
                     let mut rng = trial_rng(d.stream_key, trial);
@@ -1124,6 +1138,10 @@ fn sweep_zone_intervals(
     track.finish(horizon)
 }
 
+/// The most distinct zones a counting deployment may span and still be swept
+/// interval by interval (its cost grows with zones times outages).
+const MAX_INTERVAL_SWEEP_ZONES: usize = 16;
+
 /// One zone's timeline in [`sweep_zone_intervals`].
 #[derive(Debug, Clone, Copy)]
 struct IntervalList {
@@ -1179,6 +1197,9 @@ fn sweep_active_passive(
     let is_live =
         |st: &EvalState, r: usize| !st.zone_down[d.replica_slot[r] as usize] && !st.own_down[r];
     let first_live = |st: &EvalState| (0..n).find(|&r| is_live(st, r));
+    // The lowest replica index that came up in the current instant: fail-back
+    // is possible only to a replica below the serving one that just came up,
+    // so the common instant costs O(1) however many replicas there are.
     let mut serving: Option<usize> = Some(0);
     let mut deadline = f64::INFINITY;
     let mut track = OutageTrack::new();
@@ -1194,8 +1215,22 @@ fn sweep_active_passive(
         if t == f64::INFINITY {
             break;
         }
+        let mut lowest_up = usize::MAX;
         while i < events.len() && events[i].t == t {
-            apply(d, st, events[i]);
+            let e = events[i];
+            apply(d, st, e);
+            if e.code & DOWN == 0 {
+                let idx = (e.code >> 2) as usize;
+                let r = if e.code & REPLICA != 0 {
+                    idx
+                } else {
+                    match d.zone_slot[idx] {
+                        NONE => usize::MAX,
+                        slot => d.slot_first_replica[slot as usize] as usize,
+                    }
+                };
+                lowest_up = lowest_up.min(r);
+            }
             i += 1;
         }
         if first_group && t == 0.0 {
@@ -1203,7 +1238,10 @@ fn sweep_active_passive(
             serving = first_live(st);
         } else if deadline.is_finite() {
             if serving.is_some_and(|s| is_live(st, s)) {
-                deadline = f64::INFINITY; // the serving replica came back in time
+                // The serving replica came back in time; a replica above it
+                // that came back during the failover takes the traffic.
+                deadline = f64::INFINITY;
+                serving = first_live(st);
             } else if deadline <= t {
                 deadline = f64::INFINITY;
                 serving = first_live(st);
@@ -1219,8 +1257,8 @@ fn sweep_active_passive(
                     }
                 }
                 Some(s) => {
-                    if let Some(f) = first_live(st)
-                        && f < s
+                    if lowest_up < s
+                        && let Some(f) = (lowest_up..s).find(|&r| is_live(st, r))
                     {
                         serving = Some(f); // fail back with no downtime
                     }
