@@ -25,6 +25,9 @@
 //!
 //! Run with `cargo run --release --example capacity_planning`.
 
+#[path = "support/mod.rs"]
+mod support;
+use support::say;
 use zonesim::catalog;
 use zonesim::prelude::*;
 use zonesim::stats::DeploymentSummary;
@@ -197,20 +200,4 @@ fn normal_cdf(x: f64) -> f64 {
                 + t * (1.781_477_937 + t * (-1.821_255_978 + t * 1.330_274_429))));
     let tail = (-x * x / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt() * poly;
     if x >= 0.0 { 1.0 - tail } else { tail }
-}
-
-/// Prints `text` wrapped at 88 columns.
-fn say(text: &str) {
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + 1 + word.len() > 88 {
-            println!("{line}");
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    println!("{line}");
 }

@@ -21,7 +21,11 @@
 //!
 //! Run with `cargo run --release --example eu_hubs_strategies`.
 
+#[path = "support/mod.rs"]
+mod support;
+use support::say;
 use zonesim::StudyResult;
+use zonesim::analytic::steady_state_availability;
 use zonesim::catalog;
 use zonesim::prelude::*;
 use zonesim::stats::Z95;
@@ -162,7 +166,7 @@ fn table(study: &Study, r: &StudyResult) {
         "P(less)"
     );
     for (i, (d, s)) in study.deployments.iter().zip(&r.deployments).enumerate() {
-        let exact = exact_availability(study, d);
+        let exact = steady_state_availability(study, d).expect("counting rule");
         check(s, exact);
         let (diff, less) = match i.checked_sub(1).map(|j| &r.comparison.against[j]) {
             Some(c) => (
@@ -188,90 +192,4 @@ fn table(study: &Study, r: &StudyResult) {
             less
         );
     }
-}
-
-/// Prints `text` wrapped at 88 columns.
-fn say(text: &str) {
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + 1 + word.len() > 88 {
-            println!("{line}");
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    println!("{line}");
-}
-
-/// The exact steady-state availability of a counting-rule deployment (at
-/// least k replicas up): every outage process touching it is independent and
-/// stationary, so enumerate their up/down states.
-fn exact_availability(study: &Study, d: &Deployment) -> f64 {
-    let need = d.replicas_needed().expect("counting rule");
-    let mut zones: Vec<usize> = d
-        .replicas
-        .iter()
-        .map(|r| {
-            study
-                .zones
-                .iter()
-                .position(|z| &z.id == r)
-                .expect("known zone")
-        })
-        .collect();
-    zones.sort_unstable();
-    zones.dedup();
-    let per_zone: Vec<usize> = zones
-        .iter()
-        .map(|&z| {
-            d.replicas
-                .iter()
-                .filter(|r| **r == study.zones[z].id)
-                .count()
-        })
-        .collect();
-    // (probability down, positions in `zones` it takes down)
-    let mut procs: Vec<(f64, Vec<usize>)> = zones
-        .iter()
-        .enumerate()
-        .map(|(i, &z)| {
-            (
-                1.0 - study.zones[z].process().steady_state_availability(),
-                vec![i],
-            )
-        })
-        .collect();
-    for c in &study.common_causes {
-        let hit = study.affected_zones(c).expect("valid study");
-        let covered: Vec<usize> = (0..zones.len())
-            .filter(|i| hit.contains(&zones[*i]))
-            .collect();
-        if !covered.is_empty() {
-            procs.push((1.0 - c.process().steady_state_availability(), covered));
-        }
-    }
-    let mut up = 0.0;
-    for state in 0u32..1 << procs.len() {
-        let mut p = 1.0;
-        let mut zone_up = vec![true; zones.len()];
-        for (j, (q, covered)) in procs.iter().enumerate() {
-            if state >> j & 1 == 1 {
-                p *= q;
-                covered.iter().for_each(|&i| zone_up[i] = false);
-            } else {
-                p *= 1.0 - q;
-            }
-        }
-        let live: usize = (0..zones.len())
-            .filter(|&i| zone_up[i])
-            .map(|i| per_zone[i])
-            .sum();
-        if live >= need {
-            up += p;
-        }
-    }
-    up
 }

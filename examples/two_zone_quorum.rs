@@ -24,6 +24,10 @@
 //!
 //! Run with `cargo run --release --example two_zone_quorum`.
 
+#[path = "support/mod.rs"]
+mod support;
+use support::say;
+use zonesim::analytic::steady_state_availability;
 use zonesim::catalog;
 use zonesim::prelude::*;
 use zonesim::stats::Z95;
@@ -77,7 +81,7 @@ fn main() -> Result<(), zonesim::Error> {
         .zip(&result.deployments)
         .enumerate()
     {
-        let exact = exact_availability(&study, d);
+        let exact = steady_state_availability(&study, d).expect("counting rule");
         let se = (s.availability.ci95[1] - s.availability.ci95[0]) / (2.0 * Z95);
         assert!(
             (s.availability.mean - exact).abs() <= 4.0 * se,
@@ -128,8 +132,10 @@ fn main() -> Result<(), zonesim::Error> {
     assert!(with_fra.downtime_minutes_diff.ci95[1] < 0.0);
     // One member per region does better still (compare the exact values,
     // whose difference is far beyond both estimates' errors).
-    let exact_fra = exact_availability(&study, &study.deployments[3]);
-    let exact_three = exact_availability(&study, &study.deployments[4]);
+    let exact_fra =
+        steady_state_availability(&study, &study.deployments[3]).expect("counting rule");
+    let exact_three =
+        steady_state_availability(&study, &study.deployments[4]).expect("counting rule");
     assert!(exact_three > exact_fra);
     assert!(three_regions.downtime_minutes_diff.mean < with_fra.downtime_minutes_diff.mean);
 
@@ -152,90 +158,4 @@ fn main() -> Result<(), zonesim::Error> {
         d[4].downtime_minutes.mean,
     ));
     Ok(())
-}
-
-/// Prints `text` wrapped at 88 columns.
-fn say(text: &str) {
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.len() + 1 + word.len() > 88 {
-            println!("{line}");
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    println!("{line}");
-}
-
-/// The exact steady-state availability of a counting-rule deployment (at
-/// least k replicas up): every outage process touching it is independent and
-/// stationary, so enumerate their up/down states.
-fn exact_availability(study: &Study, d: &Deployment) -> f64 {
-    let need = d.replicas_needed().expect("counting rule");
-    let mut zones: Vec<usize> = d
-        .replicas
-        .iter()
-        .map(|r| {
-            study
-                .zones
-                .iter()
-                .position(|z| &z.id == r)
-                .expect("known zone")
-        })
-        .collect();
-    zones.sort_unstable();
-    zones.dedup();
-    let per_zone: Vec<usize> = zones
-        .iter()
-        .map(|&z| {
-            d.replicas
-                .iter()
-                .filter(|r| **r == study.zones[z].id)
-                .count()
-        })
-        .collect();
-    // (probability down, positions in `zones` it takes down)
-    let mut procs: Vec<(f64, Vec<usize>)> = zones
-        .iter()
-        .enumerate()
-        .map(|(i, &z)| {
-            (
-                1.0 - study.zones[z].process().steady_state_availability(),
-                vec![i],
-            )
-        })
-        .collect();
-    for c in &study.common_causes {
-        let hit = study.affected_zones(c).expect("valid study");
-        let covered: Vec<usize> = (0..zones.len())
-            .filter(|i| hit.contains(&zones[*i]))
-            .collect();
-        if !covered.is_empty() {
-            procs.push((1.0 - c.process().steady_state_availability(), covered));
-        }
-    }
-    let mut up = 0.0;
-    for state in 0u32..1 << procs.len() {
-        let mut p = 1.0;
-        let mut zone_up = vec![true; zones.len()];
-        for (j, (q, covered)) in procs.iter().enumerate() {
-            if state >> j & 1 == 1 {
-                p *= q;
-                covered.iter().for_each(|&i| zone_up[i] = false);
-            } else {
-                p *= 1.0 - q;
-            }
-        }
-        let live: usize = (0..zones.len())
-            .filter(|&i| zone_up[i])
-            .map(|i| per_zone[i])
-            .sum();
-        if live >= need {
-            up += p;
-        }
-    }
-    up
 }

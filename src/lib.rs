@@ -53,6 +53,7 @@
 //! statistics and the summaries).
 #![warn(missing_docs)]
 
+pub mod analytic;
 pub mod catalog;
 pub mod cli;
 pub mod deployment;

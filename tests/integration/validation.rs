@@ -311,7 +311,11 @@ fn thousands_of_zones_run_and_match_the_binomial() {
     }
     let replicas: Vec<&str> = ids.iter().map(String::as_str).collect();
     let study = study
-        .deployment(Deployment::new("2990 of 3000", &replicas, Rule::AtLeast(n - 10)))
+        .deployment(Deployment::new(
+            "2990 of 3000",
+            &replicas,
+            Rule::AtLeast(n - 10),
+        ))
         .deployment(Deployment::new(
             "active-passive",
             &replicas,

@@ -1,0 +1,173 @@
+//! Exact steady-state values to check simulations against.
+//!
+//! When every outage process touching a deployment is independent and
+//! stationary (the default steady-state start), the probability that a
+//! counting-rule deployment is up at a random instant, its long-run
+//! availability, follows from the processes' stationary down probabilities
+//! alone, whatever their distributions. [`steady_state_availability`]
+//! computes it exactly by enumerating the up/down states of those processes.
+//!
+//! ```
+//! use zonesim::analytic::steady_state_availability;
+//! use zonesim::prelude::*;
+//!
+//! let exp = |m| Duration::exponential(m).unwrap();
+//! let mut study = Study::new(Settings::new(1000, 8760.0)).region(Region {
+//!     id: "r".into(), name: "R".into(), provider: "p".into(),
+//!     country: "FR".into(), in_eu: None,
+//! });
+//! for z in ["a", "b", "c"] {
+//!     study = study.zone(Zone { id: z.into(), region: "r".into(),
+//!                              time_to_failure: exp(2190.0), time_to_repair: exp(4.0) });
+//! }
+//! let d = Deployment::new("2 of 3", &["a", "b", "c"], Rule::AtLeast(2));
+//! let a: f64 = 2190.0 / 2194.0;
+//! let exact = steady_state_availability(&study, &d).unwrap();
+//! assert!((exact - (a.powi(3) + 3.0 * a * a * (1.0 - a))).abs() < 1e-15);
+//! ```
+
+use crate::deployment::{Deployment, Rule};
+use crate::study::Study;
+
+/// The most outage processes (zones plus common causes touching the
+/// deployment) that [`steady_state_availability`] enumerates: 2^20 states.
+pub const MAX_PROCESSES: usize = 20;
+
+/// The exact long-run availability of a counting-rule deployment (`at_least`,
+/// `majority`, `zones_up`) with no replica failures, from the stationary down
+/// probability `E[down] / (E[up] + E[down])` of each zone and common cause
+/// touching it. `None` for active-passive (it depends on the failover delay
+/// and the durations, not only on the stationary state), for replica
+/// failures, for ids the study does not hold, or when more than
+/// [`MAX_PROCESSES`] processes are involved.
+pub fn steady_state_availability(study: &Study, d: &Deployment) -> Option<f64> {
+    if d.replica_failures.is_some() {
+        return None;
+    }
+    // Distinct zones of the deployment and the replicas each holds.
+    let mut zones: Vec<usize> = Vec::new();
+    let mut per_zone: Vec<usize> = Vec::new();
+    for r in &d.replicas {
+        let z = study.zones.iter().position(|z| &z.id == r)?;
+        match zones.iter().position(|&x| x == z) {
+            Some(i) => per_zone[i] += 1,
+            None => {
+                zones.push(z);
+                per_zone.push(1);
+            }
+        }
+    }
+    let (need, by_zone) = match d.rule {
+        Rule::AtLeast(k) => (k as usize, false),
+        Rule::Majority => (d.replicas.len() / 2 + 1, false),
+        Rule::ZonesUp(k) => (k as usize, true),
+        Rule::ActivePassive { .. } => return None,
+    };
+    // Each process: its stationary down probability and the zones (positions
+    // in `zones`) it takes down.
+    let mut procs: Vec<(f64, Vec<usize>)> = zones
+        .iter()
+        .enumerate()
+        .map(|(i, &z)| {
+            let p = study.zones[z].process();
+            (1.0 - p.steady_state_availability(), vec![i])
+        })
+        .collect();
+    for c in &study.common_causes {
+        let hit = study.affected_zones(c).ok()?;
+        let covered: Vec<usize> = (0..zones.len())
+            .filter(|&i| hit.contains(&zones[i]))
+            .collect();
+        if !covered.is_empty() {
+            procs.push((1.0 - c.process().steady_state_availability(), covered));
+        }
+    }
+    if procs.len() > MAX_PROCESSES {
+        return None;
+    }
+    let mut up = 0.0;
+    let mut zone_up = vec![true; zones.len()];
+    for state in 0u32..1 << procs.len() {
+        let mut p = 1.0;
+        zone_up.iter_mut().for_each(|u| *u = true);
+        for (j, (q, covered)) in procs.iter().enumerate() {
+            if state >> j & 1 == 1 {
+                p *= q;
+                covered.iter().for_each(|&i| zone_up[i] = false);
+            } else {
+                p *= 1.0 - q;
+            }
+        }
+        let live: usize = (0..zones.len())
+            .filter(|&i| zone_up[i])
+            .map(|i| if by_zone { 1 } else { per_zone[i] })
+            .sum();
+        if live >= need {
+            up += p;
+        }
+    }
+    Some(up)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    fn study() -> Study {
+        let exp = |m| Duration::exponential(m).unwrap();
+        let mut s = Study::new(Settings::new(10, 100.0)).region(Region {
+            id: "r".into(),
+            name: String::new(),
+            provider: String::new(),
+            country: "DE".into(),
+            in_eu: None,
+        });
+        for z in ["a", "b"] {
+            s = s.zone(Zone {
+                id: z.into(),
+                region: "r".into(),
+                time_to_failure: exp(90.0),
+                time_to_repair: exp(10.0),
+            });
+        }
+        s.common_cause(CommonCause {
+            name: "c".into(),
+            affects: vec!["r".into()],
+            time_to_failure: exp(190.0),
+            time_to_repair: Duration::fixed(10.0).unwrap(),
+        })
+    }
+
+    #[test]
+    fn product_form_with_a_common_cause() {
+        let s = study();
+        let (q, a_cc) = (0.1, 0.95);
+        let one = Deployment::new("1 of 2", &["a", "b"], Rule::AtLeast(1));
+        let got = steady_state_availability(&s, &one).unwrap();
+        assert!((got - a_cc * (1.0 - q * q)).abs() < 1e-15, "{got}");
+        // Two replicas in zone a and one in b: the majority needs zone a.
+        let two_one = Deployment::new("2+1", &["a", "a", "b"], Rule::Majority);
+        let got = steady_state_availability(&s, &two_one).unwrap();
+        assert!((got - a_cc * (1.0 - q)).abs() < 1e-15, "{got}");
+        // zones_up counts zones, not replicas.
+        let zones = Deployment::new("2 zones", &["a", "a", "b"], Rule::ZonesUp(2));
+        let got = steady_state_availability(&s, &zones).unwrap();
+        assert!((got - a_cc * (1.0 - q) * (1.0 - q)).abs() < 1e-15, "{got}");
+    }
+
+    #[test]
+    fn none_where_the_stationary_state_is_not_enough() {
+        let s = study();
+        let ap = Deployment::new(
+            "ap",
+            &["a", "b"],
+            Rule::ActivePassive {
+                failover_hours: 0.1,
+            },
+        );
+        assert_eq!(steady_state_availability(&s, &ap), None);
+        let unknown = Deployment::new("x", &["nope"], Rule::AtLeast(1));
+        assert_eq!(steady_state_availability(&s, &unknown), None);
+    }
+}
