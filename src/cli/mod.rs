@@ -67,11 +67,9 @@ pub struct OutputArgs {
     pub output: Option<PathBuf>,
 }
 
-/// Arguments of `zonesim run`.
+/// Simulation options shared by `run` and `plan`.
 #[derive(Debug, Clone, Args)]
-pub struct RunArgs {
-    /// Scenario file (.toml or .json); the built-in eu-hubs study when left out.
-    pub file: Option<PathBuf>,
+pub struct SimArgs {
     /// Number of trials (overrides the file).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub trials: Option<u64>,
@@ -81,6 +79,28 @@ pub struct RunArgs {
     /// Worker threads (default: one per core); results do not depend on it.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+}
+
+impl SimArgs {
+    /// Applies `--trials` and `--seed` to a study's settings.
+    fn apply(&self, study: &mut Study) {
+        if let Some(seed) = self.seed {
+            study.simulation.seed = seed;
+        }
+        if let Some(n) = self.trials {
+            study.simulation.trials = n;
+        }
+    }
+}
+
+/// Arguments of `zonesim run`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Scenario file (.toml or .json); the built-in eu-hubs study when left out.
+    pub file: Option<PathBuf>,
+    /// Trials, seed and threads.
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Deployment the others are compared with (default: the file's, else the first).
     #[arg(long, value_name = "NAME")]
     pub baseline: Option<String>,
@@ -97,15 +117,9 @@ pub struct RunArgs {
 pub struct PlanArgs {
     /// Scenario file (.toml or .json) with a `[plan]` table.
     pub file: PathBuf,
-    /// Number of trials (overrides the file).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub trials: Option<u64>,
-    /// Seed (overrides the file).
-    #[arg(long, value_name = "S")]
-    pub seed: Option<u64>,
-    /// Worker threads (default: one per core); results do not depend on it.
-    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
+    /// Trials, seed and threads.
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Also draw the cost/quality frontier (SVG).
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
@@ -236,18 +250,13 @@ fn run(a: &RunArgs) -> Result<(), CliError> {
             "{source}: has no [[deployment]] to run"
         )));
     }
-    if let Some(seed) = a.seed {
-        study.simulation.seed = seed;
-    }
+    a.sim.apply(&mut study);
     if let Some(b) = &a.baseline {
         study.simulation.baseline = Some(b.clone());
     }
-    if let Some(n) = a.trials {
-        study.simulation.trials = n;
-    }
     let study = study;
     let sim = Simulation::new(&study).map_err(|e| with_source(&source, e.into()))?;
-    let acc = with_progress(sim.trials(), a.threads, |opts| {
+    let acc = with_progress(sim.trials(), a.sim.threads, |opts| {
         sim.run_accumulators(opts)
             .map_err(|e| CliError::Run(e.to_string()))
     })?;
@@ -272,13 +281,8 @@ fn plan(a: &PlanArgs) -> Result<(), CliError> {
         ))
     })?;
     let mut study = scenario.into_study();
-    if let Some(seed) = a.seed {
-        study.simulation.seed = seed;
-    }
-    if let Some(n) = a.trials {
-        study.simulation.trials = n;
-    }
-    let result = with_progress(study.simulation.trials, a.threads, |opts| {
+    a.sim.apply(&mut study);
+    let result = with_progress(study.simulation.trials, a.sim.threads, |opts| {
         crate::plan::plan(&study, &spec, opts).map_err(|e| with_source(&source, e.into()))
     })?;
     let text = match a.out.format {
