@@ -28,9 +28,9 @@ use crate::study::Study;
 #[derive(Debug, Parser)]
 #[command(name = "zonesim", version, about, long_about = None)]
 pub struct Cli {
-    /// What to do.
+    /// What to do; with none, `run` the default study.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 /// The subcommands.
@@ -221,10 +221,24 @@ pub fn main() -> ExitCode {
 /// A [`CliError`] with the message to print and the exit code to use.
 pub fn execute(cli: &Cli) -> Result<(), CliError> {
     match &cli.command {
-        Command::Run(a) => run(a),
-        Command::Validate(a) => validate(a),
-        Command::Catalog(a) => show_catalog(a),
-        Command::Plan(a) => plan(a),
+        None => run(&RunArgs {
+            file: None,
+            sim: SimArgs {
+                trials: None,
+                seed: None,
+                threads: None,
+            },
+            baseline: None,
+            plot: None,
+            out: OutputArgs {
+                format: OutputFormat::Table,
+                output: None,
+            },
+        }),
+        Some(Command::Run(a)) => run(a),
+        Some(Command::Validate(a)) => validate(a),
+        Some(Command::Catalog(a)) => show_catalog(a),
+        Some(Command::Plan(a)) => plan(a),
     }
 }
 

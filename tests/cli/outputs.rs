@@ -266,3 +266,21 @@ fn catalogue_scenario_runs() {
     assert!(z["mean_availability"].as_f64().expect("a") <= 0.95);
     assert_eq!(r["deployments"][0]["name"], "paris-a");
 }
+
+/// The README's main command, `cargo run --release`, is `zonesim` with no
+/// arguments: it runs the default study and shows the two-zone quorum warning.
+#[test]
+fn no_arguments_runs_the_default_study() {
+    let o = zonesim(std::iter::empty::<&str>());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = stdout(&o);
+    for needle in [
+        "single-zone",
+        "paris-quorum-2+1",
+        "three-hubs-active",
+        "warning",
+    ] {
+        assert!(t.contains(needle), "missing {needle:?}:\n{t}");
+    }
+    assert!(stderr(&o).contains("ran 100000 trials"), "{}", stderr(&o));
+}
