@@ -55,7 +55,7 @@ pub enum RunError {
     /// A trial produced far more outage intervals than its parameters imply
     /// (extremely heavy-tailed or tiny durations).
     #[error(
-        "trial {trial} produced more than {limit} outage intervals; durations this short or this heavy-tailed cannot be simulated in bounded memory"
+        "trial {trial} needed more than {limit} outage cycles; durations this short, this heavy-tailed or this often zero cannot be simulated in bounded time and memory"
     )]
     TooManyIntervals {
         /// The trial index.
@@ -211,7 +211,14 @@ impl ProcessSampler {
                 }
             }
         };
+        // Durations of zero (a gamma with a tiny shape underflows) do not
+        // advance time, so the loop is bounded by the sink's capacity too.
+        let mut cycles = 0usize;
         while t < horizon {
+            cycles += 1;
+            if cycles > out.capacity() {
+                return false;
+            }
             let end = t + self.down.sample(rng);
             if end > t && !out.push(t, end.min(horizon)) {
                 return false;
@@ -229,6 +236,8 @@ impl ProcessSampler {
 trait IntervalSink {
     /// Takes one interval; false if full.
     fn push(&mut self, start: f64, end: f64) -> bool;
+    /// The most up/down cycles one process may take in a trial.
+    fn capacity(&self) -> usize;
 }
 
 struct CappedVec<'a> {
@@ -248,6 +257,11 @@ impl IntervalSink for CappedVec<'_> {
         self.sum += end - start;
         true
     }
+
+    #[inline]
+    fn capacity(&self) -> usize {
+        self.cap
+    }
 }
 
 struct SumSink(f64);
@@ -257,6 +271,11 @@ impl IntervalSink for SumSink {
     fn push(&mut self, start: f64, end: f64) -> bool {
         self.0 += end - start;
         true
+    }
+
+    #[inline]
+    fn capacity(&self) -> usize {
+        usize::MAX
     }
 }
 

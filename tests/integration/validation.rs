@@ -338,3 +338,17 @@ fn thousands_of_zones_run_and_match_the_binomial() {
     // serving zone, so nearly always up.
     assert!(result.deployments[1].availability.mean > 0.9999);
 }
+
+/// A gamma with a tiny shape has a valid, finite mean but draws zero almost
+/// always (underflow): durations of zero never advance time. Absurd but
+/// valid; the run must stop with an error naming the cause, not hang.
+#[test]
+fn durations_that_are_almost_always_zero_end_in_an_error_not_a_hang() {
+    let g = || Duration::gamma(1e-10, 1e14).unwrap();
+    let study = Study::new(settings(10, 8760.0, 1, Start::AllUp))
+        .region(region("r"))
+        .zone(zone("z", "r", g(), g()))
+        .deployment(Deployment::new("d", &["z"], Rule::AtLeast(1)));
+    let err = zonesim::run(&study).expect_err("cannot be simulated");
+    says(&err, &["trial 0", "outage cycles", "zero"]);
+}
