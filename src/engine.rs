@@ -779,6 +779,24 @@ impl Simulation {
         Ok(())
     }
 
+    /// Appends one process's down intervals in this trial to `raw`; returns
+    /// their total length, or `None` past the per-trial interval cap.
+    #[inline(always)]
+    fn sample_process(
+        &self,
+        p: &ProcessSampler,
+        rng: &mut Xoshiro256PlusPlus,
+        raw: &mut Vec<Interval>,
+    ) -> Option<f64> {
+        let mut sink = CappedVec {
+            v: raw,
+            cap: self.interval_cap,
+            sum: 0.0,
+        };
+        p.sample_into(rng, self.horizon, self.start, &mut sink)
+            .then_some(sink.sum)
+    }
+
     fn run_trial(&self, trial: u64, sc: &mut Scratch) -> Result<(), RunError> {
         let h = self.horizon;
         let too_many = || RunError::TooManyIntervals {
@@ -792,26 +810,15 @@ impl Simulation {
         sc.raw_off.push(0);
         sc.zone_down.clear();
         for p in &self.zones {
-            let mut sink = CappedVec {
-                v: &mut sc.raw,
-                cap: self.interval_cap,
-                sum: 0.0,
-            };
-            if !p.sample_into(&mut rng, h, self.start, &mut sink) {
-                return Err(too_many());
-            }
-            sc.zone_down.push(sink.sum);
+            let down = self
+                .sample_process(p, &mut rng, &mut sc.raw)
+                .ok_or_else(too_many)?;
+            sc.zone_down.push(down);
             sc.raw_off.push(sc.raw.len());
         }
         for p in &self.causes {
-            let mut sink = CappedVec {
-                v: &mut sc.raw,
-                cap: self.interval_cap,
-                sum: 0.0,
-            };
-            if !p.sample_into(&mut rng, h, self.start, &mut sink) {
-                return Err(too_many());
-            }
+            self.sample_process(p, &mut rng, &mut sc.raw)
+                .ok_or_else(too_many)?;
             sc.raw_off.push(sc.raw.len());
         }
         // 2. Each zone's timeline: its own intervals where no covering cause
@@ -891,14 +898,8 @@ impl Simulation {
                     sc.rep_rng.clear();
                     for _ in 0..d.replica_slot.len() {
                         let a = sc.rep_iv.len();
-                        let mut sink = CappedVec {
-                            v: &mut sc.rep_iv,
-                            cap: self.interval_cap,
-                            sum: 0.0,
-                        };
-                        if !p.sample_into(&mut rng, h, self.start, &mut sink) {
-                            return Err(too_many());
-                        }
+                        self.sample_process(p, &mut rng, &mut sc.rep_iv)
+                            .ok_or_else(too_many)?;
                         sc.rep_rng.push((a, sc.rep_iv.len()));
                     }
                     if !merged {
