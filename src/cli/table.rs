@@ -207,6 +207,49 @@ fn fmt_target(t: f64) -> String {
 /// that holds too many members, and how many distinct zones it spans. `None`
 /// when every single-zone outage leaves enough members, or for rules that are
 /// not quorums (`at_least(k)` with `2k <= n`, `zones_up`, `active_passive`).
+/// For a quorum whose members span enough zones, a warning when one common
+/// cause (a region-wide event, say) covers more members than the quorum can
+/// lose: e.g. a majority over two Paris zones and one in Frankfurt falls with
+/// every Paris region event.
+pub fn common_cause_weakness(study: &Study, d: &Deployment) -> Option<String> {
+    let n = d.replicas.len();
+    let quorum = match d.rule {
+        Rule::Majority => n / 2 + 1,
+        Rule::AtLeast(k) if n >= 2 && 2 * k as usize > n => k as usize,
+        _ => return None,
+    };
+    let weak: Vec<(&str, usize)> = study
+        .common_causes
+        .iter()
+        .filter_map(|c| {
+            let zones = study.affected_zones(c).ok()?;
+            let hit = d
+                .replicas
+                .iter()
+                .filter(|r| zones.iter().any(|&z| &study.zones[z].id == *r))
+                .count();
+            (n - hit < quorum).then_some((c.name.as_str(), hit))
+        })
+        .collect();
+    let (cause, hit) = *weak.iter().max_by_key(|(_, hit)| *hit)?;
+    let others = if weak.len() > 1 {
+        format!(" and {} other common cause(s)", weak.len() - 1)
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "warning: {}: one common-cause event takes down the quorum\n  ({cause}{others} covers {hit} of {n} members, {quorum} needed; a quorum that survives it keeps at most {} under one common cause)",
+        d.name,
+        count(n - quorum, "member")
+    ))
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// For a quorum, a warning when one zone holds more members than the quorum
+/// can lose.
 pub fn single_zone_weakness(d: &Deployment) -> Option<String> {
     let n = d.replicas.len();
     let quorum = match d.rule {
@@ -320,7 +363,7 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
     for d in &result.deployments {
         if let Some(w) = rules
             .get(d.name.as_str())
-            .and_then(|d| single_zone_weakness(d))
+            .and_then(|d| single_zone_weakness(d).or_else(|| common_cause_weakness(study, d)))
         {
             if !warned {
                 out.push('\n');

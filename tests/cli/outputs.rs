@@ -187,7 +187,12 @@ fn default_study_shows_quorum_warning() {
         t.contains("warning: paris-quorum-2+1: a single zone outage takes down the quorum"),
         "{t}"
     );
-    assert!(!t.contains("warning: paris-quorum+frankfurt"), "{t}");
+    // Its members span three zones: no single-zone warning (a region-event
+    // warning instead, see no_arguments_runs_the_default_study).
+    assert!(
+        !t.contains("warning: paris-quorum+frankfurt: a single zone"),
+        "{t}"
+    );
     assert!(t.lines().all(|l| l.chars().count() <= 100), "{t}");
 }
 
@@ -283,4 +288,15 @@ fn no_arguments_runs_the_default_study() {
         assert!(t.contains(needle), "missing {needle:?}:\n{t}");
     }
     assert!(stderr(&o).contains("ran 100000 trials"), "{}", stderr(&o));
+    // The quorum with its third member in Frankfurt spans three zones but
+    // still falls with every Paris region event: the table says so.
+    assert!(
+        t.contains("paris-quorum+frankfurt: one common-cause event takes down the quorum"),
+        "{t}"
+    );
+    assert!(
+        t.contains("alibaba-fr-par-region-event covers 2 of 3 members"),
+        "{t}"
+    );
+    assert!(!t.contains("three-hubs-active: one common-cause"), "{t}");
 }
