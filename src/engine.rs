@@ -772,7 +772,7 @@ impl Simulation {
     /// # Errors
     /// [`RunError::TooManyIntervals`] if the trial exceeds its interval cap.
     pub fn trial(&self, trial: u64, outcomes: &mut Vec<TrialOutcome>) -> Result<(), RunError> {
-        let mut scratch = Scratch::new(self);
+        let mut scratch = Scratch::default();
         self.run_trial(trial, &mut scratch)?;
         outcomes.clear();
         outcomes.extend_from_slice(&scratch.outcomes);
@@ -1451,12 +1451,6 @@ struct Scratch {
     outcomes: Vec<TrialOutcome>,
 }
 
-impl Scratch {
-    fn new(_sim: &Simulation) -> Self {
-        Scratch::default()
-    }
-}
-
 /// Exactly mergeable statistics of a whole run (or part of one).
 #[derive(Debug, Clone)]
 pub struct Accumulators {
@@ -1514,7 +1508,7 @@ impl Worker {
     fn new(sim: &Simulation) -> Self {
         Worker {
             acc: Accumulators::new(sim),
-            scratch: Scratch::new(sim),
+            scratch: Scratch::default(),
             zone_partial: vec![0.0; sim.zones.len()],
         }
     }
@@ -1673,7 +1667,7 @@ mod tests {
     fn counting_fast_paths_match_the_event_sweep() {
         let study = mixed_study(1);
         let sim = Simulation::new(&study).unwrap();
-        let mut sc = Scratch::new(&sim);
+        let mut sc = Scratch::default();
         let mut down_trials = 0;
         for trial in 0..20_000 {
             sim.run_trial(trial, &mut sc).unwrap();
