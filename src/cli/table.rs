@@ -207,17 +207,23 @@ fn fmt_target(t: f64) -> String {
 /// that holds too many members, and how many distinct zones it spans. `None`
 /// when every single-zone outage leaves enough members, or for rules that are
 /// not quorums (`at_least(k)` with `2k <= n`, `zones_up`, `active_passive`).
+/// Members and the number that must be live, for a rule that is a quorum
+/// (more than half must be up); `None` for other rules.
+fn quorum_size(d: &Deployment) -> Option<(usize, usize)> {
+    let n = d.replicas.len();
+    match d.rule {
+        Rule::Majority => Some((n, n / 2 + 1)),
+        Rule::AtLeast(k) if n >= 2 && 2 * k as usize > n => Some((n, k as usize)),
+        _ => None,
+    }
+}
+
 /// For a quorum whose members span enough zones, a warning when one common
 /// cause (a region-wide event, say) covers more members than the quorum can
 /// lose: e.g. a majority over two Paris zones and one in Frankfurt falls with
 /// every Paris region event.
 pub fn common_cause_weakness(study: &Study, d: &Deployment) -> Option<String> {
-    let n = d.replicas.len();
-    let quorum = match d.rule {
-        Rule::Majority => n / 2 + 1,
-        Rule::AtLeast(k) if n >= 2 && 2 * k as usize > n => k as usize,
-        _ => return None,
-    };
+    let (n, quorum) = quorum_size(d)?;
     let weak: Vec<(&str, usize)> = study
         .common_causes
         .iter()
@@ -251,12 +257,7 @@ fn count(n: usize, what: &str) -> String {
 /// For a quorum, a warning when one zone holds more members than the quorum
 /// can lose.
 pub fn single_zone_weakness(d: &Deployment) -> Option<String> {
-    let n = d.replicas.len();
-    let quorum = match d.rule {
-        Rule::Majority => n / 2 + 1,
-        Rule::AtLeast(k) if n >= 2 && 2 * k as usize > n => k as usize,
-        _ => return None,
-    };
+    let (n, quorum) = quorum_size(d)?;
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for r in &d.replicas {
         match counts.iter_mut().find(|(z, _)| *z == r.as_str()) {
