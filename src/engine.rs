@@ -1321,32 +1321,13 @@ fn merge_events(
         0 => return,
         1 => {
             // One list: its events are already in order.
-            let h = heads[0];
-            for x in &iv[h.pos..h.end] {
-                out.push(Event {
-                    t: x.start,
-                    code: h.code | DOWN,
-                });
-                out.push(Event {
-                    t: x.end,
-                    code: h.code,
-                });
-            }
+            push_list_events(iv, &heads[0], out);
             return;
         }
         n if n > 16 => {
             // Many lists: sorting all events beats scanning many heads per event.
             for h in heads.iter() {
-                for x in &iv[h.pos..h.end] {
-                    out.push(Event {
-                        t: x.start,
-                        code: h.code | DOWN,
-                    });
-                    out.push(Event {
-                        t: x.end,
-                        code: h.code,
-                    });
-                }
+                push_list_events(iv, h, out);
             }
             out.sort_unstable_by(|a, b| a.t.total_cmp(&b.t));
             return;
@@ -1403,6 +1384,21 @@ fn merge_few<const K: usize>(iv: &[Interval], heads: &[Head], out: &mut [Event])
         } else {
             f64::INFINITY
         };
+    }
+}
+
+/// Appends one list's down and up events, in the list's (time) order.
+#[inline]
+fn push_list_events(iv: &[Interval], h: &Head, out: &mut Vec<Event>) {
+    for x in &iv[h.pos..h.end] {
+        out.push(Event {
+            t: x.start,
+            code: h.code | DOWN,
+        });
+        out.push(Event {
+            t: x.end,
+            code: h.code,
+        });
     }
 }
 

@@ -583,30 +583,12 @@ pub fn catalog_table(cat: &Catalog) -> String {
             "    availability on its own: {:.6}",
             z.process().steady_state_availability()
         );
-        let _ = writeln!(
-            out,
-            "    fails after: {}",
-            describe_duration(&z.time_to_failure)
-        );
-        let _ = writeln!(
-            out,
-            "    repaired in: {}",
-            describe_duration(&z.time_to_repair)
-        );
+        describe_process(&mut out, &z.time_to_failure, &z.time_to_repair);
     }
     out.push_str("\nCommon causes\n\n");
     for c in &cat.common_causes {
         let _ = writeln!(out, "{}  (affects {})", c.name, c.affects.join(", "));
-        let _ = writeln!(
-            out,
-            "    fails after: {}",
-            describe_duration(&c.time_to_failure)
-        );
-        let _ = writeln!(
-            out,
-            "    repaired in: {}",
-            describe_duration(&c.time_to_repair)
-        );
+        describe_process(&mut out, &c.time_to_failure, &c.time_to_repair);
     }
     out.push_str("\nDefault parameters and their reasoning\n\n");
     for n in &cat.parameter_notes {
@@ -640,6 +622,12 @@ fn placement_label(replicas: &[String]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" + ")
+}
+
+/// Two indented lines: how long a process stays up, and how long it stays down.
+fn describe_process(out: &mut String, ttf: &Duration, ttr: &Duration) {
+    let _ = writeln!(out, "    fails after: {}", describe_duration(ttf));
+    let _ = writeln!(out, "    repaired in: {}", describe_duration(ttr));
 }
 
 /// The planner's answer: the best placement (or the closest when none meets
