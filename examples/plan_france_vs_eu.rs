@@ -204,8 +204,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if let Some(dir) = plots {
         std::fs::create_dir_all(&dir)?;
-        frontier_svg(dir.join("frontier-france.svg"), &france)?;
-        frontier_svg(dir.join("frontier-eu.svg"), &eu)?;
+        std::fs::write(dir.join("frontier-france.svg"), frontier_svg(&france)?)?;
+        std::fs::write(dir.join("frontier-eu.svg"), frontier_svg(&eu)?)?;
         // The answers and a single zone as deployments of one run.
         let mut run = study.clone();
         run.simulation.sla_targets = vec![0.999, 0.9999];
@@ -234,7 +234,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ];
         let sim = Simulation::new(&run)?;
         let acc = sim.run_accumulators(&opts)?;
-        downtime_ccdf_svg(dir.join("downtime-ccdf.svg"), &sim.summarise(&acc), &acc)?;
+        let svg = downtime_ccdf_svg(&sim.summarise(&acc), &acc)?;
+        std::fs::write(dir.join("downtime-ccdf.svg"), svg)?;
         println!("\npictures written to {}", dir.display());
     }
     Ok(())

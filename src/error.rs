@@ -2,6 +2,7 @@
 
 use crate::engine::RunError;
 use crate::plan::PlanError;
+#[cfg(feature = "scenario")]
 use crate::scenario::ScenarioError;
 use crate::study::StudyError;
 
@@ -19,10 +20,12 @@ pub enum Error {
     /// The `[plan]` spec is invalid (every problem is listed).
     #[error(transparent)]
     Plan(#[from] PlanError),
-    /// A picture could not be drawn or written.
+    /// A picture could not be drawn.
+    #[cfg(feature = "plot")]
     #[error(transparent)]
     Plot(#[from] crate::plot::PlotError),
     /// A scenario file could not be loaded (parse error or invalid study).
+    #[cfg(feature = "scenario")]
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
 }

@@ -55,13 +55,14 @@
 
 pub mod analytic;
 pub mod catalog;
-pub mod cli;
 pub mod deployment;
 pub mod distributions;
 pub mod engine;
 pub mod error;
 pub mod plan;
+#[cfg(feature = "plot")]
 pub mod plot;
+#[cfg(feature = "scenario")]
 pub mod scenario;
 pub mod stats;
 pub mod study;

@@ -2,13 +2,11 @@
 //! and the cost/quality frontier of a plan.
 //!
 //! Drawn with [plotters](https://docs.rs/plotters)' SVG backend (no fonts are
-//! loaded: the viewer renders the text). Files are written atomically: to a
-//! temporary file next to the target, then renamed over it, so a reader never
-//! sees half a picture and a failed plot leaves any old file untouched.
+//! loaded: the viewer renders the text). Every function returns the SVG
+//! document as a string; the library never writes files (the `zonesim`
+//! binary writes them atomically).
 
 use std::fmt;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -27,15 +25,6 @@ pub enum PlotError {
     /// The plotting library failed.
     #[error("drawing failed: {0}")]
     Draw(String),
-    /// The file could not be written.
-    #[error("cannot write {}: {source}", path.display())]
-    Io {
-        /// The file being written.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 fn draw_err<E: fmt::Debug>(e: E) -> PlotError {
@@ -70,34 +59,6 @@ pub struct CcdfSeries {
     /// `(hours, P(downtime > hours))`, increasing in hours, as from
     /// [`crate::stats::DurationHistogram::ccdf_points`].
     pub points: Vec<(f64, f64)>,
-}
-
-/// Writes `contents` to `path` atomically (temporary file, then rename).
-///
-/// # Errors
-/// [`PlotError::Io`] naming the path.
-pub fn write_atomic(path: &Path, contents: &str) -> Result<(), PlotError> {
-    let io = |source| PlotError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| io(std::io::Error::other("not a file name")))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".tmp-{}", std::process::id()));
-    let tmp = path.with_file_name(tmp_name);
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
 }
 
 /// Formats an axis value compactly: `0.5`, `10`, `1e-4`, `2e4`.
@@ -291,18 +252,14 @@ fn ccdf_steps(points: &[(f64, f64)], x_lo: f64, y_lo: f64) -> Vec<(f64, f64)> {
     out
 }
 
-/// Writes the downtime CCDF of every deployment of a run to `path` (SVG),
+/// The downtime CCDF of every deployment of a run as an SVG document,
 /// from the accumulators of [`crate::Simulation::run_accumulators`] and the
 /// result of [`crate::Simulation::summarise`] on them. SLA budgets are those
 /// of the study's targets.
 ///
 /// # Errors
-/// As [`downtime_ccdf_svg_string`], or [`PlotError::Io`].
-pub fn downtime_ccdf_svg(
-    path: impl AsRef<Path>,
-    result: &StudyResult,
-    acc: &Accumulators,
-) -> Result<(), PlotError> {
+/// As [`downtime_ccdf_svg_string`].
+pub fn downtime_ccdf_svg(result: &StudyResult, acc: &Accumulators) -> Result<String, PlotError> {
     let series: Vec<CcdfSeries> = result
         .deployments
         .iter()
@@ -321,14 +278,13 @@ pub fn downtime_ccdf_svg(
         "Yearly downtime: how often a year is worse than x ({} trials of {} h)",
         result.trials, result.horizon_hours
     );
-    let svg = downtime_ccdf_svg_string(
+    downtime_ccdf_svg_string(
         &title,
         &series,
         result.horizon_hours,
         &targets,
         result.trials,
-    )?;
-    write_atomic(path.as_ref(), &svg)
+    )
 }
 
 /// Shortens zone ids for labels: drops a provider-like prefix (up to the
@@ -376,7 +332,7 @@ fn placement_label(p: &Placement, short: &dyn Fn(&str) -> String) -> String {
 ///
 /// # Errors
 /// [`PlotError::NoData`] when the plan judged no placement; [`PlotError::Draw`].
-pub fn frontier_svg_string(result: &PlanResult) -> Result<String, PlotError> {
+pub fn frontier_svg(result: &PlanResult) -> Result<String, PlotError> {
     if result.frontier.is_empty() {
         return Err(PlotError::NoData(
             result
@@ -619,15 +575,6 @@ fn frontier_panel(
         .draw()
         .map_err(draw_err)?;
     Ok(())
-}
-
-/// Writes a plan's frontier picture ([`frontier_svg_string`]) to `path`.
-///
-/// # Errors
-/// As [`frontier_svg_string`], or [`PlotError::Io`].
-pub fn frontier_svg(path: impl AsRef<Path>, result: &PlanResult) -> Result<(), PlotError> {
-    let svg = frontier_svg_string(result)?;
-    write_atomic(path.as_ref(), &svg)
 }
 
 #[cfg(test)]

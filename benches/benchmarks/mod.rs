@@ -22,7 +22,9 @@ pub fn reference(name: &str) -> Study {
         "ref-4of7" => include_str!("../ref-4of7.toml"),
         _ => panic!("no reference study {name}"),
     };
-    toml::from_str(text).expect("reference study parses")
+    zonesim::scenario::Scenario::from_str(text, zonesim::scenario::Format::Toml, name)
+        .expect("reference study parses")
+        .into_study()
 }
 
 /// The studies benched, each with the trials one timed iteration runs:

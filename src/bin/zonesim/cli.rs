@@ -10,7 +10,7 @@
 //! invalid or too-large studies), 1 when a valid study could not run or the
 //! output could not be written.
 
-pub mod table;
+use crate::table;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -19,10 +19,10 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::catalog;
-use crate::engine::{RunOptions, Simulation};
-use crate::scenario::{Scenario, ScenarioError};
-use crate::study::Study;
+use zonesim::catalog;
+use zonesim::engine::{RunOptions, Simulation};
+use zonesim::scenario::{Scenario, ScenarioError};
+use zonesim::study::Study;
 
 /// Monte Carlo availability of replicated deployments across cloud zones.
 #[derive(Debug, Parser)]
@@ -177,13 +177,13 @@ impl From<ScenarioError> for CliError {
     }
 }
 
-impl From<crate::Error> for CliError {
-    fn from(e: crate::Error) -> Self {
+impl From<zonesim::Error> for CliError {
+    fn from(e: zonesim::Error) -> Self {
         match e {
-            crate::Error::Run(crate::engine::RunError::TooLarge(_)) => {
+            zonesim::Error::Run(zonesim::engine::RunError::TooLarge(_)) => {
                 CliError::Input(e.to_string())
             }
-            crate::Error::Run(_) => CliError::Run(e.to_string()),
+            zonesim::Error::Run(_) => CliError::Run(e.to_string()),
             other => CliError::Input(other.to_string()),
         }
     }
@@ -280,8 +280,9 @@ fn run(a: &RunArgs) -> Result<(), CliError> {
         OutputFormat::Json => to_json(&result)?,
     };
     if let Some(path) = &a.plot {
-        crate::plot::downtime_ccdf_svg(path, &result, &acc)
+        let svg = zonesim::plot::downtime_ccdf_svg(&result, &acc)
             .map_err(|e| CliError::Run(e.to_string()))?;
+        emit(&svg, Some(path))?;
     }
     emit(&text, a.out.output.as_deref())
 }
@@ -297,14 +298,15 @@ fn plan(a: &PlanArgs) -> Result<(), CliError> {
     let mut study = scenario.into_study();
     a.sim.apply(&mut study);
     let result = with_progress(study.simulation.trials, a.sim.threads, |opts| {
-        crate::plan::plan(&study, &spec, opts).map_err(|e| with_source(&source, e.into()))
+        zonesim::plan::plan(&study, &spec, opts).map_err(|e| with_source(&source, e.into()))
     })?;
     let text = match a.out.format {
         OutputFormat::Table => table::plan_table(&result),
         OutputFormat::Json => to_json(&result)?,
     };
     if let Some(path) = &a.plot {
-        crate::plot::frontier_svg(path, &result).map_err(|e| CliError::Run(e.to_string()))?;
+        let svg = zonesim::plot::frontier_svg(&result).map_err(|e| CliError::Run(e.to_string()))?;
+        emit(&svg, Some(path))?;
     }
     emit(&text, a.out.output.as_deref())
 }

@@ -7,11 +7,11 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::catalog::Catalog;
-use crate::deployment::{Deployment, Rule};
-use crate::distributions::Duration;
-use crate::engine::StudyResult;
-use crate::study::Study;
+use zonesim::catalog::Catalog;
+use zonesim::deployment::{Deployment, Rule};
+use zonesim::distributions::Duration;
+use zonesim::engine::StudyResult;
+use zonesim::study::Study;
 
 /// The width the tables are laid out for.
 pub const WIDTH: usize = 100;
@@ -294,8 +294,8 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
         format!("{} h trial", result.horizon_hours)
     };
     let start = match result.start {
-        crate::study::Start::SteadyState => "steady-state start",
-        crate::study::Start::AllUp => "all-up start",
+        zonesim::study::Start::SteadyState => "steady-state start",
+        zonesim::study::Start::AllUp => "all-up start",
     };
     let _ = writeln!(
         out,
@@ -632,7 +632,7 @@ fn describe_process(out: &mut String, ttf: &Duration, ttr: &Duration) {
 
 /// The planner's answer: the best placement (or the closest when none meets
 /// the target) and the cost/quality frontier.
-pub fn plan_table(r: &crate::plan::PlanResult) -> String {
+pub fn plan_table(r: &zonesim::plan::PlanResult) -> String {
     let mut out = String::new();
     let n = r.candidate_zones.len();
     let _ = writeln!(
@@ -659,7 +659,7 @@ pub fn plan_table(r: &crate::plan::PlanResult) -> String {
         out.push_str(&wrap(&format!("no placement possible: {why}"), WIDTH, "  "));
         return out;
     }
-    let line = |label: &str, p: &crate::plan::Placement| {
+    let line = |label: &str, p: &zonesim::plan::Placement| {
         format!(
             "{label}: {} (cost {}): P(year meets target) {} [{}, {}], mean availability {}, p5 {}",
             placement_label(&p.replicas),
