@@ -94,27 +94,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             _ => return Err("usage: plan_france_vs_eu [--plots DIR]".into()),
         }
     };
-    let cat = eu_hubs();
-    let study = Study {
-        simulation: Settings::new(TRIALS, HOURS_PER_YEAR),
-        regions: cat.regions,
-        zones: cat.zones,
-        common_causes: cat.common_causes,
-        deployments: vec![],
-    };
-    let target = PlanTarget {
-        availability: 0.9999,
-        in_fraction_of_years: 0.95,
-    };
-    let spec = |countries: Option<Vec<String>>, in_eu: Option<bool>| PlanSpec {
-        candidate_zones: None,
-        countries,
-        in_eu,
-        providers: Some(vec!["alibaba".into()]),
-        rule: Rule::Majority,
-        max_replicas: 5,
-        replica_cost: Default::default(),
-        target,
+    let study = eu_hubs().study(Settings::new(TRIALS, HOURS_PER_YEAR));
+    let target = PlanTarget::new(0.9999, 0.95);
+    let spec = |countries: Option<Vec<String>>, in_eu: Option<bool>| {
+        let mut spec = PlanSpec::new(Rule::Majority, 5, target).with_providers(["alibaba"]);
+        spec.countries = countries;
+        spec.in_eu = in_eu;
+        spec
     };
     let opts = RunOptions::default();
     let france = plan(&study, &spec(Some(vec!["FR".into()]), None), &opts)?;
@@ -209,12 +195,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // The answers and a single zone as deployments of one run.
         let mut run = study.clone();
         run.simulation.sla_targets = vec![0.999, 0.9999];
-        let dep = |name: &str, p: &Placement| Deployment {
-            name: name.into(),
-            replicas: p.replicas.clone(),
-            rule: Rule::Majority,
-            replica_failures: None,
-        };
+        let dep = |name: &str, p: &Placement| Deployment::new(name, &p.replicas, Rule::Majority);
         let paris_2_1 = france
             .candidates
             .iter()

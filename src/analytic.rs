@@ -12,13 +12,10 @@
 //! use zonesim::prelude::*;
 //!
 //! let exp = |m| Duration::exponential(m).unwrap();
-//! let mut study = Study::new(Settings::new(1000, 8760.0)).region(Region {
-//!     id: "r".into(), name: "R".into(), provider: "p".into(),
-//!     country: "FR".into(), in_eu: None,
-//! });
+//! let mut study = Study::new(Settings::new(1000, 8760.0))
+//!     .region(Region::new("r", "R", "p", "FR"));
 //! for z in ["a", "b", "c"] {
-//!     study = study.zone(Zone { id: z.into(), region: "r".into(),
-//!                              time_to_failure: exp(2190.0), time_to_repair: exp(4.0) });
+//!     study = study.zone(Zone::new(z, "r", exp(2190.0), exp(4.0)));
 //! }
 //! let d = Deployment::new("2 of 3", &["a", "b", "c"], Rule::AtLeast(2));
 //! let a: f64 = 2190.0 / 2194.0;
@@ -131,12 +128,12 @@ mod tests {
                 time_to_repair: exp(10.0),
             });
         }
-        s.common_cause(CommonCause {
-            name: "c".into(),
-            affects: vec!["r".into()],
-            time_to_failure: exp(190.0),
-            time_to_repair: Duration::fixed(10.0).unwrap(),
-        })
+        s.common_cause(CommonCause::new(
+            "c",
+            ["r"],
+            exp(190.0),
+            Duration::fixed(10.0).unwrap(),
+        ))
     }
 
     #[test]

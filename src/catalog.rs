@@ -877,44 +877,14 @@ mod tests {
         assert!(serde_json::to_string(&cat).is_ok());
     }
 
-    /// The scenario files under `scenarios/`, loaded the way `catalog = ...`
-    /// is specified: the catalogue's regions, zones and common causes, then
-    /// the file's (a `[[zone]]` with a catalogue id replaces that zone).
+    /// The scenario files under `scenarios/`, loaded by the one scenario
+    /// loader (the catalogue's regions, zones and common causes, then the
+    /// file's).
+    #[cfg(feature = "scenario")]
     fn load(name: &str, text: &str) -> Study {
-        let mut table: toml::Table = toml::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
-        let cat = table.remove("catalog").map(|c| {
-            let c = c.as_str().unwrap_or_else(|| panic!("{name}: catalog"));
-            catalog(c).unwrap_or_else(|| panic!("{name}: unknown catalogue {c}"))
-        });
-        // The deployments alone, as a loader written against this format would read them.
-        let deployments: Vec<Deployment> = table
-            .get("deployment")
-            .cloned()
-            .unwrap_or_else(|| panic!("{name}: no deployments"))
-            .try_into()
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let file: Study = table.try_into().unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(file.deployments, deployments);
-        let Some(cat) = cat else { return file };
-        let mut zones = cat.zones.clone();
-        for z in file.zones {
-            match zones.iter_mut().find(|c| c.id == z.id) {
-                Some(c) => *c = z,
-                None => zones.push(z),
-            }
-        }
-        Study {
-            simulation: file.simulation,
-            regions: cat.regions.iter().cloned().chain(file.regions).collect(),
-            zones,
-            common_causes: cat
-                .common_causes
-                .iter()
-                .cloned()
-                .chain(file.common_causes)
-                .collect(),
-            deployments: file.deployments,
-        }
+        crate::scenario::Scenario::from_str(text, crate::scenario::Format::Toml, name)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_study()
     }
 
     const SCENARIOS: [(&str, &str); 6] = [
@@ -942,6 +912,7 @@ mod tests {
     ];
 
     #[test]
+    #[cfg(feature = "scenario")]
     fn scenario_files_parse_and_name_known_zones() {
         let cat = eu_hubs();
         for (name, text) in SCENARIOS {
@@ -961,12 +932,14 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "scenario")]
     fn eu_hubs_file_is_the_default_study() {
         let file = load("eu-hubs", SCENARIOS[0].1);
         assert_eq!(file, default_study());
     }
 
     #[test]
+    #[cfg(feature = "scenario")]
     fn provider_wide_file_matches_the_catalogue_layer() {
         let file = load("eu-provider-wide", SCENARIOS[5].1);
         let layer = provider_wide_event(&eu_hubs(), "alibaba").unwrap();

@@ -11,6 +11,7 @@ use crate::topology::OutageProcess;
 /// `{ active_passive = { failover_hours = 0.1 } }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Rule {
     /// At least k replicas up (capacity).
     AtLeast(u32),
@@ -36,7 +37,56 @@ pub enum Rule {
     },
 }
 
+/// The number of live members a majority of `members` needs: more than half.
+pub fn majority_of(members: usize) -> usize {
+    members / 2 + 1
+}
+
 impl Rule {
+    /// The number of live replicas a counting rule needs out of `replicas`
+    /// (`at_least`, `majority`), or `None` for the others.
+    pub fn replicas_needed(&self, replicas: usize) -> Option<usize> {
+        match self {
+            Rule::AtLeast(k) => Some(*k as usize),
+            Rule::Majority => Some(majority_of(replicas)),
+            Rule::ZonesUp(_) | Rule::ActivePassive { .. } => None,
+        }
+    }
+
+    /// Checks the rule against a placement of `replicas` replicas over
+    /// `distinct_zones` distinct zones. `Err` holds the field below the rule
+    /// (empty for the rule itself) and what is wrong. The one check of a rule,
+    /// shared by studies and plans.
+    pub fn check(
+        &self,
+        replicas: usize,
+        distinct_zones: usize,
+    ) -> Result<(), (&'static str, String)> {
+        match *self {
+            Rule::AtLeast(k) if k == 0 || k as usize > replicas => Err((
+                "",
+                format!("at_least = {k} needs 1 <= k <= {replicas} (the number of replicas)"),
+            )),
+            Rule::ZonesUp(k) if k == 0 || k as usize > distinct_zones => Err((
+                "",
+                format!(
+                    "zones_up = {k} needs 1 <= k <= {distinct_zones} (the number of distinct zones holding replicas)"
+                ),
+            )),
+            Rule::ActivePassive { failover_hours }
+                if !(failover_hours.is_finite() && failover_hours >= 0.0) =>
+            {
+                Err((
+                    "active_passive.failover_hours",
+                    format!("must be a finite number >= 0, got {failover_hours}"),
+                ))
+            }
+            Rule::AtLeast(_) | Rule::ZonesUp(_) | Rule::Majority | Rule::ActivePassive { .. } => {
+                Ok(())
+            }
+        }
+    }
+
     /// A short human-readable form: `at least 2 of 4`, `majority of 3`, ...
     pub fn describe(&self, replicas: usize) -> String {
         match self {
@@ -50,10 +100,26 @@ impl Rule {
     }
 }
 
+/// The rule as the tables print it: `at_least 2`, `majority`, `zones_up 2`,
+/// `active_passive (failover 0.25 h)`.
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rule::AtLeast(k) => write!(f, "at_least {k}"),
+            Rule::Majority => write!(f, "majority"),
+            Rule::ZonesUp(k) => write!(f, "zones_up {k}"),
+            Rule::ActivePassive { failover_hours } => {
+                write!(f, "active_passive (failover {failover_hours} h)")
+            }
+        }
+    }
+}
+
 /// A replicated service: an ordered list of replicas, each in a zone, and the
 /// rule for when it is up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Deployment {
     /// Unique name within the study.
     pub name: String,
@@ -67,11 +133,27 @@ pub struct Deployment {
 }
 
 impl Deployment {
-    /// A deployment with no replica failures of its own.
-    pub fn new(name: impl Into<String>, replicas: &[&str], rule: Rule) -> Self {
+    /// A deployment with no replica failures of its own: replicas in the
+    /// zones named, in priority order (a zone may repeat).
+    ///
+    /// ```
+    /// use zonesim::prelude::*;
+    /// let zones = vec!["par-a".to_string(), "par-b".to_string()];
+    /// let pair = Deployment::new("pair", &zones, Rule::AtLeast(1));
+    /// let same = Deployment::new("pair", ["par-a", "par-b"], Rule::AtLeast(1));
+    /// assert_eq!(pair, same);
+    /// ```
+    pub fn new<I>(name: impl Into<String>, replicas: I, rule: Rule) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
         Deployment {
             name: name.into(),
-            replicas: replicas.iter().map(|s| s.to_string()).collect(),
+            replicas: replicas
+                .into_iter()
+                .map(|s| s.as_ref().to_string())
+                .collect(),
             rule,
             replica_failures: None,
         }
@@ -86,10 +168,6 @@ impl Deployment {
     /// The number of live replicas the rule needs, for counting rules
     /// (`at_least`, `majority`), or `None` for the others.
     pub fn replicas_needed(&self) -> Option<usize> {
-        match self.rule {
-            Rule::AtLeast(k) => Some(k as usize),
-            Rule::Majority => Some(self.replicas.len() / 2 + 1),
-            _ => None,
-        }
+        self.rule.replicas_needed(self.replicas.len())
     }
 }

@@ -478,7 +478,12 @@ impl DurationSampler {
         match &self.kind {
             // Memoryless: the residual of an exponential is the same exponential.
             SamplerKind::Exponential { .. } => self.sample(rng),
-            _ => {
+            SamplerKind::Weibull { .. }
+            | SamplerKind::Lognormal { .. }
+            | SamplerKind::Gamma { .. }
+            | SamplerKind::Uniform { .. }
+            | SamplerKind::Fixed { .. }
+            | SamplerKind::Empirical { .. } => {
                 let length = self.sample_length_biased(rng);
                 let u: f64 = rng.random();
                 u * length

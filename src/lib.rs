@@ -19,28 +19,27 @@
 //!
 //! # fn main() -> Result<(), zonesim::Error> {
 //! let hours = |m| Duration::exponential(m).unwrap();
-//! let mut study = Study::new(Settings::new(20_000, 8760.0)).region(Region {
-//!     id: "par".into(), name: "Paris".into(), provider: "example".into(),
-//!     country: "FR".into(), in_eu: None,
-//! });
+//! let mut study = Study::new(Settings::new(20_000, 8760.0))
+//!     .region(Region::new("par", "Paris", "example", "FR"));
 //! for id in ["par-a", "par-b"] {
-//!     study = study.zone(Zone {
-//!         id: id.into(), region: "par".into(),
-//!         time_to_failure: hours(43_800.0),                 // ~0.2 outages a year
-//!         time_to_repair: Duration::lognormal(2.0, 1.5).unwrap(),
-//!     });
+//!     study = study.zone(Zone::new(
+//!         id,
+//!         "par",
+//!         hours(43_800.0),                    // ~0.2 outages a year
+//!         Duration::lognormal(2.0, 1.5).unwrap(),
+//!     ));
 //! }
 //! let study = study
-//!     .common_cause(CommonCause {
-//!         name: "campus".into(), affects: vec!["par".into()],
-//!         time_to_failure: hours(438_000.0), time_to_repair: hours(12.0),
-//!     })
-//!     .deployment(Deployment::new("single", &["par-a"], Rule::AtLeast(1)))
-//!     .deployment(Deployment::new("pair", &["par-a", "par-b"], Rule::AtLeast(1)));
+//!     .common_cause(CommonCause::new("campus", ["par"], hours(438_000.0), hours(12.0)))
+//!     .deployment(Deployment::new("single", ["par-a"], Rule::AtLeast(1)))
+//!     .deployment(Deployment::new("pair", ["par-a", "par-b"], Rule::AtLeast(1)));
 //!
-//! let result = zonesim::run(&study)?;
-//! let (single, pair) = (&result.deployments[0], &result.deployments[1]);
+//! let result = zonesim::run(&study)?;       // validated, compiled, all cores
+//! let single = result.deployment("single").expect("a deployment of the study");
+//! let pair = result.deployment("pair").expect("a deployment of the study");
 //! assert!(pair.availability.mean > single.availability.mean);
+//! println!("{:.6} [{:.6}, {:.6}]", pair.availability.mean,
+//!          pair.availability.ci95[0], pair.availability.ci95[1]);
 //! // Both see the same outages: the pair is never down when the single zone is up.
 //! assert_eq!(result.comparison.against[0].p_more_downtime, 0.0);
 //! # Ok(()) }
@@ -53,12 +52,19 @@
 //! statistics and the summaries).
 #![warn(missing_docs)]
 
+/// The README's Rust examples, compiled and run as doc-tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod analytic;
 pub mod catalog;
 pub mod deployment;
+pub mod diagnostics;
 pub mod distributions;
 pub mod engine;
 pub mod error;
+mod lookup;
 pub mod plan;
 #[cfg(feature = "plot")]
 pub mod plot;
@@ -69,7 +75,7 @@ pub mod study;
 pub mod topology;
 
 pub use engine::{RunOptions, Simulation, StudyResult};
-pub use error::Error;
+pub use error::{Error, ErrorKind, Phase};
 pub use study::{Settings, Start, Study};
 
 /// Everything needed to build and run a study in code.

@@ -15,20 +15,12 @@
 //!
 //! # fn main() -> Result<(), zonesim::Error> {
 //! let exp = |m| Duration::exponential(m).unwrap();
-//! let mut study = Study::new(Settings::new(4_000, 8760.0)).region(Region {
-//!     id: "r".into(), name: "R".into(), provider: "example".into(),
-//!     country: "FR".into(), in_eu: None,
-//! });
+//! let mut study = Study::new(Settings::new(4_000, 8760.0))
+//!     .region(Region::new("r", "R", "example", "FR"));
 //! for z in ["a", "b", "c"] {
-//!     study = study.zone(Zone { id: z.into(), region: "r".into(),
-//!                              time_to_failure: exp(4380.0), time_to_repair: exp(8.0) });
+//!     study = study.zone(Zone::new(z, "r", exp(4380.0), exp(8.0)));
 //! }
-//! let spec = PlanSpec {
-//!     candidate_zones: None, countries: None, in_eu: None, providers: None,
-//!     rule: Rule::AtLeast(1), max_replicas: 3,
-//!     replica_cost: Default::default(),
-//!     target: PlanTarget { availability: 0.999, in_fraction_of_years: 0.9 },
-//! };
+//! let spec = PlanSpec::new(Rule::AtLeast(1), 3, PlanTarget::new(0.999, 0.9));
 //! let result = plan(&study, &spec, &RunOptions::default())?;
 //! // One zone misses 99.9% in about a third of years; two distinct zones suffice.
 //! let best = result.best.expect("two zones meet the target");
@@ -69,6 +61,7 @@ pub const PLAN_MEMORY_BUDGET: usize = 384 << 20;
 /// The `[plan]` table of a scenario file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PlanSpec {
     /// Zones a placement may use; all zones of the study when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +92,7 @@ pub struct PlanSpec {
 /// `in_fraction_of_years` of trials.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PlanTarget {
     /// Availability target in (0, 1].
     pub availability: f64,
@@ -179,7 +173,76 @@ impl fmt::Display for PlanError {
     }
 }
 
+impl PlanTarget {
+    /// Availability at least `availability` in at least `in_fraction_of_years`
+    /// of trials (both in (0, 1]).
+    pub fn new(availability: f64, in_fraction_of_years: f64) -> Self {
+        PlanTarget {
+            availability,
+            in_fraction_of_years,
+        }
+    }
+}
+
 impl PlanSpec {
+    /// A plan judging placements of up to `max_replicas` replicas over every
+    /// zone of the study by `rule`, every replica costing 1.
+    pub fn new(rule: Rule, max_replicas: u32, target: PlanTarget) -> Self {
+        PlanSpec {
+            candidate_zones: None,
+            countries: None,
+            in_eu: None,
+            providers: None,
+            rule,
+            max_replicas,
+            replica_cost: BTreeMap::new(),
+            target,
+        }
+    }
+
+    /// Only these zones may hold replicas.
+    pub fn with_candidate_zones<I>(mut self, zones: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.candidate_zones = Some(zones.into_iter().map(|z| z.as_ref().into()).collect());
+        self
+    }
+
+    /// Only zones in regions of these countries (ISO 3166 alpha-2).
+    pub fn with_countries<I>(mut self, countries: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.countries = Some(countries.into_iter().map(|c| c.as_ref().into()).collect());
+        self
+    }
+
+    /// Only zones in regions inside (`true`) or outside (`false`) the EU.
+    pub fn with_in_eu(mut self, in_eu: bool) -> Self {
+        self.in_eu = Some(in_eu);
+        self
+    }
+
+    /// Only zones of these providers.
+    pub fn with_providers<I>(mut self, providers: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.providers = Some(providers.into_iter().map(|p| p.as_ref().into()).collect());
+        self
+    }
+
+    /// The cost of one replica in `zone` (`"default"`: every zone without a
+    /// cost of its own).
+    pub fn with_replica_cost(mut self, zone: impl Into<String>, cost: f64) -> Self {
+        self.replica_cost.insert(zone.into(), cost);
+        self
+    }
+
     /// Checks the spec against a study and returns the candidate zone indices
     /// (into `study.zones`) that pass the filters, in order.
     ///
@@ -215,43 +278,20 @@ impl PlanSpec {
                 format!("must be in 1..={MAX_REPLICAS}, got {}", self.max_replicas),
             );
         }
-        match self.rule {
-            Rule::AtLeast(0) => bad(
-                &mut problems,
-                "rule",
-                "at_least = 0: k must be at least 1".into(),
-            ),
-            Rule::ZonesUp(0) => bad(
-                &mut problems,
-                "rule",
-                "zones_up = 0: k must be at least 1".into(),
-            ),
-            Rule::AtLeast(k) if k > self.max_replicas && self.max_replicas > 0 => bad(
-                &mut problems,
-                "rule",
+        // The rule's own parameters, checked by the one rule checker against
+        // the largest placement the plan allows.
+        let most = self.max_replicas.clamp(1, MAX_REPLICAS) as usize;
+        if let Err((field, message)) = self.rule.check(most, most) {
+            let sep = if field.is_empty() { "" } else { "." };
+            let message = if field.is_empty() {
                 format!(
-                    "at_least = {k} needs at least {k} replicas but max_replicas is {}",
-                    self.max_replicas
-                ),
-            ),
-            Rule::ZonesUp(k) if k > self.max_replicas && self.max_replicas > 0 => bad(
-                &mut problems,
-                "rule",
-                format!(
-                    "zones_up = {k} needs at least {k} replicas but max_replicas is {}",
-                    self.max_replicas
-                ),
-            ),
-            Rule::ActivePassive { failover_hours }
-                if !(failover_hours.is_finite() && failover_hours >= 0.0) =>
-            {
-                bad(
-                    &mut problems,
-                    "rule.active_passive.failover_hours",
-                    format!("must be a finite number >= 0, got {failover_hours}"),
+                    "{}: k must be at least 1 and at most max_replicas; max_replicas is {}",
+                    self.rule, self.max_replicas
                 )
-            }
-            _ => {}
+            } else {
+                message
+            };
+            bad(&mut problems, &format!("rule{sep}{field}"), message);
         }
         for (k, &c) in &self.replica_cost {
             if !(c.is_finite() && c > 0.0) {
@@ -377,10 +417,41 @@ impl PlanSpec {
             bad(&mut problems, field, message);
         }
         if problems.is_empty() {
+            let n = chosen.len() as u64;
+            let max = self.max_replicas as u64;
+            let total = (1..=max).fold(0u64, |acc, m| acc.saturating_add(multisets(n, m)));
+            if total > MAX_CANDIDATES.saturating_mul(4) {
+                bad(
+                    &mut problems,
+                    "max_replicas",
+                    format!(
+                        "{n} candidate zones and up to {max} replicas give {total} placements, over the limit of \
+                         {MAX_CANDIDATES}; name fewer candidate_zones or lower max_replicas"
+                    ),
+                );
+            }
+        }
+        if problems.is_empty() {
             Ok(chosen)
         } else {
             Err(PlanError { problems })
         }
+    }
+
+    /// Everything [`plan`] checks before it runs anything: the study (less
+    /// its own deployments, baseline and SLA targets, which the plan
+    /// replaces) and the spec against it, including the size limit. Returns
+    /// the candidate zone indices. `zonesim validate` runs exactly this.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Study`] or [`crate::ErrorKind::Plan`], every problem listed.
+    pub fn check(&self, study: &Study) -> Result<Vec<usize>, crate::Error> {
+        let mut planning = study.clone();
+        planning.deployments.clear();
+        planning.simulation.baseline = None;
+        planning.simulation.sla_targets.clear();
+        planning.validate()?;
+        Ok(self.candidate_zone_indices(study)?)
     }
 
     /// The cost of one replica in `zone`: its `replica_cost` entry, else
@@ -499,28 +570,10 @@ pub fn plan(
 ) -> Result<PlanResult, crate::Error> {
     // The study's own deployments, baseline and SLA targets are replaced by
     // the plan's; check the rest of it first, then the spec against it.
-    let mut planning = study.clone();
-    planning.deployments.clear();
-    planning.simulation.baseline = None;
-    planning.simulation.sla_targets.clear();
-    planning.validate()?;
-    let zones = spec.candidate_zone_indices(study)?;
+    let zones = spec.check(study)?;
     let ids: Vec<&str> = zones.iter().map(|&z| study.zones[z].id.as_str()).collect();
     let n = ids.len() as u64;
     let max = spec.max_replicas as u64;
-    let total = (1..=max).fold(0u64, |acc, m| acc.saturating_add(multisets(n, m)));
-    if total > MAX_CANDIDATES.saturating_mul(4) {
-        return Err(PlanError {
-            problems: vec![Problem {
-                at: "plan.max_replicas".into(),
-                message: format!(
-                    "{n} candidate zones and up to {max} replicas give {total} placements, over the limit of \
-                     {MAX_CANDIDATES}; name fewer candidate_zones or lower max_replicas"
-                ),
-            }],
-        }
-        .into());
-    }
     let mut deployments = Vec::new();
     enumerate(zones.len(), max as usize, |idx| {
         let mut distinct = idx.to_vec();
@@ -571,6 +624,8 @@ pub fn plan(
         }
         .into());
     }
+    let mut planning = study.clone();
+    planning.simulation.baseline = None;
     planning.deployments = deployments;
     planning.simulation.sla_targets = vec![spec.target.availability];
     let sim = Simulation::new(&planning)?

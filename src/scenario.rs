@@ -302,8 +302,12 @@ impl Scenario {
                 .filter(|p| !scenario_suppressed(&scenario.study, p))
                 .collect()
         }));
-        if let Some(plan) = &scenario.plan {
-            check_plan(&scenario.study, plan, &mut problems);
+        // The plan's own checker, the one `plan` runs (its checks of the
+        // study are a subset of the study's, already made above).
+        if let Some(plan) = &scenario.plan
+            && let Err(e) = plan.candidate_zone_indices(&scenario.study)
+        {
+            problems.extend(e.problems);
         }
         if problems.is_empty() {
             return Ok(scenario);
@@ -573,60 +577,6 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
         },
         problems,
     )
-}
-
-/// Checks of a `[plan]` table that need the study: known zone ids and
-/// targets in range.
-fn check_plan(study: &Study, plan: &PlanSpec, problems: &mut Vec<Problem>) {
-    let known = |id: &str| study.zones.iter().any(|z| z.id == id);
-    if let Some(c) = &plan.candidate_zones {
-        if c.is_empty() {
-            problems.push(Problem {
-                at: "plan.candidate_zones".into(),
-                message: "is empty".into(),
-            });
-        }
-        for (i, z) in c.iter().enumerate() {
-            if !known(z) {
-                problems.push(Problem {
-                    at: format!("plan.candidate_zones[{i}]"),
-                    message: format!("unknown zone \"{z}\""),
-                });
-            }
-        }
-    }
-    if plan.max_replicas == 0 {
-        problems.push(Problem {
-            at: "plan.max_replicas".into(),
-            message: "must be at least 1, got 0".into(),
-        });
-    }
-    for (k, &v) in &plan.replica_cost {
-        if k != "default" && !known(k) {
-            problems.push(Problem {
-                at: format!("plan.replica_cost.{k}"),
-                message: format!("unknown zone \"{k}\""),
-            });
-        }
-        if !(v.is_finite() && v >= 0.0) {
-            problems.push(Problem {
-                at: format!("plan.replica_cost.{k}"),
-                message: format!("must be a finite number >= 0, got {v}"),
-            });
-        }
-    }
-    let t = plan.target;
-    for (field, v) in [
-        ("availability", t.availability),
-        ("in_fraction_of_years", t.in_fraction_of_years),
-    ] {
-        if !(v > 0.0 && v <= 1.0) {
-            problems.push(Problem {
-                at: format!("plan.target.{field}"),
-                message: format!("must be in (0, 1], got {v}"),
-            });
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------

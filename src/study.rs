@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::deployment::{Deployment, Rule};
+use crate::deployment::Deployment;
 use crate::distributions::is_positive_finite;
 use crate::topology::{CommonCause, Region, Zone};
 
@@ -29,33 +29,28 @@ pub enum Start {
 }
 
 /// Simulation settings: the `[simulation]` table of a scenario file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+///
+/// ```
+/// use zonesim::prelude::*;
+/// let s = Settings::new(10_000, 720.0).with_seed(7).with_start(Start::AllUp);
+/// assert_eq!((s.trials, s.seed, s.start), (10_000, 7, Start::AllUp));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Settings {
     /// Number of independent trials (simulated horizons).
     pub trials: u64,
     /// Length of one trial in hours (8760 for a year).
     pub horizon_hours: f64,
     /// Seed of every random stream; the same seed gives the same results.
-    #[serde(default = "default_seed")]
     pub seed: u64,
     /// Start state of every process.
-    #[serde(default)]
     pub start: Start,
     /// Availability targets in (0, 1] whose probability of being met is reported.
-    #[serde(default = "default_sla_targets")]
     pub sla_targets: Vec<f64>,
     /// Name of the deployment the others are compared with (default: the first).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
-}
-
-fn default_seed() -> u64 {
-    DEFAULT_SEED
-}
-
-fn default_sla_targets() -> Vec<f64> {
-    DEFAULT_SLA_TARGETS.to_vec()
 }
 
 impl Settings {
@@ -67,31 +62,58 @@ impl Settings {
             horizon_hours,
             seed: DEFAULT_SEED,
             start: Start::SteadyState,
-            sla_targets: default_sla_targets(),
+            sla_targets: DEFAULT_SLA_TARGETS.to_vec(),
             baseline: None,
         }
     }
+
+    /// The same settings with another seed.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The same settings with another start state.
+    pub fn with_start(mut self, start: Start) -> Self {
+        self.start = start;
+        self
+    }
+
+    /// The same settings with other SLA targets (each in (0, 1]).
+    pub fn with_sla_targets(mut self, targets: impl Into<Vec<f64>>) -> Self {
+        self.sla_targets = targets.into();
+        self
+    }
+
+    /// The same settings comparing every deployment with `baseline`.
+    pub fn with_baseline(mut self, baseline: impl Into<String>) -> Self {
+        self.baseline = Some(baseline.into());
+        self
+    }
 }
 
-/// Everything a simulation needs. Build it in code or load it from a scenario
-/// file ([`crate::scenario`]); either way run [`Study::validate`] (the engine
-/// does) before trusting it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Everything a simulation needs, as given: build it in code with
+/// [`Study::new`] and its adders, or load it from a scenario file
+/// (`crate::scenario`, feature `scenario`). It is checked once, by
+/// [`Study::validate`], when it becomes a [`crate::Simulation`] (or a plan):
+/// the engine runs only the validated, compiled model, so nothing can change
+/// between validation and the run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Study {
     /// Simulation settings.
     pub simulation: Settings,
     /// Regions.
-    #[serde(rename = "region", default)]
+    #[serde(rename = "region")]
     pub regions: Vec<Region>,
     /// Zones.
-    #[serde(rename = "zone", default)]
+    #[serde(rename = "zone")]
     pub zones: Vec<Zone>,
     /// Common causes.
-    #[serde(rename = "common_cause", default)]
+    #[serde(rename = "common_cause")]
     pub common_causes: Vec<CommonCause>,
     /// Deployments, all judged on the same sampled outages.
-    #[serde(rename = "deployment", default)]
+    #[serde(rename = "deployment")]
     pub deployments: Vec<Deployment>,
 }
 
@@ -313,27 +335,9 @@ impl Study {
             }
             let n = d.replicas.len();
             let distinct: HashSet<&String> = d.replicas.iter().collect();
-            match d.rule {
-                Rule::AtLeast(k) if k == 0 || k as usize > n => bad(
-                    format!("{at}.rule"),
-                    format!("at_least = {k} needs 1 <= k <= {n} (the number of replicas)"),
-                ),
-                Rule::ZonesUp(k) if k == 0 || k as usize > distinct.len() => bad(
-                    format!("{at}.rule"),
-                    format!(
-                        "zones_up = {k} needs 1 <= k <= {} (the number of distinct zones holding replicas)",
-                        distinct.len()
-                    ),
-                ),
-                Rule::ActivePassive { failover_hours }
-                    if !(failover_hours.is_finite() && failover_hours >= 0.0) =>
-                {
-                    bad(
-                        format!("{at}.rule.active_passive.failover_hours"),
-                        format!("must be a finite number >= 0, got {failover_hours}"),
-                    )
-                }
-                _ => {}
+            if let Err((field, message)) = d.rule.check(n, distinct.len()) {
+                let sep = if field.is_empty() { "" } else { "." };
+                bad(format!("{at}.rule{sep}{field}"), message);
             }
         }
         if problems.is_empty() {

@@ -13,6 +13,7 @@ use crate::distributions::Duration;
 /// for a `time_to_repair` draw, and so on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct OutageProcess {
     /// Time spent up before each failure (hours).
     pub time_to_failure: Duration,
@@ -42,8 +43,16 @@ impl OutageProcess {
 }
 
 /// A cloud region: a named place run by one provider.
+///
+/// ```
+/// use zonesim::topology::Region;
+/// let london = Region::new("gb-lon", "United Kingdom (London)", "alibaba", "GB");
+/// assert!(!london.is_in_eu());
+/// assert!(Region::new("x", "X", "p", "FR").with_in_eu(false).in_eu == Some(false));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Region {
     /// Unique id within the study, e.g. `alibaba:fr-par` or `fr-par`.
     pub id: String,
@@ -63,6 +72,29 @@ pub struct Region {
 }
 
 impl Region {
+    /// A region with its id, display name, provider and ISO 3166 alpha-2
+    /// country code; EU membership is derived from the country.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        provider: impl Into<String>,
+        country: impl Into<String>,
+    ) -> Self {
+        Region {
+            id: id.into(),
+            name: name.into(),
+            provider: provider.into(),
+            country: country.into(),
+            in_eu: None,
+        }
+    }
+
+    /// Sets EU membership explicitly instead of deriving it from the country.
+    pub fn with_in_eu(mut self, in_eu: bool) -> Self {
+        self.in_eu = Some(in_eu);
+        self
+    }
+
     /// Whether the region lies in the EU: the explicit flag, else the country's membership.
     pub fn is_in_eu(&self) -> bool {
         self.in_eu.unwrap_or_else(|| is_eu_country(&self.country))
@@ -82,6 +114,7 @@ pub fn is_eu_country(code: &str) -> bool {
 /// An availability zone with its own outage process.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Zone {
     /// Unique id within the study, e.g. `fr-par-a`.
     pub id: String,
@@ -94,6 +127,22 @@ pub struct Zone {
 }
 
 impl Zone {
+    /// A zone of `region` that fails after `time_to_failure` and is repaired
+    /// after `time_to_repair` (both in hours).
+    pub fn new(
+        id: impl Into<String>,
+        region: impl Into<String>,
+        time_to_failure: Duration,
+        time_to_repair: Duration,
+    ) -> Self {
+        Zone {
+            id: id.into(),
+            region: region.into(),
+            time_to_failure,
+            time_to_repair,
+        }
+    }
+
     /// The zone's own outage process.
     pub fn process(&self) -> OutageProcess {
         OutageProcess::new(self.time_to_failure.clone(), self.time_to_repair.clone())
@@ -104,6 +153,7 @@ impl Zone {
 /// (name its id in `affects`), or any set of zones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct CommonCause {
     /// Unique name within the study.
     pub name: String,
@@ -116,6 +166,29 @@ pub struct CommonCause {
 }
 
 impl CommonCause {
+    /// A common cause taking down every zone of the regions and zones named in
+    /// `affects` together.
+    pub fn new<I>(
+        name: impl Into<String>,
+        affects: I,
+        time_to_failure: Duration,
+        time_to_repair: Duration,
+    ) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        CommonCause {
+            name: name.into(),
+            affects: affects
+                .into_iter()
+                .map(|s| s.as_ref().to_string())
+                .collect(),
+            time_to_failure,
+            time_to_repair,
+        }
+    }
+
     /// The common cause's outage process.
     pub fn process(&self) -> OutageProcess {
         OutageProcess::new(self.time_to_failure.clone(), self.time_to_repair.clone())

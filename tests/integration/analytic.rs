@@ -305,12 +305,7 @@ fn k_of_n_with_common_cause_product_form() {
     let dep = |name: &str, replicas: &[&str], rule: Rule| Deployment::new(name, replicas, rule);
     let study = study
         .zone(zone("d", "r2", exp(mu), exp(md)))
-        .common_cause(CommonCause {
-            name: "r1-wide".into(),
-            affects: vec!["r1".into()],
-            time_to_failure: exp(cu),
-            time_to_repair: exp(cd),
-        })
+        .common_cause(CommonCause::new("r1-wide", ["r1"], exp(cu), exp(cd)))
         .deployment(dep("a", &["a"], Rule::AtLeast(1)))
         .deployment(dep("d", &["d"], Rule::AtLeast(1)))
         .deployment(dep("1of3", &["a", "b", "c"], Rule::AtLeast(1)))

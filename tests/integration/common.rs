@@ -6,23 +6,12 @@ use zonesim::stats::TrialOutcome;
 
 /// A region `id` in France.
 pub fn region(id: &str) -> Region {
-    Region {
-        id: id.into(),
-        name: id.into(),
-        provider: "test".into(),
-        country: "FR".into(),
-        in_eu: None,
-    }
+    Region::new(id, id, "test", "FR")
 }
 
 /// A zone with the given failure and repair distributions.
 pub fn zone(id: &str, region: &str, ttf: Duration, ttr: Duration) -> Zone {
-    Zone {
-        id: id.into(),
-        region: region.into(),
-        time_to_failure: ttf,
-        time_to_repair: ttr,
-    }
+    Zone::new(id, region, ttf, ttr)
 }
 
 pub fn exp(mean: f64) -> Duration {

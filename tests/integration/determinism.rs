@@ -39,18 +39,18 @@ pub fn mixed_study(seed: u64, start: Start) -> Study {
             exp(2000.0),
             Duration::uniform(1.0, 8.0).unwrap(),
         ))
-        .common_cause(CommonCause {
-            name: "r1-wide".into(),
-            affects: vec!["r1".into()],
-            time_to_failure: exp(5000.0),
-            time_to_repair: ln(6.0, 1.0),
-        })
-        .common_cause(CommonCause {
-            name: "b-d-link".into(),
-            affects: vec!["b".into(), "d".into()],
-            time_to_failure: Duration::weibull(1.5, 6000.0).unwrap(),
-            time_to_repair: fixed(3.0),
-        })
+        .common_cause(CommonCause::new(
+            "r1-wide",
+            ["r1"],
+            exp(5000.0),
+            ln(6.0, 1.0),
+        ))
+        .common_cause(CommonCause::new(
+            "b-d-link",
+            ["b", "d"],
+            Duration::weibull(1.5, 6000.0).unwrap(),
+            fixed(3.0),
+        ))
         .deployment(Deployment::new("single", &["a"], Rule::AtLeast(1)))
         .deployment(Deployment::new("2of3", &["a", "b", "c"], Rule::AtLeast(2)))
         .deployment(Deployment::new(

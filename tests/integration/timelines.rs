@@ -324,18 +324,18 @@ fn common_causes_and_replica_failures_exact() {
         .zone(fz("a", "r1", 10.0, 2.0))
         .zone(fz("b", "r1", 15.0, 5.0))
         .zone(fz("c", "r2", 30.0, 10.0))
-        .common_cause(CommonCause {
-            name: "r1-event".into(),
-            affects: vec!["r1".into()],
-            time_to_failure: fixed(48.0),
-            time_to_repair: fixed(2.0),
-        })
-        .common_cause(CommonCause {
-            name: "ac-link".into(),
-            affects: vec!["a".into(), "c".into()],
-            time_to_failure: fixed(63.0),
-            time_to_repair: fixed(1.0),
-        })
+        .common_cause(CommonCause::new(
+            "r1-event",
+            ["r1"],
+            fixed(48.0),
+            fixed(2.0),
+        ))
+        .common_cause(CommonCause::new(
+            "ac-link",
+            ["a", "c"],
+            fixed(63.0),
+            fixed(1.0),
+        ))
         .deployment(dep("a", &["a"], Rule::AtLeast(1)))
         .deployment(dep("1of(a,b)", &["a", "b"], Rule::AtLeast(1)))
         .deployment(dep("1of(a,b,c)", &["a", "b", "c"], Rule::AtLeast(1)))

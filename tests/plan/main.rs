@@ -4,10 +4,10 @@
 //! seeds, so these tests are deterministic and fail with a wrong engine or a
 //! wrong planner.
 
+use zonesim::catalog;
 use zonesim::engine::RunOptions;
 use zonesim::plan::{PlanResult, PlanSpec, PlanTarget, plan};
 use zonesim::prelude::*;
-use zonesim::{Error, catalog};
 
 const T: f64 = 8760.0;
 
@@ -20,22 +20,11 @@ fn fixed(v: f64) -> Duration {
 }
 
 fn region(id: &str, country: &str) -> Region {
-    Region {
-        id: id.into(),
-        name: id.into(),
-        provider: "test".into(),
-        country: country.into(),
-        in_eu: None,
-    }
+    Region::new(id, id, "test", country)
 }
 
 fn zone(id: &str, region: &str, ttf: Duration, ttr: Duration) -> Zone {
-    Zone {
-        id: id.into(),
-        region: region.into(),
-        time_to_failure: ttf,
-        time_to_repair: ttr,
-    }
+    Zone::new(id, region, ttf, ttr)
 }
 
 fn opts(threads: usize) -> RunOptions<'static> {
@@ -200,21 +189,9 @@ fn one_shot_study(trials: u64) -> Study {
 }
 
 fn one_shot_spec(fraction: f64) -> PlanSpec {
-    PlanSpec {
-        candidate_zones: None,
-        countries: None,
-        in_eu: None,
-        providers: None,
-        rule: Rule::AtLeast(1),
-        max_replicas: 3,
-        replica_cost: [("b".to_string(), 2.0), ("c".to_string(), 0.8)]
-            .into_iter()
-            .collect(),
-        target: PlanTarget {
-            availability: ALPHA,
-            in_fraction_of_years: fraction,
-        },
-    }
+    PlanSpec::new(Rule::AtLeast(1), 3, PlanTarget::new(ALPHA, fraction))
+        .with_replica_cost("b", 2.0)
+        .with_replica_cost("c", 0.8)
 }
 
 /// Exact P(meet) of an `at_least(k)` placement in the one-failure model: sum
@@ -344,12 +321,7 @@ fn planner_matches_the_binomial_k_of_n() {
             fixed(10.0 * T),
         ));
     }
-    let spec = PlanSpec {
-        rule: Rule::AtLeast(2),
-        max_replicas: 4,
-        replica_cost: Default::default(),
-        ..one_shot_spec(0.9)
-    };
+    let spec = PlanSpec::new(Rule::AtLeast(2), 4, one_shot_spec(0.9).target);
     let r = plan(&study, &spec, &opts(2)).unwrap();
     // Multisets of 2, 3 and 4 replicas over 4 zones: 10 + 20 + 35.
     assert_eq!(r.candidates_judged, 65);
@@ -435,30 +407,14 @@ fn plan_json_has_the_public_shape() {
 /// one spread over three zones.
 #[test]
 fn france_only_cannot_spread_a_quorum_over_three_zones() {
-    let cat = catalog::eu_hubs();
-    let mut s = Settings::new(2_000, T);
-    s.seed = 11;
-    let study = Study {
-        simulation: s,
-        regions: cat.regions,
-        zones: cat.zones,
-        common_causes: cat.common_causes,
-        deployments: vec![],
-    };
-    let target = PlanTarget {
-        availability: 0.9999,
-        in_fraction_of_years: 0.9,
-    };
-    let spec = |countries: Option<Vec<String>>, in_eu, rule| PlanSpec {
-        candidate_zones: None,
-        countries,
-        in_eu,
+    let study = catalog::eu_hubs().study(Settings::new(2_000, T).with_seed(11));
+    let target = PlanTarget::new(0.9999, 0.9);
+    let spec = |countries: Option<Vec<String>>, in_eu, rule| {
         // Alibaba Cloud's hubs: Paris has two zones, Frankfurt three, London two.
-        providers: Some(vec!["alibaba".to_string()]),
-        rule,
-        max_replicas: 3,
-        replica_cost: Default::default(),
-        target,
+        let mut spec = PlanSpec::new(rule, 3, target).with_providers(["alibaba"]);
+        spec.countries = countries;
+        spec.in_eu = in_eu;
+        spec
     };
     let france = Some(vec!["FR".to_string()]);
     // Three distinct live zones needed: impossible with France's two.
@@ -496,19 +452,10 @@ fn france_only_cannot_spread_a_quorum_over_three_zones() {
     }));
     assert_eq!(fr.candidates_judged, 2 + 3 + 4);
     // With every provider, France has other three-zone regions: a quorum fits.
-    let all = PlanSpec {
-        providers: None,
-        ..spec(Some(vec!["FR".to_string()]), None, Rule::ZonesUp(3))
-    };
-    let multi = plan(
-        &study,
-        &PlanSpec {
-            max_replicas: 3,
-            ..all
-        },
-        &opts(2),
-    )
-    .unwrap();
+    let mut all = spec(Some(vec!["FR".to_string()]), None, Rule::ZonesUp(3));
+    all.providers = None;
+    all.max_replicas = 3;
+    let multi = plan(&study, &all, &opts(2)).unwrap();
     assert!(multi.infeasible.is_none());
     assert!(multi.candidate_zones.len() > 2);
 }
@@ -536,7 +483,7 @@ fn plan_is_identical_on_any_number_of_threads() {
 
 fn plan_problems(study: &Study, spec: &PlanSpec) -> String {
     match plan(study, spec, &opts(1)) {
-        Err(Error::Plan(e)) => e.to_string(),
+        Err(e) if matches!(e.kind(), zonesim::ErrorKind::Plan(_)) => e.to_string(),
         Err(other) => panic!("expected a plan error, got {other}"),
         Ok(_) => panic!("expected a plan error"),
     }
@@ -640,7 +587,9 @@ fn a_bad_study_is_reported_as_a_study_error() {
     let mut study = one_shot_study(100);
     study.zones[0].region = "nowhere".into();
     match plan(&study, &one_shot_spec(0.9), &opts(1)) {
-        Err(Error::Study(e)) => assert!(e.to_string().contains("nowhere"), "{e}"),
+        Err(e) if matches!(e.kind(), zonesim::ErrorKind::Study(_)) => {
+            assert!(e.to_string().contains("nowhere"), "{e}")
+        }
         other => panic!("expected a study error, got {other:?}"),
     }
     // The study's own deployments are not part of the plan: a broken one is ignored.
@@ -737,26 +686,17 @@ fn frontier_picture_names_the_best_placement() {
 // The scenario files
 // ---------------------------------------------------------------------------
 
-/// Reads a plan scenario's `[simulation]` and `[plan]` tables (the full
-/// loader lives with the CLI) and builds its study from the catalogue.
+/// Loads a plan scenario through the one scenario loader: its study comes
+/// from the catalogue and it has no deployments of its own.
 fn load_plan_scenario(path: &str) -> (Study, PlanSpec) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let table: toml::Table = toml::from_str(&text).unwrap();
-    assert_eq!(table["catalog"].as_str(), Some("eu-hubs"), "{path}");
+    let scenario = zonesim::scenario::Scenario::from_path(path).unwrap();
+    assert_eq!(scenario.catalog(), Some("eu-hubs"), "{path}");
+    let spec = scenario.plan().cloned().expect("a [plan] table");
+    let study = scenario.into_study();
     assert!(
-        table.get("deployment").is_none(),
+        study.deployments.is_empty(),
         "a plan file needs no deployments"
     );
-    let settings: Settings = table["simulation"].clone().try_into().unwrap();
-    let spec: PlanSpec = table["plan"].clone().try_into().unwrap();
-    let cat = catalog::catalog("eu-hubs").unwrap();
-    let study = Study {
-        simulation: settings,
-        regions: cat.regions,
-        zones: cat.zones,
-        common_causes: cat.common_causes,
-        deployments: vec![],
-    };
     (study, spec)
 }
 
@@ -768,20 +708,12 @@ fn plan_scenarios_give_the_france_vs_eu_headline() {
     assert_eq!(eu_spec.in_eu, Some(true));
     assert_eq!(fr_spec.countries, Some(names(&["FR"])));
     // The two files differ only in the filter.
-    assert_eq!(
-        PlanSpec {
-            countries: None,
-            in_eu: None,
-            providers: None,
-            ..eu_spec.clone()
-        },
-        PlanSpec {
-            countries: None,
-            in_eu: None,
-            providers: None,
-            ..fr_spec.clone()
-        }
-    );
+    let unfiltered = |spec: &PlanSpec| {
+        let mut spec = spec.clone();
+        (spec.countries, spec.in_eu, spec.providers) = (None, None, None);
+        spec
+    };
+    assert_eq!(unfiltered(&eu_spec), unfiltered(&fr_spec));
     eu_study.simulation.trials = 5_000;
     fr_study.simulation.trials = 5_000;
     let eu = plan(&eu_study, &eu_spec, &opts(2)).unwrap();

@@ -179,12 +179,9 @@ impl From<ScenarioError> for CliError {
 
 impl From<zonesim::Error> for CliError {
     fn from(e: zonesim::Error) -> Self {
-        match e {
-            zonesim::Error::Run(zonesim::engine::RunError::TooLarge(_)) => {
-                CliError::Input(e.to_string())
-            }
-            zonesim::Error::Run(_) => CliError::Run(e.to_string()),
-            other => CliError::Input(other.to_string()),
+        match e.phase() {
+            zonesim::Phase::Load | zonesim::Phase::Build => CliError::Input(e.to_string()),
+            _ => CliError::Run(e.to_string()),
         }
     }
 }
@@ -259,11 +256,6 @@ fn run(a: &RunArgs) -> Result<(), CliError> {
         .file
         .as_ref()
         .map_or("the default study".to_string(), |p| p.display().to_string());
-    if study.deployments.is_empty() {
-        return Err(CliError::Input(format!(
-            "{source}: has no [[deployment]] to run"
-        )));
-    }
     a.sim.apply(&mut study);
     if let Some(b) = &a.baseline {
         study.simulation.baseline = Some(b.clone());
@@ -421,14 +413,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
+/// Runs exactly the checks `run` and `plan` run before they simulate
+/// anything: a file `validate` accepts never fails them for a reason it could
+/// have found. A file with a `[plan]` and no deployments is checked as a
+/// plan; any other file as a study to run (so an empty file is refused, as
+/// `run` refuses it).
 fn validate(a: &ValidateArgs) -> Result<(), CliError> {
     let s = Scenario::from_path(&a.file)?;
+    let source = a.file.display().to_string();
     let st = s.study();
-    // The size limits: a study that would take too long is refused before it
-    // runs. (A plan file has no deployments of its own; its size is checked
-    // when the plan runs.)
-    if !st.deployments.is_empty() {
-        Simulation::new(st).map_err(|e| with_source(&a.file.display().to_string(), e.into()))?;
+    if s.plan().is_none() || !st.deployments.is_empty() {
+        Simulation::new(st).map_err(|e| with_source(&source, e.into()))?;
+    }
+    if let Some(spec) = s.plan() {
+        spec.check(st).map_err(|e| with_source(&source, e.into()))?;
     }
     let mut parts = vec![
         count(st.regions.len(), "region"),
@@ -442,8 +440,14 @@ fn validate(a: &ValidateArgs) -> Result<(), CliError> {
     let from = s
         .catalog()
         .map_or(String::new(), |c| format!(" (catalogue {c})"));
+    let warnings = zonesim::diagnostics::warnings(st);
     emit(
-        &format!("ok: {}: {}{from}\n", a.file.display(), parts.join(", ")),
+        &format!(
+            "ok: {}: {}{from}\n{}",
+            a.file.display(),
+            parts.join(", "),
+            table::warning_lines(&warnings)
+        ),
         None,
     )
 }

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use zonesim::catalog::Catalog;
-use zonesim::deployment::{Deployment, Rule};
 use zonesim::distributions::Duration;
 use zonesim::engine::StudyResult;
 use zonesim::study::Study;
@@ -203,87 +202,6 @@ fn fmt_target(t: f64) -> String {
     format!("A>={pct}%")
 }
 
-/// Why a counting deployment does not survive the loss of one zone: the zone
-/// that holds too many members, and how many distinct zones it spans. `None`
-/// when every single-zone outage leaves enough members, or for rules that are
-/// not quorums (`at_least(k)` with `2k <= n`, `zones_up`, `active_passive`).
-/// Members and the number that must be live, for a rule that is a quorum
-/// (more than half must be up); `None` for other rules.
-fn quorum_size(d: &Deployment) -> Option<(usize, usize)> {
-    let n = d.replicas.len();
-    match d.rule {
-        Rule::Majority => Some((n, n / 2 + 1)),
-        Rule::AtLeast(k) if n >= 2 && 2 * k as usize > n => Some((n, k as usize)),
-        _ => None,
-    }
-}
-
-/// For a quorum whose members span enough zones, a warning when one common
-/// cause (a region-wide event, say) covers more members than the quorum can
-/// lose: e.g. a majority over two Paris zones and one in Frankfurt falls with
-/// every Paris region event.
-pub fn common_cause_weakness(study: &Study, d: &Deployment) -> Option<String> {
-    let (n, quorum) = quorum_size(d)?;
-    let weak: Vec<(&str, usize)> = study
-        .common_causes
-        .iter()
-        .filter_map(|c| {
-            let zones = study.affected_zones(c).ok()?;
-            let hit = d
-                .replicas
-                .iter()
-                .filter(|r| zones.iter().any(|&z| &study.zones[z].id == *r))
-                .count();
-            (n - hit < quorum).then_some((c.name.as_str(), hit))
-        })
-        .collect();
-    let (cause, hit) = *weak.iter().max_by_key(|(_, hit)| *hit)?;
-    let others = if weak.len() > 1 {
-        format!(" and {} other common cause(s)", weak.len() - 1)
-    } else {
-        String::new()
-    };
-    Some(format!(
-        "warning: {}: one common-cause event takes down the quorum\n  ({cause}{others} covers {hit} of {n} members, {quorum} needed; a quorum that survives it keeps at most {} under one common cause)",
-        d.name,
-        count(n - quorum, "member")
-    ))
-}
-
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
-}
-
-/// For a quorum, a warning when one zone holds more members than the quorum
-/// can lose.
-pub fn single_zone_weakness(d: &Deployment) -> Option<String> {
-    let (n, quorum) = quorum_size(d)?;
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for r in &d.replicas {
-        match counts.iter_mut().find(|(z, _)| *z == r.as_str()) {
-            Some((_, c)) => *c += 1,
-            None => counts.push((r.as_str(), 1)),
-        }
-    }
-    let (zone, most) = counts.iter().copied().max_by_key(|&(_, c)| c)?;
-    if n - most >= quorum {
-        return None;
-    }
-    let spread = if counts.len() < 3 {
-        format!(
-            "; the members span only {} zone{}, a quorum that survives a zone outage needs 3 or more",
-            counts.len(),
-            if counts.len() == 1 { "" } else { "s" }
-        )
-    } else {
-        String::new()
-    };
-    Some(format!(
-        "warning: {}: a single zone outage takes down the quorum\n  ({zone} holds {most} of {n} members, {quorum} needed{spread})",
-        d.name
-    ))
-}
-
 /// The result of a study as text: settings, the per-deployment table, quorum
 /// warnings, the paired comparison and per-zone availability.
 pub fn study_table(result: &StudyResult, study: &Study) -> String {
@@ -304,11 +222,6 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
     );
     out.push('\n');
 
-    let rules: HashMap<&str, &Deployment> = study
-        .deployments
-        .iter()
-        .map(|d| (d.name.as_str(), d))
-        .collect();
     let mut headers: Vec<(String, String)> = vec![
         ("".into(), "deployment".into()),
         ("availability".into(), "mean".into()),
@@ -360,21 +273,11 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
         t.row(row);
     }
     out.push_str(&t.render(WIDTH));
-    let mut warned = false;
-    for d in &result.deployments {
-        if let Some(w) = rules
-            .get(d.name.as_str())
-            .and_then(|d| single_zone_weakness(d).or_else(|| common_cause_weakness(study, d)))
-        {
-            if !warned {
-                out.push('\n');
-                warned = true;
-            }
-            for line in w.lines() {
-                out.push_str(&wrap(line, WIDTH, "   "));
-            }
-        }
+    let warnings = zonesim::diagnostics::warnings(study);
+    if !warnings.is_empty() {
+        out.push('\n');
     }
+    out.push_str(&warning_lines(&warnings));
 
     if !result.comparison.against.is_empty() {
         let _ = write!(
@@ -638,7 +541,7 @@ pub fn plan_table(r: &zonesim::plan::PlanResult) -> String {
     let _ = writeln!(
         out,
         "Plan: rule {} over {n} candidate zone{}; {} placements judged on the same {} trials (seed {})",
-        describe_rule(&r.rule),
+        r.rule,
         if n == 1 { "" } else { "s" },
         r.candidates_judged,
         r.trials,
@@ -707,15 +610,22 @@ pub fn plan_table(r: &zonesim::plan::PlanResult) -> String {
     out
 }
 
-fn describe_rule(rule: &Rule) -> String {
-    match rule {
-        Rule::AtLeast(k) => format!("at_least {k}"),
-        Rule::Majority => "majority".into(),
-        Rule::ZonesUp(k) => format!("zones_up {k}"),
-        Rule::ActivePassive { failover_hours } => {
-            format!("active_passive (failover {failover_hours} h)")
+/// Warnings as text: `warning: NAME: what` with the explanation in
+/// parentheses on the next line, wrapped to the table's width.
+pub fn warning_lines(warnings: &[zonesim::diagnostics::Warning]) -> String {
+    let mut out = String::new();
+    for w in warnings {
+        let text = format!("warning: {}: {}", w.deployment, w.message);
+        let (head, detail) = match text.find(" (") {
+            Some(i) => (&text[..i], Some(&text[i + 1..])),
+            None => (text.as_str(), None),
+        };
+        out.push_str(&wrap(head, WIDTH, "   "));
+        if let Some(detail) = detail {
+            out.push_str(&wrap(&format!("  {detail}"), WIDTH, "   "));
         }
     }
+    out
 }
 
 #[cfg(test)]
@@ -734,18 +644,6 @@ mod tests {
         let s = t.render(80);
         assert!(s.lines().all(|l| l.chars().count() <= 80), "{s}");
         assert_eq!(s.matches("row").count(), 2, "{s}");
-    }
-
-    #[test]
-    fn quorum_weakness() {
-        let d = |r: &[&str], rule| Deployment::new("d", r, rule);
-        assert!(single_zone_weakness(&d(&["a", "a", "b"], Rule::Majority)).is_some());
-        assert!(single_zone_weakness(&d(&["a", "b"], Rule::Majority)).is_some());
-        assert!(single_zone_weakness(&d(&["a", "b", "c"], Rule::Majority)).is_none());
-        assert!(single_zone_weakness(&d(&["a", "a", "b", "b", "c"], Rule::Majority)).is_none());
-        assert!(single_zone_weakness(&d(&["a", "b"], Rule::AtLeast(1))).is_none());
-        assert!(single_zone_weakness(&d(&["a", "a", "b", "b"], Rule::AtLeast(3))).is_some());
-        assert!(single_zone_weakness(&d(&["a", "a", "b", "b"], Rule::AtLeast(2))).is_none());
     }
 
     #[test]
