@@ -44,32 +44,103 @@ pub(super) fn merge_events(
         }
     }
     out.reserve(total);
+    // Every path gives the same stream: events in time order, ties in list
+    // order, each list's own events in its order (so an interval that ends
+    // as the list's next one starts stays down at that instant).
     match heads.len() {
-        0 => return,
+        0 => {}
         1 => {
             // One list: its events are already in order.
             push_list_events(iv, &heads[0], out);
-            return;
         }
-        n if n > 16 => {
-            // Many lists: sorting all events beats scanning many heads per event.
-            for h in heads.iter() {
-                push_list_events(iv, h, out);
+        n if n > MAX_SCAN_LISTS => merge_heap(iv, heads, out, total),
+        n => {
+            // A few lists: scan their next event times for the earliest, with
+            // the number of lists fixed at compile time (unused ones wait at
+            // infinity).
+            out.resize(total, Event { t: 0.0, code: 0 });
+            match n {
+                2 => merge_few::<2>(iv, heads, out),
+                3 => merge_few::<3>(iv, heads, out),
+                4 => merge_few::<4>(iv, heads, out),
+                5..=8 => merge_few::<8>(iv, heads, out),
+                _ => merge_few::<16>(iv, heads, out),
             }
-            out.sort_unstable_by(|a, b| a.t.total_cmp(&b.t));
+        }
+    }
+}
+
+/// The most lists merged by scanning every head per event; above it a binary
+/// heap takes O(log n) an event. Both order events alike (by time, then list).
+pub(super) const MAX_SCAN_LISTS: usize = 16;
+
+/// Whether head `a` comes before head `b`: earlier, or as early and of an
+/// earlier list (codes grow with the list index; all lists share the flag).
+#[inline(always)]
+fn before(a: &Head, b: &Head) -> bool {
+    a.t < b.t || (a.t == b.t && a.code < b.code)
+}
+
+/// Restores the heap order of `h` below position `i`.
+#[inline]
+fn sift_down(h: &mut [Head], mut i: usize) {
+    let n = h.len();
+    loop {
+        let l = 2 * i + 1;
+        if l >= n {
             return;
         }
-        _ => {}
+        let c = if l + 1 < n && before(&h[l + 1], &h[l]) {
+            l + 1
+        } else {
+            l
+        };
+        if !before(&h[c], &h[i]) {
+            return;
+        }
+        h.swap(c, i);
+        i = c;
     }
-    // A few lists: scan their next event times for the earliest, with the
-    // number of lists fixed at compile time (unused ones wait at infinity).
-    out.resize(total, Event { t: 0.0, code: 0 });
-    match heads.len() {
-        2 => merge_few::<2>(iv, heads, out),
-        3 => merge_few::<3>(iv, heads, out),
-        4 => merge_few::<4>(iv, heads, out),
-        5..=8 => merge_few::<8>(iv, heads, out),
-        _ => merge_few::<16>(iv, heads, out),
+}
+
+/// The k-way merge of [`merge_events`] for any number of lists: a binary heap
+/// of list heads keyed by (time, list), so it gives exactly the order of
+/// [`merge_few`] at O(log n) an event. `heads` is used up as the heap.
+pub(super) fn merge_heap(
+    iv: &[Interval],
+    heads: &mut Vec<Head>,
+    out: &mut Vec<Event>,
+    total: usize,
+) {
+    // Positions count events: event j of a list is interval j/2's start (even
+    // j, down) or end (odd j, up).
+    for h in heads.iter_mut() {
+        h.pos *= 2;
+        h.end *= 2;
+    }
+    for i in (0..heads.len() / 2).rev() {
+        sift_down(heads, i);
+    }
+    out.reserve(total);
+    while let Some(top) = heads.first_mut() {
+        let p = top.pos;
+        out.push(Event {
+            t: top.t,
+            code: top.code | (!p as u32 & DOWN),
+        });
+        let p = p + 1;
+        if p < top.end {
+            let x = iv[p >> 1];
+            top.t = if p & 1 == 0 { x.start } else { x.end };
+            top.pos = p;
+        } else {
+            let last = heads.pop().expect("not empty");
+            if heads.is_empty() {
+                break;
+            }
+            heads[0] = last;
+        }
+        sift_down(heads, 0);
     }
 }
 
@@ -152,4 +223,77 @@ pub(super) struct Head {
     pos: usize,
     end: usize,
     code: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+    use rand_xoshiro::Xoshiro256PlusPlus;
+
+    /// `n` lists of disjoint intervals on a coarse grid, so that lists tie
+    /// with each other and a list's interval often ends where its next starts.
+    fn lists(rng: &mut Xoshiro256PlusPlus, n: usize) -> (Vec<Interval>, Vec<(usize, usize)>) {
+        let mut iv = Vec::new();
+        let mut lists = Vec::new();
+        for _ in 0..n {
+            let a = iv.len();
+            let mut t = rng.random_range(0..4u32) as f64;
+            for _ in 0..rng.random_range(0..6u32) {
+                let end = t + rng.random_range(1..3u32) as f64;
+                iv.push(Interval { start: t, end });
+                t = end + rng.random_range(0..2u32) as f64; // often 0: touching
+            }
+            lists.push((a, iv.len()));
+        }
+        (iv, lists)
+    }
+
+    fn key(e: &Event) -> (u64, u32) {
+        (e.t.to_bits(), e.code)
+    }
+
+    /// The heap merge gives exactly the scanning merge's stream (same times,
+    /// same codes, same order) for every list count the scan handles, and at
+    /// any count keeps each list's own order and sorts by (time, list).
+    #[test]
+    fn heap_merge_matches_the_scan_and_keeps_list_order() {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(9);
+        let (mut heads, mut a, mut b) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..3000 {
+            let n = 1 + round % 40;
+            let (iv, ls) = lists(&mut rng, n);
+            merge_events(&iv, &ls, REPLICA, &mut heads, &mut a);
+            heads.clear();
+            let mut total = 0;
+            for (k, &(x, y)) in ls.iter().enumerate() {
+                if x < y {
+                    total += 2 * (y - x);
+                    heads.push(Head {
+                        t: iv[x].start,
+                        pos: x,
+                        end: y,
+                        code: (k as u32) << 2 | REPLICA,
+                    });
+                }
+            }
+            b.clear();
+            merge_heap(&iv, &mut heads, &mut b, total);
+            let ka: Vec<_> = a.iter().map(key).collect();
+            let kb: Vec<_> = b.iter().map(key).collect();
+            assert_eq!(ka, kb, "round {round}, {n} lists");
+            // Time order, ties by list, and each list's events alternate
+            // down, up in its own order.
+            assert!(b.windows(2).all(|w| key(&w[0]) < key(&w[1])));
+            for (k, &(x, y)) in ls.iter().enumerate() {
+                let mine: Vec<_> = b.iter().filter(|e| e.code >> 2 == k as u32).collect();
+                assert_eq!(mine.len(), 2 * (y - x));
+                for (j, e) in mine.iter().enumerate() {
+                    let v = iv[x + j / 2];
+                    assert_eq!(e.t, if j % 2 == 0 { v.start } else { v.end });
+                    assert_eq!(e.code & DOWN, (j % 2 == 0) as u32);
+                }
+            }
+        }
+    }
 }
