@@ -11,6 +11,12 @@ pub const PERCENTILE_SIGNIFICANT_DIGITS: u8 = 3;
 #[derive(Debug, Clone)]
 pub struct DurationHistogram {
     hist: Histogram<u64>,
+    horizon_hours: f64,
+    /// The least and greatest value recorded (hours, within `[0, horizon]`),
+    /// exactly: quantiles are clamped into them, so that they never leave
+    /// the range of the data and are exact when all values are equal.
+    min_hours: f64,
+    max_hours: f64,
 }
 
 impl DurationHistogram {
@@ -20,7 +26,12 @@ impl DurationHistogram {
         let max_ms = (horizon_hours * 3.6e6).ceil().max(2.0) as u64;
         let hist = Histogram::new_with_bounds(1, max_ms, digits.clamp(1, 5))
             .expect("bounds checked: 1 < max, digits in 1..=5");
-        DurationHistogram { hist }
+        DurationHistogram {
+            hist,
+            horizon_hours,
+            min_hours: f64::INFINITY,
+            max_hours: f64::NEG_INFINITY,
+        }
     }
 
     /// Records `n` durations of `hours` each.
@@ -28,6 +39,11 @@ impl DurationHistogram {
     pub fn record_n(&mut self, hours: f64, n: u64) {
         let ms = (hours * 3.6e6).round() as u64;
         self.hist.saturating_record_n(ms.min(self.hist.high()), n);
+        if n > 0 {
+            let x = hours.clamp(0.0, self.horizon_hours);
+            self.min_hours = self.min_hours.min(x);
+            self.max_hours = self.max_hours.max(x);
+        }
     }
 
     /// Merges another histogram with the same bounds into this one.
@@ -35,16 +51,26 @@ impl DurationHistogram {
         self.hist
             .add(&other.hist)
             .expect("histograms of one study share bounds");
+        self.min_hours = self.min_hours.min(other.min_hours);
+        self.max_hours = self.max_hours.max(other.max_hours);
     }
 
     /// The `q`-quantile (0..=1) in hours: the midpoint of the bucket holding
-    /// the q-th value (exact for values below 2048 ms).
+    /// the q-th value (exact for values below 2048 ms), clamped into the
+    /// exact range of the recorded values, so it lies within `[0, horizon]`
+    /// and is exact when every value recorded is the same.
     pub fn quantile_hours(&self, q: f64) -> f64 {
         if self.hist.is_empty() {
             return 0.0;
         }
         let v = self.hist.value_at_quantile(q.clamp(0.0, 1.0));
-        self.hist.median_equivalent(v) as f64 / 3.6e6
+        (self.hist.median_equivalent(v) as f64 / 3.6e6).clamp(self.min_hours, self.max_hours)
+    }
+
+    /// The least and greatest value recorded (hours), exactly; `None` when
+    /// empty.
+    pub fn range_hours(&self) -> Option<(f64, f64)> {
+        (!self.hist.is_empty()).then_some((self.min_hours, self.max_hours))
     }
 
     /// The complementary CDF as points `(hours, P(X > hours))`, one per
@@ -98,8 +124,34 @@ mod tests {
                 "q {q}: {got} vs {exact}"
             );
         }
+        assert_eq!(h.range_hours(), Some((1.0, 1000.0)));
         let pts = h.ccdf_points();
         assert_eq!(pts.last().unwrap().1, 0.0);
         assert!(pts.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 >= w[1].1));
+    }
+
+    /// Every quantile lies within the exact range of the values, and is
+    /// exact when all values are equal, even where a bucket's midpoint lies
+    /// past the horizon (a horizon of 2^30 ms, every value at the horizon).
+    #[test]
+    fn quantiles_stay_within_the_recorded_range() {
+        let horizon = (1u64 << 30) as f64 / 3.6e6;
+        for value in [horizon, 0.1234567, 1.0 / 3.0, horizon / 7.0] {
+            let mut h = DurationHistogram::new(horizon, PERCENTILE_SIGNIFICANT_DIGITS);
+            h.record_n(value, 500);
+            let mut other = DurationHistogram::new(horizon, PERCENTILE_SIGNIFICANT_DIGITS);
+            other.record_n(value, 3);
+            h.merge(&other);
+            for q in [0.0, 0.001, 0.5, 0.999, 1.0] {
+                assert_eq!(h.quantile_hours(q), value, "q {q}, value {value}");
+            }
+        }
+        let mut h = DurationHistogram::new(horizon, PERCENTILE_SIGNIFICANT_DIGITS);
+        h.record_n(horizon * 0.999_9, 10);
+        h.record_n(horizon, 10);
+        for q in [0.0, 0.5, 1.0] {
+            let x = h.quantile_hours(q);
+            assert!((horizon * 0.999_9..=horizon).contains(&x), "q {q}: {x}");
+        }
     }
 }
