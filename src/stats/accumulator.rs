@@ -16,16 +16,12 @@ pub struct TrialOutcome {
     pub longest_hours: f64,
 }
 
-/// Per-batch floating-point partial sums, added into the exact sums at the
-/// end of each batch. Batches are fixed ranges of trials, so these partials do
-/// not depend on the thread that ran them.
+/// Per-batch floating-point partial sum of the longest outages, added into
+/// the exact sum at the end of each batch. Batches are fixed ranges of
+/// trials, so it does not depend on the thread that ran them.
 #[derive(Debug, Clone, Copy, Default)]
 struct Partial {
-    down: f64,
-    down_sq: f64,
     longest: f64,
-    diff: f64,
-    diff_sq: f64,
 }
 
 /// Streaming statistics of one deployment over many trials. Memory is fixed
@@ -100,8 +96,10 @@ impl DeploymentAccumulator {
         self.n += 1;
         let diff = o.downtime_hours - baseline_downtime;
         if diff != 0.0 {
-            self.partial.diff += diff;
-            self.partial.diff_sq += diff * diff;
+            // Exact sums of the value and its square, per trial: the
+            // variance is then exact (0 when every trial is alike).
+            self.sum_diff.add(diff);
+            self.sum_diff_sq.add_square(diff);
             if diff < 0.0 {
                 self.less += 1;
             } else {
@@ -116,8 +114,8 @@ impl DeploymentAccumulator {
             return;
         }
         let d = o.downtime_hours;
-        self.partial.down += d;
-        self.partial.down_sq += d * d;
+        self.sum_down.add(d);
+        self.sum_down_sq.add_square(d);
         self.partial.longest += o.longest_hours;
         self.outages += o.outages as u64;
         if o.outages == 0 {
@@ -134,14 +132,11 @@ impl DeploymentAccumulator {
         }
     }
 
-    /// Ends a batch: folds the partial sums into the exact sums.
+    /// Ends a batch: folds the partial sum of the longest outages into its
+    /// exact sum, and records the batch's trials with no downtime.
     pub fn end_batch(&mut self) {
         let p = std::mem::take(&mut self.partial);
-        self.sum_down.add(p.down);
-        self.sum_down_sq.add(p.down_sq);
         self.sum_longest.add(p.longest);
-        self.sum_diff.add(p.diff);
-        self.sum_diff_sq.add(p.diff_sq);
         if self.zero_trials > 0 {
             self.downtime.record_n(0.0, self.zero_trials);
             if let Some(h) = &mut self.longest {

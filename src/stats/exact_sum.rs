@@ -117,6 +117,43 @@ impl ExactSum {
         s.magnitude()
     }
 
+    /// Approximate memory of one sum, in bytes (its limbs and header).
+    pub fn approx_bytes() -> usize {
+        std::mem::size_of::<Self>() + LIMBS * std::mem::size_of::<i64>()
+    }
+
+    /// Adds `x * x` exactly: the rounded product and its rounding error
+    /// (Dekker's two-product), both exact, so that a sum of squares is exact
+    /// too (for `|x|` between about 1e-140 and 1e150).
+    pub fn add_square(&mut self, x: f64) {
+        let p = x * x;
+        let (xh, xl) = split(x);
+        let e = ((xh * xh - p) + 2.0 * xh * xl) + xl * xl;
+        self.add(p);
+        self.add(e);
+    }
+
+    /// The exact value as its sign and magnitude in base-2^32 digits (least
+    /// significant first), in units of 2^LOW_EXP.
+    fn digits(&self) -> (bool, Vec<u64>) {
+        let mut s = self.clone();
+        s.normalize();
+        let negative = s.limbs[LIMBS - 1] < 0;
+        if negative {
+            for limb in s.limbs.iter_mut() {
+                *limb = -*limb;
+            }
+            s.normalize();
+        }
+        let mut digits: Vec<u64> = s.limbs.iter().map(|&l| l as u64).collect();
+        // Only the top limb may exceed 32 bits (never for sums of f64 values
+        // below 2^1100); split it.
+        let top = digits[LIMBS - 1];
+        digits[LIMBS - 1] = top & 0xffff_ffff;
+        digits.push(top >> 32);
+        (negative, digits)
+    }
+
     /// The value of a normalised, non-negative sum.
     fn magnitude(&self) -> f64 {
         let s = self;
@@ -140,6 +177,141 @@ impl ExactSum {
         }
         hi + lo
     }
+}
+
+/// Veltkamp's split of `x` into two halves of 26 bits each, `hi + lo == x`.
+#[inline]
+fn split(x: f64) -> (f64, f64) {
+    let c = 134_217_729.0 * x; // 2^27 + 1
+    let hi = c - (c - x);
+    (hi, x - hi)
+}
+
+/// The sample variance `(n * sum_sq - sum^2) / (n * (n - 1))` of `n` values
+/// whose exact sum is `sum` and exact sum of squares `sum_sq` (see
+/// [`ExactSum::add_square`]), computed in exact integer arithmetic and rounded
+/// once. It is exactly 0 when all the values are equal, and never negative.
+pub fn exact_sample_variance(sum: &ExactSum, sum_sq: &ExactSum, n: u64) -> f64 {
+    if n < 2 {
+        return 0.0;
+    }
+    // With sum = S 2^L and sum_sq = Q 2^L (L = LOW_EXP), the variance is
+    // (n Q 2^-L - S^2) 2^2L / (n (n - 1)).
+    let (_, s) = sum.digits();
+    let (q_negative, q) = sum_sq.digits();
+    if q_negative {
+        return 0.0; // not a sum of squares
+    }
+    let shift = (-LOW_EXP / 32) as usize; // 2^-L = 2^(32 shift)
+    let mut nq = vec![0u64; shift];
+    nq.extend(mul_small(&q, n));
+    let s2 = mul(&s, &s);
+    let Some(mut d) = sub(&nq, &s2) else {
+        return 0.0; // cannot happen for exact sums: n sum_sq >= sum^2
+    };
+    if d.iter().all(|&x| x == 0) {
+        return 0.0;
+    }
+    // Six more digits below keep at least 64 significant bits in the
+    // quotient (n (n - 1) < 2^128), then one rounding to f64.
+    let extra = 6;
+    let mut digits = vec![0u64; extra];
+    digits.append(&mut d);
+    let r1 = div_small(&mut digits, n);
+    let r2 = div_small(&mut digits, n - 1);
+    to_f64(&digits, r1 != 0 || r2 != 0, 2 * LOW_EXP - 32 * extra as i32)
+}
+
+/// `a * m` for base-2^32 digits `a`.
+fn mul_small(a: &[u64], m: u64) -> Vec<u64> {
+    let mut out = Vec::with_capacity(a.len() + 3);
+    let mut carry = 0u128;
+    for &x in a {
+        let v = x as u128 * m as u128 + carry;
+        out.push((v & 0xffff_ffff) as u64);
+        carry = v >> 32;
+    }
+    while carry > 0 {
+        out.push((carry & 0xffff_ffff) as u64);
+        carry >>= 32;
+    }
+    out
+}
+
+/// `a * b` for base-2^32 digits.
+fn mul(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let top = |v: &[u64]| v.iter().rposition(|&x| x != 0).map_or(0, |i| i + 1);
+    let (a, b) = (&a[..top(a)], &b[..top(b)]);
+    let mut out = vec![0u64; a.len() + b.len() + 1];
+    for (i, &x) in a.iter().enumerate() {
+        let mut carry = 0u64;
+        for (j, &y) in b.iter().enumerate() {
+            let v = x * y + out[i + j] + carry; // < 2^64
+            out[i + j] = v & 0xffff_ffff;
+            carry = v >> 32;
+        }
+        let mut k = i + b.len();
+        while carry > 0 {
+            let v = out[k] + carry;
+            out[k] = v & 0xffff_ffff;
+            carry = v >> 32;
+            k += 1;
+        }
+    }
+    out
+}
+
+/// `a - b` for base-2^32 digits, or `None` when negative.
+fn sub(a: &[u64], b: &[u64]) -> Option<Vec<u64>> {
+    let n = a.len().max(b.len());
+    let mut out = Vec::with_capacity(n);
+    let mut borrow = 0i64;
+    for i in 0..n {
+        let v = *a.get(i).unwrap_or(&0) as i64 - *b.get(i).unwrap_or(&0) as i64 - borrow;
+        out.push((v & 0xffff_ffff) as u64);
+        borrow = (v < 0) as i64;
+    }
+    (borrow == 0).then_some(out)
+}
+
+/// Divides base-2^32 digits by `m` in place (floor); returns the remainder.
+fn div_small(a: &mut [u64], m: u64) -> u64 {
+    let mut rem = 0u128;
+    for x in a.iter_mut().rev() {
+        let v = (rem << 32) | *x as u128;
+        *x = (v / m as u128) as u64;
+        rem = v % m as u128;
+    }
+    rem as u64
+}
+
+/// The value `a * 2^exp` rounded once to `f64` (to nearest), where `inexact`
+/// says a nonzero remainder was dropped below `a`.
+fn to_f64(a: &[u64], inexact: bool, exp: i32) -> f64 {
+    let Some(top) = a.iter().rposition(|&x| x != 0) else {
+        return 0.0;
+    };
+    // The value's bit length, and its top 64 bits with a sticky bit for
+    // everything below (11 guard bits: one rounding to 53 bits is exact).
+    let bits = 32 * top as i32 + (64 - a[top].leading_zeros() as i32);
+    let low = (bits - 64).max(0);
+    let mut m = 0u64;
+    let mut sticky = inexact;
+    for (i, &x) in a[..=top].iter().enumerate() {
+        let at = 32 * i as i32 - low; // position of this digit's lowest bit in m
+        if at >= 0 {
+            m |= x << at;
+        } else if at > -32 {
+            m |= x >> -at;
+            sticky |= x & ((1u64 << -at) - 1) != 0;
+        } else {
+            sticky |= x != 0;
+        }
+    }
+    if sticky {
+        m |= 1;
+    }
+    libm::ldexp(m as f64, low + exp)
 }
 
 #[cfg(test)]

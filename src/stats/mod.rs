@@ -19,7 +19,7 @@ mod summary;
 
 pub use accumulator::{DeploymentAccumulator, TrialOutcome, meets_target};
 pub use ci::{Z95, mean_var, wilson_ci95};
-pub use exact_sum::ExactSum;
+pub use exact_sum::{ExactSum, exact_sample_variance};
 pub use histogram::{DurationHistogram, PERCENTILE_SIGNIFICANT_DIGITS};
 pub use summary::{
     AvailabilityStats, DeploymentSummary, DowntimeStats, LongestStats, OutageStats,

@@ -130,3 +130,49 @@ fn issue9_percentiles_stay_in_range() {
         assert_eq!(d.outages.mean, 1.0);
     }
 }
+
+/// Issue 9 (3): every trial alike (fixed durations, all up at the start,
+/// times that are not binary fractions): the standard deviations are exactly
+/// 0 and the variance reduction undefined (before: 0.033 min and 0.98), and
+/// the Wilson interval ends are exactly 0 at p = 0 and 1 at p = 1.
+#[test]
+fn issue9_identical_trials_have_zero_variance() {
+    let mut s = settings(3000, 8760.0, 11, Start::AllUp);
+    s.sla_targets = vec![0.5, 0.99, 0.9999];
+    let study = Study::new(s)
+        .region(region("r"))
+        .zone(zone("a", "r", fixed(3.3), fixed(0.7)))
+        .zone(zone("b", "r", fixed(5.1), fixed(1.3)))
+        .zone(zone("c", "r", fixed(0.3), fixed(0.1)))
+        .deployment(Deployment::new("a", &["a"], Rule::AtLeast(1)))
+        .deployment(Deployment::new("b", &["b"], Rule::AtLeast(1)))
+        .deployment(Deployment::new("c", &["c"], Rule::AtLeast(1)))
+        .deployment(Deployment::new("a+b", &["a", "b"], Rule::AtLeast(1)));
+    let r = Simulation::new(&study)
+        .unwrap()
+        .run(&RunOptions::default())
+        .unwrap();
+    let (mut zeros, mut ones) = (0, 0);
+    for d in &r.deployments {
+        assert_eq!(d.availability.std, 0.0, "{}: availability std", d.name);
+        assert_eq!(d.downtime_minutes.std, 0.0, "{}: downtime std", d.name);
+        assert_eq!(d.availability.ci95[0], d.availability.mean, "{}", d.name);
+        for s in &d.sla {
+            if s.p_meets == 0.0 {
+                zeros += 1;
+                assert_eq!(s.p_meets_ci95[0], 0.0, "{}: {}", d.name, s.target);
+            }
+            if s.p_meets == 1.0 {
+                ones += 1;
+                assert_eq!(s.p_meets_ci95[1], 1.0, "{}: {}", d.name, s.target);
+            }
+        }
+    }
+    assert!(zeros > 0 && ones > 0, "both ends must be exercised");
+    for c in &r.comparison.against {
+        assert_eq!(c.variance_reduction, None, "{}", c.name);
+        let [lo, hi] = c.downtime_minutes_diff.ci95;
+        assert_eq!(lo, c.downtime_minutes_diff.mean, "{}", c.name);
+        assert_eq!(hi, c.downtime_minutes_diff.mean, "{}", c.name);
+    }
+}
