@@ -60,12 +60,14 @@ pub(super) fn sweep_active_passive(
             // At the start of a trial the first live replica serves, no failover.
             serving = first_live(st);
         } else if deadline.is_finite() {
-            if serving.is_some_and(|s| is_live(st, s)) {
-                // The serving replica came back in time; a replica above it
-                // that came back during the failover takes the traffic.
-                deadline = f64::INFINITY;
-                serving = first_live(st);
-            } else if deadline <= t {
+            // During a failover, the failed serving replica coming back, or
+            // any replica above it, restores service at once on the first
+            // live replica (which is then at or above the serving one); so
+            // does the failover completing.
+            let back = serving.is_some_and(|s| {
+                is_live(st, s) || (lowest_up < s && (lowest_up..s).any(|r| is_live(st, r)))
+            });
+            if back || deadline <= t {
                 deadline = f64::INFINITY;
                 serving = first_live(st);
             }
