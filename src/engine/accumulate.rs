@@ -23,21 +23,19 @@ impl Accumulators {
             deployments: sim
                 .deployments
                 .iter()
-                .map(|_| {
-                    let a = DeploymentAccumulator::new(
-                        sim.horizon,
-                        &sim.sla_targets,
-                        sim.histogram_digits,
-                    );
-                    if sim.longest_percentile {
-                        a
-                    } else {
-                        a.without_longest_percentile()
-                    }
-                })
+                .map(|_| deployment_accumulator(sim))
                 .collect(),
             zone_down: vec![ExactSum::new(); sim.zones.len()],
         }
+    }
+
+    /// Approximate heap memory of these accumulators, in bytes.
+    pub fn approx_bytes(&self) -> usize {
+        self.deployments
+            .iter()
+            .map(DeploymentAccumulator::approx_bytes)
+            .sum::<usize>()
+            + self.zone_down.len() * ExactSum::approx_bytes()
     }
 
     pub(super) fn merge(&mut self, o: &Accumulators) {
@@ -48,6 +46,25 @@ impl Accumulators {
         for (a, b) in self.zone_down.iter_mut().zip(&o.zone_down) {
             a.merge(b);
         }
+    }
+}
+
+/// An empty accumulator of one deployment, as the run's settings make it.
+pub(super) fn deployment_accumulator(sim: &Simulation) -> DeploymentAccumulator {
+    let a = DeploymentAccumulator::new(sim.horizon, &sim.sla_targets, sim.histogram_digits);
+    if sim.longest_percentile {
+        a
+    } else {
+        a.without_longest_percentile()
+    }
+}
+
+impl Simulation {
+    /// Approximate memory of one set of accumulators (one per deployment and
+    /// zone), in bytes: what each worker thread of a run holds.
+    pub fn accumulator_bytes(&self) -> usize {
+        deployment_accumulator(self).approx_bytes() * self.deployments.len()
+            + self.zones.len() * ExactSum::approx_bytes()
     }
 }
 

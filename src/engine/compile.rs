@@ -239,6 +239,7 @@ impl Simulation {
             interval_cap: 0,
             histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,
             longest_percentile: true,
+            memory_budget: super::RUN_MEMORY_BUDGET,
         };
         sim.checked_size(study)
     }

@@ -15,7 +15,20 @@ impl Simulation {
     /// # Errors
     /// As [`Simulation::run`].
     pub fn run_accumulators(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
-        match opts.threads {
+        // Each worker thread holds one set of accumulators: within the memory
+        // budget, run on fewer threads (the results do not change), or refuse
+        // before running when even one would not fit.
+        let requested = opts
+            .threads
+            .unwrap_or_else(rayon::current_num_threads)
+            .max(1);
+        let threads = self.worker_threads(Some(requested))?;
+        let threads = if opts.threads.is_none() && threads == requested {
+            None
+        } else {
+            Some(threads)
+        };
+        match threads {
             None => self.run_in_pool(opts),
             // One thread: the batches in order on the calling thread, with no
             // pool to start (the same batches, so the same results).
@@ -51,9 +64,8 @@ impl Simulation {
                 p(last - first);
             }
         }
-        let mut total = Accumulators::new(self);
-        total.merge(&worker.acc);
-        Ok(total)
+        // The worker's accumulators are the run's: no second set in memory.
+        Ok(worker.acc)
     }
 
     fn run_in_pool(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
@@ -83,12 +95,43 @@ impl Simulation {
             }
             r
         })?;
-        let mut total = Accumulators::new(self);
+        // Merge into the first worker's accumulators rather than a fresh set,
+        // so that the run never holds more sets than threads.
+        let mut total: Option<Accumulators> = None;
         for slot in slots {
             if let Some(w) = slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
-                total.merge(&w.acc);
+                match &mut total {
+                    None => total = Some(w.acc),
+                    Some(t) => t.merge(&w.acc),
+                }
             }
         }
-        Ok(total)
+        Ok(total.unwrap_or_else(|| Accumulators::new(self)))
+    }
+
+    /// The worker threads a run asked for `requested` threads (`None`: one
+    /// per core of the current pool) will use: at most as many as the memory
+    /// budget affords, each holding one set of accumulators
+    /// ([`Simulation::accumulator_bytes`]). Results do not depend on it.
+    ///
+    /// # Errors
+    /// [`RunError::TooLarge`] when even one thread's accumulators exceed the
+    /// budget ([`Simulation::with_memory_budget`]).
+    pub fn worker_threads(&self, requested: Option<usize>) -> Result<usize, RunError> {
+        let requested = requested.unwrap_or_else(rayon::current_num_threads).max(1);
+        let per_thread = self.accumulator_bytes();
+        let affordable = self.memory_budget / per_thread.max(1);
+        if affordable == 0 {
+            return Err(RunError::TooLarge(format!(
+                "{} deployments need about {per_thread} bytes ({:.0} MiB) of statistics per worker \
+                 thread, over the memory budget of {} bytes ({:.0} MiB); run fewer deployments \
+                 at once",
+                self.deployments.len(),
+                per_thread as f64 / (1u64 << 20) as f64,
+                self.memory_budget,
+                self.memory_budget as f64 / (1u64 << 20) as f64,
+            )));
+        }
+        Ok(requested.min(affordable))
     }
 }

@@ -98,7 +98,15 @@ pub struct Simulation {
     interval_cap: usize,
     histogram_digits: u8,
     longest_percentile: bool,
+    /// Bytes the run's accumulators may take, over all worker threads.
+    memory_budget: usize,
 }
+
+/// Memory a run's accumulators may take by default, in bytes (2 GiB): a run
+/// of many deployments uses fewer threads rather than more memory, and one
+/// whose accumulators would not fit on even one thread is refused before it
+/// runs. Results do not depend on the number of threads.
+pub const RUN_MEMORY_BUDGET: usize = 2 << 30;
 
 impl Simulation {
     /// Sets the significant digits of the percentile histograms (1 to 5;
@@ -114,6 +122,13 @@ impl Simulation {
     /// (`null` in JSON). For judging hundreds of candidate placements.
     pub fn without_longest_percentile(mut self) -> Self {
         self.longest_percentile = false;
+        self
+    }
+
+    /// Sets the memory the run's accumulators may take, in bytes (default
+    /// [`RUN_MEMORY_BUDGET`]); see [`Simulation::worker_threads`].
+    pub fn with_memory_budget(mut self, bytes: usize) -> Self {
+        self.memory_budget = bytes;
         self
     }
 

@@ -7,6 +7,7 @@
 //!   ends that missed 0 and 1;
 //! - a run's memory bound (fewer threads, or a refusal before running).
 
+use zonesim::engine::{RUN_MEMORY_BUDGET, RunError};
 use zonesim::prelude::*;
 
 use crate::common::*;
@@ -128,6 +129,7 @@ fn issue9_percentiles_stay_in_range() {
         }
         assert_eq!(d.longest_outage_minutes.p99, minutes, "horizon {horizon}");
         assert_eq!(d.outages.mean, 1.0);
+        assert_eq!(d.availability.std, 0.0);
     }
 }
 
@@ -175,4 +177,81 @@ fn issue9_identical_trials_have_zero_variance() {
         assert_eq!(lo, c.downtime_minutes_diff.mean, "{}", c.name);
         assert_eq!(hi, c.downtime_minutes_diff.mean, "{}", c.name);
     }
+}
+
+/// A study of `n` deployments over 4 zones (all rules), for the memory bound.
+fn many_deployments(n: usize, trials: u64) -> Study {
+    let mut s = Study::new(settings(trials, 8760.0, 5, Start::SteadyState)).region(region("r"));
+    for z in ["a", "b", "c", "d"] {
+        s = s.zone(zone(z, "r", exp(1000.0), exp(20.0)));
+    }
+    let sets: [&[&str]; 4] = [&["a", "b"], &["a", "b", "c"], &["b", "c", "d"], &["a", "d"]];
+    for i in 0..n {
+        let replicas = sets[i % 4];
+        let rule = match i % 3 {
+            0 => Rule::AtLeast(1),
+            1 => Rule::ZonesUp(2),
+            _ => Rule::ActivePassive {
+                failover_hours: 0.5,
+            },
+        };
+        s = s.deployment(Deployment::new(&format!("d{i}"), replicas, rule));
+    }
+    s
+}
+
+/// Issue 9 (5): a run whose accumulators would not fit in the memory budget
+/// on even one thread is refused before it runs, naming the figures (before:
+/// 6,000 deployments aborted with "memory allocation failed").
+#[test]
+fn issue9_too_many_deployments_are_refused() {
+    let sim = Simulation::new(&many_deployments(6000, 2000)).unwrap();
+    let per_thread = sim.accumulator_bytes();
+    assert!(per_thread > RUN_MEMORY_BUDGET, "{per_thread} bytes");
+    let err = sim
+        .run(&RunOptions {
+            threads: Some(2),
+            progress: None,
+        })
+        .unwrap_err();
+    let RunError::TooLarge(msg) = &err else {
+        panic!("expected TooLarge, got {err:?}");
+    };
+    assert!(msg.contains("6000 deployments"), "{msg}");
+    assert!(msg.contains(&format!("{per_thread} bytes")), "{msg}");
+    assert!(msg.contains(&format!("{RUN_MEMORY_BUDGET} bytes")), "{msg}");
+    // Through the crate's entry point as well.
+    assert!(matches!(
+        zonesim::run(&many_deployments(6000, 10)),
+        Err(zonesim::Error::Run(RunError::TooLarge(_)))
+    ));
+}
+
+/// Issue 9 (5): a budget that affords two sets of accumulators runs a
+/// 4-thread request on 2 threads, with the same results as 1 and 4 threads
+/// unbounded; one that affords none refuses.
+#[test]
+fn issue9_memory_budget_lowers_threads_not_results() {
+    let sim = Simulation::new(&many_deployments(60, 3000)).unwrap();
+    let per_thread = sim.accumulator_bytes();
+    assert!(per_thread > 60 * 1000, "{per_thread}");
+    let opts = |t| RunOptions {
+        threads: Some(t),
+        progress: None,
+    };
+    let one = sim.run(&opts(1)).unwrap();
+    let four = sim.run(&opts(4)).unwrap();
+    assert_eq!(one, four);
+    let tight = sim
+        .clone()
+        .with_memory_budget(2 * per_thread + per_thread / 2);
+    assert_eq!(tight.worker_threads(Some(4)).unwrap(), 2);
+    assert_eq!(tight.worker_threads(Some(1)).unwrap(), 1);
+    assert_eq!(tight.run(&opts(4)).unwrap(), one);
+    let none = sim.with_memory_budget(per_thread - 1);
+    assert!(matches!(
+        none.worker_threads(Some(4)),
+        Err(RunError::TooLarge(_))
+    ));
+    assert!(matches!(none.run(&opts(1)), Err(RunError::TooLarge(_))));
 }
