@@ -195,7 +195,7 @@ fn many_deployments(n: usize, trials: u64) -> Study {
                 failover_hours: 0.5,
             },
         };
-        s = s.deployment(Deployment::new(&format!("d{i}"), replicas, rule));
+        s = s.deployment(Deployment::new(format!("d{i}"), replicas, rule));
     }
     s
 }
