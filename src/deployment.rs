@@ -21,11 +21,12 @@ pub enum Rule {
     ZonesUp(u32),
     /// The first replica serves; when the serving replica fails, the service is
     /// down until a failover completes `failover_hours` later, then the first
-    /// live replica (in list order) serves. If the serving replica returns before
-    /// the failover completes, service resumes at once (on the first live
-    /// replica: one earlier in the list that came back meanwhile takes it).
-    /// When a replica earlier in the list than the serving one is live again,
-    /// traffic returns to it with no downtime. While no replica is live the
+    /// live replica (in list order) serves. If, before the failover completes,
+    /// the failed serving replica or any replica earlier in the list returns,
+    /// service resumes at once on the first live replica (one earlier in the
+    /// list that came back meanwhile takes it). When a replica earlier in the
+    /// list than the serving one is live again, traffic returns to it with no
+    /// downtime. While no replica is live the
     /// service is down; when a failover completes and finds no live replica,
     /// the first replica to come back serves at once. At the start of a trial,
     /// the first live replica serves with no failover. Several changes at one

@@ -9,6 +9,7 @@ mod common;
 
 mod analytic;
 mod determinism;
+mod issue9;
 mod samplers;
 mod timelines;
 mod validation;

@@ -500,3 +500,47 @@ fn named_baseline_comparison() {
         );
     }
 }
+
+/// Issue 9: a higher-priority replica returning during a failover restores
+/// service at once. Horizon 28 h:
+///
+/// ```text
+/// a (up 10, down 10):    [10,20]
+/// b (up 18, down 10):    [18,28]
+/// c (up 1000, down 1):   never down
+/// ```
+///
+/// - (a,b,c), failover 3: a fails at 10, b serves from 13; b fails at 18 and
+///   its failover would end at 21, but a is back at 20 and takes the traffic:
+///   [10,13] [18,20]: 5 h, 2 outages, longest 3 (6 h before the fix, which
+///   ran b's failover to c until 21).
+/// - (b,c), failover 3: b fails at 18, c serves from 21: [18,21], 3 h.
+/// - (a,c), failover 3: a fails at 10, c serves from 13; a's return at 20
+///   takes traffic back with no downtime: [10,13], 3 h.
+/// - (a,b,c), failover 1: b serves from 11 and c from 19, a at 20:
+///   [10,11] [18,19]: 2 h, 2 outages, longest 1.
+#[test]
+fn active_passive_return_during_failover() {
+    let ap = |name: &str, replicas: &[&str], failover_hours: f64| {
+        Deployment::new(name, replicas, Rule::ActivePassive { failover_hours })
+    };
+    let s = study(28.0)
+        .region(region("r"))
+        .zone(fz("a", "r", 10.0, 10.0))
+        .zone(fz("b", "r", 18.0, 10.0))
+        .zone(fz("c", "r", 1000.0, 1.0))
+        .deployment(ap("(a,b,c)", &["a", "b", "c"], 3.0))
+        .deployment(ap("(b,c)", &["b", "c"], 3.0))
+        .deployment(ap("(a,c)", &["a", "c"], 3.0))
+        .deployment(ap("(a,b,c) failover 1", &["a", "b", "c"], 1.0));
+    check(
+        &s,
+        &[
+            want("(a,b,c)", 5.0, 2, 3.0),
+            want("(b,c)", 3.0, 1, 3.0),
+            want("(a,c)", 3.0, 1, 3.0),
+            want("(a,b,c) failover 1", 2.0, 2, 1.0),
+        ],
+        &[("a", 10.0), ("b", 10.0), ("c", 0.0)],
+    );
+}

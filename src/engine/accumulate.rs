@@ -1,0 +1,114 @@
+//! Exactly mergeable statistics of a run, and one thread's worker.
+
+use crate::stats::{DeploymentAccumulator, ExactSum};
+
+use super::trial::Scratch;
+use super::{RunError, Simulation};
+
+/// Exactly mergeable statistics of a whole run (or part of one).
+#[derive(Debug, Clone)]
+pub struct Accumulators {
+    /// Trials recorded.
+    pub trials: u64,
+    /// One accumulator per deployment, in study order.
+    pub deployments: Vec<DeploymentAccumulator>,
+    /// Exact sum of each zone's downtime (hours) over trials.
+    pub zone_down: Vec<ExactSum>,
+}
+
+impl Accumulators {
+    pub(super) fn new(sim: &Simulation) -> Self {
+        Accumulators {
+            trials: 0,
+            deployments: sim
+                .deployments
+                .iter()
+                .map(|_| deployment_accumulator(sim))
+                .collect(),
+            zone_down: vec![ExactSum::new(); sim.zones.len()],
+        }
+    }
+
+    /// Approximate heap memory of these accumulators, in bytes.
+    pub fn approx_bytes(&self) -> usize {
+        self.deployments
+            .iter()
+            .map(DeploymentAccumulator::approx_bytes)
+            .sum::<usize>()
+            + self.zone_down.len() * ExactSum::approx_bytes()
+    }
+
+    pub(super) fn merge(&mut self, o: &Accumulators) {
+        self.trials += o.trials;
+        for (a, b) in self.deployments.iter_mut().zip(&o.deployments) {
+            a.merge(b);
+        }
+        for (a, b) in self.zone_down.iter_mut().zip(&o.zone_down) {
+            a.merge(b);
+        }
+    }
+}
+
+/// An empty accumulator of one deployment, as the run's settings make it.
+pub(super) fn deployment_accumulator(sim: &Simulation) -> DeploymentAccumulator {
+    let a = DeploymentAccumulator::new(sim.horizon, &sim.sla_targets, sim.histogram_digits);
+    if sim.longest_percentile {
+        a
+    } else {
+        a.without_longest_percentile()
+    }
+}
+
+impl Simulation {
+    /// Approximate memory of one set of accumulators (one per deployment and
+    /// zone), in bytes: what each worker thread of a run holds.
+    pub fn accumulator_bytes(&self) -> usize {
+        deployment_accumulator(self).approx_bytes() * self.deployments.len()
+            + self.zones.len() * ExactSum::approx_bytes()
+    }
+}
+
+/// One thread's accumulators and scratch buffers.
+pub(super) struct Worker {
+    pub(super) acc: Accumulators,
+    scratch: Scratch,
+    zone_partial: Vec<f64>,
+}
+
+impl Worker {
+    pub(super) fn new(sim: &Simulation) -> Self {
+        Worker {
+            acc: Accumulators::new(sim),
+            scratch: Scratch::default(),
+            zone_partial: vec![0.0; sim.zones.len()],
+        }
+    }
+
+    pub(super) fn run_batch(
+        &mut self,
+        sim: &Simulation,
+        first: u64,
+        last: u64,
+    ) -> Result<(), RunError> {
+        self.zone_partial.fill(0.0);
+        for trial in first..last {
+            sim.run_trial(trial, &mut self.scratch)?;
+            let sc = &self.scratch;
+            let base = sc.outcomes[sim.baseline].downtime_hours;
+            for (a, o) in self.acc.deployments.iter_mut().zip(&sc.outcomes) {
+                a.record(o, base);
+            }
+            for (p, &down) in self.zone_partial.iter_mut().zip(&sc.zone_down) {
+                *p += down;
+            }
+        }
+        self.acc.trials += last - first;
+        for a in &mut self.acc.deployments {
+            a.end_batch();
+        }
+        for (s, p) in self.acc.zone_down.iter_mut().zip(&self.zone_partial) {
+            s.add(*p);
+        }
+        Ok(())
+    }
+}

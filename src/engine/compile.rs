@@ -1,0 +1,317 @@
+//! Compiling a study for running: samplers built, ids resolved to indices,
+//! rules reduced to what the sweeps need, and the size checks.
+
+use crate::deployment::Rule;
+use crate::stats::{PERCENTILE_SIGNIFICANT_DIGITS, TrialOutcome};
+use crate::study::{Study, StudyError};
+
+use super::limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
+use super::merge::{Event, NONE};
+use super::process::ProcessSampler;
+use super::streams::{name_stream, stream_key};
+use super::sweep::EvalState;
+use super::{Simulation, active_passive, counting};
+
+/// A deployment rule as the sweeps use it (`Majority` is `AtLeast`).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum CRule {
+    /// At least k replicas up.
+    AtLeast(u32),
+    /// At least k distinct zones hold a live replica.
+    ZonesUp(u32),
+    /// Active-passive with this failover (hours).
+    ActivePassive(f64),
+}
+
+impl CRule {
+    fn compile(rule: &Rule, replicas: usize) -> CRule {
+        match *rule {
+            Rule::AtLeast(k) => CRule::AtLeast(k),
+            Rule::Majority => CRule::AtLeast(replicas as u32 / 2 + 1),
+            Rule::ZonesUp(k) => CRule::ZonesUp(k),
+            Rule::ActivePassive { failover_hours } => CRule::ActivePassive(failover_hours),
+        }
+    }
+
+    /// Whether the rule depends only on how many units its down zones take
+    /// with them, so that (without replica failures) it can be swept interval
+    /// by interval over its own zones.
+    #[inline]
+    pub(super) fn is_counting(&self) -> bool {
+        match self {
+            CRule::AtLeast(_) | CRule::ZonesUp(_) => true,
+            CRule::ActivePassive(_) => false,
+        }
+    }
+
+    /// Judges deployment `d` (whose rule this is) on a time-ordered stream of
+    /// zone and replica events.
+    #[inline]
+    pub(super) fn sweep_events(
+        &self,
+        d: &CompiledDeployment,
+        events: &[Event],
+        horizon: f64,
+        st: &mut EvalState,
+    ) -> TrialOutcome {
+        match *self {
+            CRule::AtLeast(k) => counting::sweep_counting(d, k as i32, false, events, horizon, st),
+            CRule::ZonesUp(k) => counting::sweep_counting(d, k as i32, true, events, horizon, st),
+            CRule::ActivePassive(f) => {
+                active_passive::sweep_active_passive(d, f, events, horizon, st)
+            }
+        }
+    }
+}
+
+/// A deployment compiled for running.
+#[derive(Debug, Clone)]
+pub(super) struct CompiledDeployment {
+    pub(super) name: String,
+    pub(super) rule: CRule,
+    /// Zone index -> slot (distinct zone of this deployment) or NONE.
+    pub(super) zone_slot: Vec<u32>,
+    /// Replicas per slot.
+    pub(super) slot_replicas: Vec<u32>,
+    /// Slot of each replica, in priority order.
+    pub(super) replica_slot: Vec<u32>,
+    /// Zone of each slot.
+    pub(super) slot_zone: Vec<u32>,
+    /// Lowest replica index in each slot (replicas in list order).
+    pub(super) slot_first_replica: Vec<u32>,
+    /// For counting rules: units (replicas for `AtLeast`, 1 for `ZonesUp`)
+    /// that each zone takes down with it; 0 for zones outside the deployment.
+    pub(super) zone_units: Vec<i32>,
+    /// For counting rules: total units and the units needed to be up.
+    pub(super) units: i32,
+    pub(super) need: i32,
+    pub(super) replica_process: Option<ProcessSampler>,
+    pub(super) stream_key: u64,
+}
+
+impl CompiledDeployment {
+    /// Whether the deployment (with no replica failures of its own) can be
+    /// down at all in a trial whose zone timelines are `zone_rng`: a counting
+    /// rule keeps enough units if every zone with an outage were down at once;
+    /// active-passive serves from its first replica as long as that one's zone
+    /// stays up. When false, its outcome is exactly the all-up outcome.
+    #[inline]
+    pub(super) fn may_fail(&self, zone_rng: &[(usize, usize)]) -> bool {
+        let hit = |z: u32| {
+            let (a, b) = zone_rng[z as usize];
+            a != b
+        };
+        match self.rule {
+            CRule::ActivePassive(_) => hit(self.slot_zone[self.replica_slot[0] as usize]),
+            CRule::AtLeast(_) | CRule::ZonesUp(_) => {
+                let lost: i32 = self
+                    .slot_zone
+                    .iter()
+                    .filter(|&&z| hit(z))
+                    .map(|&z| self.zone_units[z as usize])
+                    .sum();
+                self.units - lost < self.need
+            }
+        }
+    }
+}
+
+impl Simulation {
+    /// Validates and compiles a study.
+    ///
+    /// # Errors
+    /// The study's problems ([`StudyError`]), or [`RunError::TooLarge`] wrapped
+    /// in [`crate::Error`] when it would need too much time or memory.
+    pub fn new(study: &Study) -> Result<Self, crate::Error> {
+        study.validate()?;
+        if study.deployments.is_empty() {
+            // A study without deployments is valid (a plan file is one), but
+            // there is nothing to simulate.
+            return Err(StudyError {
+                problems: vec![crate::study::Problem {
+                    at: "deployment".into(),
+                    message: "the study has no deployment to simulate".into(),
+                }],
+            }
+            .into());
+        }
+        let s = &study.simulation;
+        let horizon = s.horizon_hours;
+        let zone_index = |id: &str| study.zones.iter().position(|z| z.id == id);
+        let zones: Vec<ProcessSampler> = study
+            .zones
+            .iter()
+            .map(|z| ProcessSampler::new(&z.process(), horizon))
+            .collect();
+        let causes: Vec<ProcessSampler> = study
+            .common_causes
+            .iter()
+            .map(|c| ProcessSampler::new(&c.process(), horizon))
+            .collect();
+        let mut zone_causes = vec![Vec::new(); zones.len()];
+        for (ci, c) in study.common_causes.iter().enumerate() {
+            for z in study.affected_zones(c).map_err(|id| StudyError {
+                problems: vec![crate::study::Problem {
+                    at: format!("common_cause \"{}\".affects", c.name),
+                    message: format!("unknown id \"{id}\""),
+                }],
+            })? {
+                zone_causes[z].push(ci as u32);
+            }
+        }
+        let mut deployments = Vec::with_capacity(study.deployments.len());
+        for d in &study.deployments {
+            let mut zone_slot = vec![NONE; zones.len()];
+            let mut slot_replicas = Vec::new();
+            let mut replica_slot = Vec::with_capacity(d.replicas.len());
+            let mut slot_zone = Vec::new();
+            let mut slot_first_replica = Vec::new();
+            for r in &d.replicas {
+                let z = zone_index(r).expect("validated");
+                if zone_slot[z] == NONE {
+                    zone_slot[z] = slot_replicas.len() as u32;
+                    slot_replicas.push(0);
+                    slot_zone.push(z as u32);
+                    slot_first_replica.push(replica_slot.len() as u32);
+                }
+                slot_replicas[zone_slot[z] as usize] += 1;
+                replica_slot.push(zone_slot[z]);
+            }
+            let rule = CRule::compile(&d.rule, d.replicas.len());
+            let (zone_units, units, need) = match rule {
+                CRule::AtLeast(k) => (
+                    zone_slot
+                        .iter()
+                        .map(|&s| {
+                            if s == NONE {
+                                0
+                            } else {
+                                slot_replicas[s as usize] as i32
+                            }
+                        })
+                        .collect(),
+                    replica_slot.len() as i32,
+                    k as i32,
+                ),
+                CRule::ZonesUp(k) => (
+                    zone_slot.iter().map(|&s| (s != NONE) as i32).collect(),
+                    slot_replicas.len() as i32,
+                    k as i32,
+                ),
+                CRule::ActivePassive(_) => (Vec::new(), 0, 0),
+            };
+            deployments.push(CompiledDeployment {
+                name: d.name.clone(),
+                rule,
+                zone_slot,
+                slot_replicas,
+                replica_slot,
+                slot_zone,
+                slot_first_replica,
+                zone_units,
+                units,
+                need,
+                replica_process: d
+                    .replica_failures
+                    .as_ref()
+                    .map(|p| ProcessSampler::new(p, horizon)),
+                stream_key: stream_key(s.seed, name_stream(&d.name)),
+            });
+        }
+        let baseline = s
+            .baseline
+            .as_ref()
+            .and_then(|b| study.deployments.iter().position(|d| &d.name == b))
+            .unwrap_or(0);
+        let sim = Simulation {
+            trials: s.trials,
+            horizon,
+            seed: s.seed,
+            start: s.start,
+            sla_targets: s.sla_targets.clone(),
+            zone_ids: study.zones.iter().map(|z| z.id.clone()).collect(),
+            zones,
+            causes,
+            zone_causes,
+            deployments,
+            baseline,
+            zone_stream_key: stream_key(s.seed, 0),
+            interval_cap: 0,
+            histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,
+            longest_percentile: true,
+            memory_budget: super::RUN_MEMORY_BUDGET,
+        };
+        sim.checked_size(study)
+    }
+
+    /// Refuses studies that would need unbounded time or memory, naming the
+    /// process responsible; sets the per-trial interval cap.
+    pub(super) fn checked_size(mut self, study: &Study) -> Result<Self, crate::Error> {
+        let mut worst = (0.0f64, String::new());
+        let mut total = 0.0;
+        let mut note = |n: f64, what: String| {
+            total += n;
+            if n > worst.0 {
+                worst = (n, what);
+            }
+        };
+        for (z, p) in study.zones.iter().zip(&self.zones) {
+            note(p.expected_intervals, format!("zone \"{}\"", z.id));
+        }
+        for (c, p) in study.common_causes.iter().zip(&self.causes) {
+            note(p.expected_intervals, format!("common cause \"{}\"", c.name));
+        }
+        let mut replica_work = 0.0;
+        for d in &self.deployments {
+            if let Some(p) = &d.replica_process {
+                let n = p.expected_intervals * d.replica_slot.len() as f64;
+                replica_work += n;
+                note(n, format!("replicas of deployment \"{}\"", d.name));
+            }
+        }
+        if total > MAX_EXPECTED_INTERVALS_PER_TRIAL {
+            return Err(RunError::TooLarge(format!(
+                "one trial would hold about {total:.3e} outage intervals (most from {}, about {:.3e}), \
+                 over the limit of {MAX_EXPECTED_INTERVALS_PER_TRIAL:.0}; \
+                 check that durations are in hours, or shorten horizon_hours",
+                worst.1, worst.0
+            ))
+            .into());
+        }
+        let d = self.deployments.len() as f64;
+        let zones_events = total - replica_work;
+        let per_trial =
+            1.0 + self.zones.len() as f64 + zones_events * (2.0 + d) + replica_work * 4.0;
+        let work = per_trial * self.trials as f64;
+        if work > MAX_EXPECTED_WORK {
+            return Err(RunError::TooLarge(format!(
+                "{} trials of about {per_trial:.0} work units each is {work:.3e} units, over the limit of \
+                 {MAX_EXPECTED_WORK:.0e} (roughly an hour of CPU time); use at most {:.0} trials",
+                self.trials,
+                (MAX_EXPECTED_WORK / per_trial).floor()
+            ))
+            .into());
+        }
+        self.interval_cap = ((total * 64.0).max(100_000.0) as usize).min(1_000_000);
+        Ok(self)
+    }
+
+    /// Overrides the number of trials (e.g. from a command-line flag), keeping
+    /// the size checks.
+    ///
+    /// # Errors
+    /// As [`Simulation::new`] when the new total is too large, or 0 trials.
+    pub fn with_trials(mut self, study: &Study, trials: u64) -> Result<Self, crate::Error> {
+        if trials == 0 {
+            return Err(StudyError {
+                problems: vec![crate::study::Problem {
+                    at: "simulation.trials".into(),
+                    message: "must be at least 1, got 0".into(),
+                }],
+            }
+            .into());
+        }
+        self.trials = trials;
+        self.checked_size(study)
+    }
+}

@@ -1,0 +1,149 @@
+//! The Monte Carlo engine: samples outage timelines and judges every
+//! deployment on them.
+//!
+//! Each trial samples, over `[0, horizon]`, the down intervals of every zone's
+//! own process and of every common cause (one random stream keyed by seed and
+//! trial index), forms each zone's down timeline as their union, and sweeps
+//! every deployment over those same timelines (common random numbers).
+//! Per-replica failures, where a deployment has them, come from a stream keyed
+//! by seed, trial and the deployment's name (not its position), so adding or
+//! removing one deployment leaves the others' results unchanged.
+//!
+//! Trials are grouped into fixed batches that rayon spreads over threads. All
+//! statistics merge exactly ([`crate::stats`]), so the same seed gives
+//! bit-identical results on any number of threads, and memory does not grow
+//! with the number of trials.
+//!
+//! The parts, in the order a run uses them: `limits` (size limits,
+//! [`RunError`]), `compile` (the study compiled, rules reduced to what the
+//! sweeps need), `streams` (which random stream each trial draws from),
+//! `process` (sampling one process's down intervals), `trial` (one trial's
+//! pipeline), `merge` (the k-way event merge), `sweep`, `counting` and
+//! `active_passive` (judging a deployment), `accumulate` (the per-thread
+//! statistics), `drivers` (sequential and pooled runs) and `report`
+//! ([`StudyResult`] and friends).
+
+mod accumulate;
+mod active_passive;
+mod compile;
+mod counting;
+mod drivers;
+mod limits;
+mod merge;
+mod process;
+mod report;
+mod streams;
+mod sweep;
+mod trial;
+
+#[cfg(test)]
+mod tests;
+
+pub use accumulate::Accumulators;
+pub use limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
+pub use report::{Comparison, DiffStats, PairedDiff, StudyResult, ZoneSummary};
+
+use crate::study::Start;
+
+use compile::CompiledDeployment;
+use process::ProcessSampler;
+
+/// Trials per batch: the unit of parallel work. Results do not depend on it
+/// (every trial has its own random stream); it only sets the scheduling grain.
+pub const BATCH_TRIALS: u64 = 1024;
+
+/// Options of one run that do not change its results.
+#[derive(Clone, Copy, Default)]
+pub struct RunOptions<'a> {
+    /// Worker threads; `None` uses rayon's global pool (one per core).
+    pub threads: Option<usize>,
+    /// Called after each batch with the number of trials it ran (from worker
+    /// threads, in no particular order).
+    pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+/// A study compiled for running: samplers built, ids resolved to indices.
+///
+/// ```
+/// use zonesim::prelude::*;
+///
+/// let exp = |m| Duration::exponential(m).unwrap();
+/// let mut study = Study::new(Settings::new(2000, 8760.0))
+///     .region(Region { id: "r".into(), name: "R".into(), provider: "p".into(),
+///                      country: "FR".into(), in_eu: None });
+/// for z in ["a", "b", "c"] {
+///     study = study.zone(Zone { id: z.into(), region: "r".into(),
+///                              time_to_failure: exp(2190.0), time_to_repair: exp(4.0) });
+/// }
+/// let study = study.deployment(Deployment::new("2 of 3", &["a", "b", "c"], Rule::AtLeast(2)));
+/// let result = Simulation::new(&study).unwrap().run(&RunOptions::default()).unwrap();
+/// // Each zone is up 2190/2194 of the time; 2 of 3 is up with probability ~0.99995.
+/// assert!(result.deployments[0].availability.mean > 0.9998);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    trials: u64,
+    horizon: f64,
+    seed: u64,
+    start: Start,
+    sla_targets: Vec<f64>,
+    zone_ids: Vec<String>,
+    zones: Vec<ProcessSampler>,
+    causes: Vec<ProcessSampler>,
+    /// Covering causes of each zone.
+    zone_causes: Vec<Vec<u32>>,
+    deployments: Vec<CompiledDeployment>,
+    baseline: usize,
+    zone_stream_key: u64,
+    interval_cap: usize,
+    histogram_digits: u8,
+    longest_percentile: bool,
+    /// Bytes the run's accumulators may take, over all worker threads.
+    memory_budget: usize,
+}
+
+/// Memory a run's accumulators may take by default, in bytes (2 GiB): a run
+/// of many deployments uses fewer threads rather than more memory, and one
+/// whose accumulators would not fit on even one thread is refused before it
+/// runs. Results do not depend on the number of threads.
+pub const RUN_MEMORY_BUDGET: usize = 2 << 30;
+
+impl Simulation {
+    /// Sets the significant digits of the percentile histograms (1 to 5;
+    /// default 3). Fewer digits use less memory per deployment, which matters
+    /// when judging hundreds of candidate placements.
+    pub fn with_histogram_digits(mut self, digits: u8) -> Self {
+        self.histogram_digits = digits.clamp(1, 5);
+        self
+    }
+
+    /// Skips the histogram of each trial's longest outage, halving the
+    /// memory per deployment; `longest_outage_minutes.p99` is then NaN
+    /// (`null` in JSON). For judging hundreds of candidate placements.
+    pub fn without_longest_percentile(mut self) -> Self {
+        self.longest_percentile = false;
+        self
+    }
+
+    /// Sets the memory the run's accumulators may take, in bytes (default
+    /// [`RUN_MEMORY_BUDGET`]); see [`Simulation::worker_threads`].
+    pub fn with_memory_budget(mut self, bytes: usize) -> Self {
+        self.memory_budget = bytes;
+        self
+    }
+
+    /// Number of trials the run will do.
+    pub fn trials(&self) -> u64 {
+        self.trials
+    }
+
+    /// Runs all trials and summarises them.
+    ///
+    /// # Errors
+    /// [`RunError`] if the thread pool cannot start or a trial exceeds its
+    /// interval cap.
+    pub fn run(&self, opts: &RunOptions<'_>) -> Result<StudyResult, RunError> {
+        let acc = self.run_accumulators(opts)?;
+        Ok(self.summarise(&acc))
+    }
+}

@@ -1,0 +1,38 @@
+//! The reproducibility contract: which random stream each trial draws from.
+//!
+//! Trial `t` of the zones and common causes is seeded with
+//! `stream_key(seed, 0) ^ t`; the replica failures of a deployment with
+//! `stream_key(seed, name_stream(name)) ^ t`. Changing any of this moves every
+//! result for a given seed (see `CHANGELOG.md`).
+
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+/// SplitMix64's finaliser: a bijective mix of 64 bits.
+#[inline]
+pub(super) fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The key of random stream `stream` under `seed`; trial `t` of that stream is
+/// seeded with `key ^ t`, distinct for every trial.
+pub(super) fn stream_key(seed: u64, stream: u64) -> u64 {
+    mix(mix(seed) ^ mix(stream.wrapping_add(0x9e37_79b9_7f4a_7c15)))
+}
+
+/// The stream number of a deployment's replica failures: FNV-1a of its name
+/// (names are unique in a study), never 0, the zones' stream.
+pub(super) fn name_stream(name: &str) -> u64 {
+    let h = name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    });
+    h.max(1)
+}
+
+/// The generator of one trial of the stream with key `key`.
+#[inline]
+pub(super) fn trial_rng(key: u64, trial: u64) -> Xoshiro256PlusPlus {
+    Xoshiro256PlusPlus::seed_from_u64(key ^ trial)
+}

@@ -1,0 +1,203 @@
+//! One trial: sample every process, form each zone's timeline, and judge
+//! every deployment on the same timelines.
+
+use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::stats::TrialOutcome;
+
+use super::counting::{IntervalList, MAX_INTERVAL_SWEEP_ZONES, sweep_zone_intervals};
+use super::merge::{Event, Head, REPLICA, merge_events, merge_two};
+use super::process::{Interval, ProcessSampler, SumSink};
+use super::streams::trial_rng;
+use super::sweep::EvalState;
+use super::{RunError, Simulation};
+
+/// Buffers reused across the trials of one worker.
+#[derive(Debug, Default)]
+pub(super) struct Scratch {
+    pub(super) raw: Vec<Interval>,
+    pub(super) raw_off: Vec<usize>,
+    /// Zone z's down timeline is `raw[zone_rng[z].0..zone_rng[z].1]`.
+    pub(super) zone_rng: Vec<(usize, usize)>,
+    /// Zone z's downtime in this trial (hours), summed in timeline order.
+    pub(super) zone_down: Vec<f64>,
+    pub(super) tmp: Vec<Interval>,
+    pub(super) heads: Vec<Head>,
+    pub(super) events: Vec<Event>,
+    pub(super) rep_iv: Vec<Interval>,
+    pub(super) rep_rng: Vec<(usize, usize)>,
+    pub(super) rep_events: Vec<Event>,
+    pub(super) dep_events: Vec<Event>,
+    pub(super) eval: EvalState,
+    pub(super) isweep: Vec<IntervalList>,
+    pub(super) outcomes: Vec<TrialOutcome>,
+}
+
+impl Simulation {
+    /// The draws floor: draws exactly the random durations that trials
+    /// `first..first + trials` need for their zones and common causes, from the
+    /// same generators and samplers, and only sums them. The engine's overhead
+    /// is its cost above this.
+    pub fn draws_floor(&self, first: u64, trials: u64) -> f64 {
+        let mut sink = SumSink(0.0);
+        for trial in first..first + trials {
+            let mut rng = trial_rng(self.zone_stream_key, trial);
+            for p in self.zones.iter().chain(&self.causes) {
+                p.sample_into(&mut rng, self.horizon, self.start, &mut sink);
+            }
+        }
+        sink.0
+    }
+
+    /// Samples one trial and judges every deployment, writing one outcome per
+    /// deployment into `outcomes`. Exposed for tests and tools that need
+    /// per-trial values; [`Simulation::run`] is the usual entry point.
+    ///
+    /// # Errors
+    /// [`RunError::TooManyIntervals`] if the trial exceeds its interval cap.
+    pub fn trial(&self, trial: u64, outcomes: &mut Vec<TrialOutcome>) -> Result<(), RunError> {
+        let mut scratch = Scratch::default();
+        self.run_trial(trial, &mut scratch)?;
+        outcomes.clear();
+        outcomes.extend_from_slice(&scratch.outcomes);
+        Ok(())
+    }
+
+    /// Appends one process's down intervals in this trial to `raw`; returns
+    /// their total length, or `None` past the per-trial interval cap.
+    #[inline(always)]
+    fn sample_process(
+        &self,
+        p: &ProcessSampler,
+        rng: &mut Xoshiro256PlusPlus,
+        raw: &mut Vec<Interval>,
+    ) -> Option<f64> {
+        p.sample_capped(rng, self.horizon, self.start, self.interval_cap, raw)
+    }
+
+    pub(super) fn run_trial(&self, trial: u64, sc: &mut Scratch) -> Result<(), RunError> {
+        let h = self.horizon;
+        let too_many = || RunError::TooManyIntervals {
+            trial,
+            limit: self.interval_cap,
+        };
+        // 1. Raw down intervals of every zone's own process and every common cause.
+        let mut rng = trial_rng(self.zone_stream_key, trial);
+        sc.raw.clear();
+        sc.raw_off.clear();
+        sc.raw_off.push(0);
+        sc.zone_down.clear();
+        for p in &self.zones {
+            let down = self
+                .sample_process(p, &mut rng, &mut sc.raw)
+                .ok_or_else(too_many)?;
+            sc.zone_down.push(down);
+            sc.raw_off.push(sc.raw.len());
+        }
+        for p in &self.causes {
+            self.sample_process(p, &mut rng, &mut sc.raw)
+                .ok_or_else(too_many)?;
+            sc.raw_off.push(sc.raw.len());
+        }
+        // 2. Each zone's timeline: its own intervals where no covering cause
+        // fired (a range of `raw`, not copied), else their union with the
+        // causes' intervals, appended to `raw`.
+        let nz = self.zones.len();
+        sc.zone_rng.clear();
+        for z in 0..nz {
+            let (a, b) = (sc.raw_off[z], sc.raw_off[z + 1]);
+            let causes = &self.zone_causes[z];
+            let active = causes
+                .iter()
+                .any(|&c| sc.raw_off[nz + c as usize] != sc.raw_off[nz + c as usize + 1]);
+            if !active {
+                sc.zone_rng.push((a, b));
+                continue;
+            }
+            sc.tmp.clear();
+            sc.tmp.extend_from_slice(&sc.raw[a..b]);
+            for &c in causes {
+                let c = nz + c as usize;
+                sc.tmp
+                    .extend_from_slice(&sc.raw[sc.raw_off[c]..sc.raw_off[c + 1]]);
+            }
+            sc.tmp.sort_unstable_by(|a, b| a.start.total_cmp(&b.start));
+            let first = sc.raw.len();
+            let mut down = 0.0;
+            let mut cur = sc.tmp[0];
+            for iv in &sc.tmp[1..] {
+                if iv.start <= cur.end {
+                    cur.end = cur.end.max(iv.end);
+                } else {
+                    sc.raw.push(cur);
+                    down += cur.end - cur.start;
+                    cur = *iv;
+                }
+            }
+            sc.raw.push(cur);
+            down += cur.end - cur.start;
+            sc.zone_down[z] = down;
+            sc.zone_rng.push((first, sc.raw.len()));
+        }
+        // 3. Every deployment on the same timelines. The time-ordered stream
+        // of zone events is built only once a deployment needs a sweep.
+        sc.outcomes.clear();
+        let mut merged = false;
+        for d in &self.deployments {
+            let o = match &d.replica_process {
+                None => {
+                    if !d.may_fail(&sc.zone_rng) {
+                        sc.outcomes.push(TrialOutcome::default());
+                        continue;
+                    }
+                    // The interval sweep scans its zones for the next start
+                    // and end, so it is for deployments over a few zones;
+                    // over many, the sorted event stream is cheaper.
+                    let few_zones = d.slot_zone.len() <= MAX_INTERVAL_SWEEP_ZONES;
+                    if few_zones && d.rule.is_counting() {
+                        let o = sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep);
+                        sc.outcomes.push(o);
+                        continue;
+                    }
+                    if !merged {
+                        merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
+                        merged = true;
+                    }
+                    d.rule.sweep_events(d, &sc.events, h, &mut sc.eval)
+                }
+                Some(p) => {
+                    let mut rng = trial_rng(d.stream_key, trial);
+                    sc.rep_iv.clear();
+                    sc.rep_rng.clear();
+                    for _ in 0..d.replica_slot.len() {
+                        let a = sc.rep_iv.len();
+                        self.sample_process(p, &mut rng, &mut sc.rep_iv)
+                            .ok_or_else(too_many)?;
+                        sc.rep_rng.push((a, sc.rep_iv.len()));
+                    }
+                    if !merged {
+                        merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
+                        merged = true;
+                    }
+                    merge_events(
+                        &sc.rep_iv,
+                        &sc.rep_rng,
+                        REPLICA,
+                        &mut sc.heads,
+                        &mut sc.rep_events,
+                    );
+                    sc.dep_events.clear();
+                    merge_two(&sc.events, &sc.rep_events, &mut sc.dep_events);
+                    let events = &sc.dep_events;
+                    if events.is_empty() {
+                        TrialOutcome::default()
+                    } else {
+                        d.rule.sweep_events(d, events, h, &mut sc.eval)
+                    }
+                }
+            };
+            sc.outcomes.push(o);
+        }
+        Ok(())
+    }
+}

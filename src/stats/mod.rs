@@ -1,0 +1,27 @@
+//! Streaming statistics whose merge is exact, and the summaries they produce.
+//!
+//! Every accumulator here merges *exactly*: integer counts, HDR histograms
+//! (integer counts per bucket) and [`ExactSum`], a fixed-point sum of `f64`
+//! values with no rounding. Merging is therefore associative and commutative,
+//! so the result does not depend on how trials were split across threads: the
+//! same seed gives bit-identical summaries on any number of threads.
+
+//!
+//! The parts: [`ExactSum`] (`exact_sum`), [`DurationHistogram`]
+//! (`histogram`), intervals and moments (`ci`), [`DeploymentAccumulator`]
+//! (`accumulator`) and the summaries it produces (`summary`).
+
+mod accumulator;
+mod ci;
+mod exact_sum;
+mod histogram;
+mod summary;
+
+pub use accumulator::{DeploymentAccumulator, TrialOutcome, meets_target};
+pub use ci::{Z95, mean_var, wilson_ci95};
+pub use exact_sum::{ExactSum, exact_sample_variance};
+pub use histogram::{DurationHistogram, PERCENTILE_SIGNIFICANT_DIGITS};
+pub use summary::{
+    AvailabilityStats, DeploymentSummary, DowntimeStats, LongestStats, OutageStats,
+    PERCENTILE_LEVELS, Percentiles, SlaStat,
+};
