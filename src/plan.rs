@@ -102,6 +102,7 @@ pub struct PlanTarget {
 
 /// One judged placement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Placement {
     /// Zone id of each replica (a zone may repeat), in candidate-zone order.
     pub replicas: Vec<String>,
@@ -122,6 +123,7 @@ pub struct Placement {
 
 /// What [`plan`] found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PlanResult {
     /// The target the placements were judged against.
     pub target: PlanTarget,

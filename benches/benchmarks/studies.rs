@@ -25,10 +25,7 @@ fn engine_and_floor(c: &mut Criterion) {
         group.sampling_mode(SamplingMode::Flat);
         group.throughput(Throughput::Elements(trials));
         for threads in [1usize, 2] {
-            let opts = RunOptions {
-                threads: Some(threads),
-                ..RunOptions::default()
-            };
+            let opts = RunOptions::new().threads(threads);
             group.bench_with_input(BenchmarkId::new("threads", threads), &opts, |b, opts| {
                 b.iter(|| black_box(sim.run_accumulators(opts).expect("runs")))
             });

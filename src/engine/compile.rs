@@ -224,6 +224,7 @@ impl Simulation {
             .and_then(|b| study.deployments.iter().position(|d| &d.name == b))
             .unwrap_or(0);
         let sim = Simulation {
+            warnings: crate::diagnostics::warnings(study),
             trials: s.trials,
             horizon,
             seed: s.seed,

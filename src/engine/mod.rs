@@ -53,13 +53,52 @@ use process::ProcessSampler;
 pub const BATCH_TRIALS: u64 = 1024;
 
 /// Options of one run that do not change its results.
+///
+/// ```
+/// use zonesim::RunOptions;
+/// let tick = |_trials: u64| {};
+/// let opts = RunOptions::new().threads(2).progress(&tick);
+/// assert_eq!(opts.threads, Some(2));
+/// ```
 #[derive(Clone, Copy, Default)]
+#[non_exhaustive]
 pub struct RunOptions<'a> {
-    /// Worker threads; `None` uses rayon's global pool (one per core).
+    /// Worker threads; `None` uses rayon's global pool (one per core). A run
+    /// may use fewer than asked for: never more than one per batch of
+    /// trials, and fewer when its accumulators would exceed the memory
+    /// budget ([`Simulation::with_memory_budget`]). Results never depend on it.
     pub threads: Option<usize>,
     /// Called after each batch with the number of trials it ran (from worker
     /// threads, in no particular order).
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+}
+
+impl<'a> RunOptions<'a> {
+    /// All cores, no progress callback.
+    pub fn new() -> Self {
+        RunOptions::default()
+    }
+
+    /// Runs on `threads` worker threads (at least 1).
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = Some(threads.max(1));
+        self
+    }
+
+    /// Calls `progress` after each batch with the number of trials it ran.
+    pub fn progress(mut self, progress: &'a (dyn Fn(u64) + Sync)) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+}
+
+impl std::fmt::Debug for RunOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunOptions")
+            .field("threads", &self.threads)
+            .field("progress", &self.progress.map(|_| "Fn(u64)"))
+            .finish()
+    }
 }
 
 /// A study compiled for running: samplers built, ids resolved to indices.
@@ -69,16 +108,14 @@ pub struct RunOptions<'a> {
 ///
 /// let exp = |m| Duration::exponential(m).unwrap();
 /// let mut study = Study::new(Settings::new(2000, 8760.0))
-///     .region(Region { id: "r".into(), name: "R".into(), provider: "p".into(),
-///                      country: "FR".into(), in_eu: None });
+///     .region(Region::new("r", "R", "p", "FR"));
 /// for z in ["a", "b", "c"] {
-///     study = study.zone(Zone { id: z.into(), region: "r".into(),
-///                              time_to_failure: exp(2190.0), time_to_repair: exp(4.0) });
+///     study = study.zone(Zone::new(z, "r", exp(2190.0), exp(4.0)));
 /// }
-/// let study = study.deployment(Deployment::new("2 of 3", &["a", "b", "c"], Rule::AtLeast(2)));
+/// let study = study.deployment(Deployment::new("2 of 3", ["a", "b", "c"], Rule::AtLeast(2)));
 /// let result = Simulation::new(&study).unwrap().run(&RunOptions::default()).unwrap();
 /// // Each zone is up 2190/2194 of the time; 2 of 3 is up with probability ~0.99995.
-/// assert!(result.deployments[0].availability.mean > 0.9998);
+/// assert!(result.deployment("2 of 3").unwrap().availability.mean > 0.9998);
 /// ```
 #[derive(Debug, Clone)]
 pub struct Simulation {
@@ -100,6 +137,8 @@ pub struct Simulation {
     longest_percentile: bool,
     /// Bytes the run's accumulators may take, over all worker threads.
     memory_budget: usize,
+    /// The study's diagnostics, carried into every result.
+    warnings: Vec<crate::diagnostics::Warning>,
 }
 
 /// Memory a run's accumulators may take by default, in bytes (2 GiB): a run

@@ -1,6 +1,7 @@
 //! The results of a run: per-deployment summaries, per-zone availability and
 //! the paired comparison with the baseline.
 
+use crate::diagnostics::Warning;
 use serde::{Deserialize, Serialize};
 
 use crate::stats::{DeploymentSummary, Z95};
@@ -12,6 +13,7 @@ use super::{Accumulators, Simulation};
 /// the paired comparison against the baseline. Holds nothing that varies
 /// between runs with the same seed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct StudyResult {
     /// Trials run.
     pub trials: u64,
@@ -27,10 +29,14 @@ pub struct StudyResult {
     pub zones: Vec<ZoneSummary>,
     /// Paired differences of every deployment against the baseline.
     pub comparison: Comparison,
+    /// What the model itself says about the deployments: quorums one zone
+    /// or one common cause takes down ([`crate::diagnostics`]).
+    pub warnings: Vec<Warning>,
 }
 
 /// One zone's simulated availability.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ZoneSummary {
     /// Zone id.
     pub id: String,
@@ -40,6 +46,7 @@ pub struct ZoneSummary {
 
 /// Paired comparison of every deployment with the baseline on the same trials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Comparison {
     /// Name of the baseline deployment.
     pub baseline: String,
@@ -49,6 +56,7 @@ pub struct Comparison {
 
 /// Downtime of one deployment minus the baseline's, trial by trial.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PairedDiff {
     /// Deployment name.
     pub name: String,
@@ -65,6 +73,7 @@ pub struct PairedDiff {
 
 /// Mean and 95% confidence interval of a per-trial difference.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DiffStats {
     /// Mean difference.
     pub mean: f64,
@@ -123,6 +132,7 @@ impl Simulation {
             start: self.start,
             deployments,
             zones,
+            warnings: self.warnings.clone(),
             comparison: Comparison {
                 baseline: self.deployments[self.baseline].name.clone(),
                 against,

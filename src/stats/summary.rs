@@ -52,6 +52,7 @@ impl Percentiles {
 
 /// Summary statistics of one deployment over all trials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DeploymentSummary {
     /// Deployment name.
     pub name: String,
@@ -69,6 +70,7 @@ pub struct DeploymentSummary {
 
 /// Availability across trials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AvailabilityStats {
     /// Mean availability.
     pub mean: f64,
@@ -82,6 +84,7 @@ pub struct AvailabilityStats {
 
 /// Downtime across trials (minutes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct DowntimeStats {
     /// Mean downtime per trial.
     pub mean: f64,
@@ -93,6 +96,7 @@ pub struct DowntimeStats {
 
 /// Outage counts across trials.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OutageStats {
     /// Mean number of outages per trial.
     pub mean: f64,
@@ -102,6 +106,7 @@ pub struct OutageStats {
 
 /// Longest outage per trial (minutes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LongestStats {
     /// Mean over trials (0 for trials with no outage).
     pub mean: f64,
@@ -111,6 +116,7 @@ pub struct LongestStats {
 
 /// Probability of meeting one SLA target.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SlaStat {
     /// Availability target, in (0, 1].
     pub target: f64,

@@ -90,10 +90,7 @@ pub fn mixed_study(seed: u64, start: Start) -> Study {
 fn json(study: &Study, threads: Option<usize>) -> String {
     let sim = Simulation::new(study).unwrap();
     let r = sim
-        .run(&RunOptions {
-            threads,
-            progress: None,
-        })
+        .run(&threads.map_or(RunOptions::new(), |t| RunOptions::new().threads(t)))
         .unwrap();
     serde_json::to_string(&r).unwrap()
 }
@@ -138,10 +135,7 @@ fn run_equals_accumulators_and_progress_counts_trials() {
     let progress = |n: u64| {
         seen.fetch_add(n, Ordering::Relaxed);
     };
-    let opts = RunOptions {
-        threads: Some(3),
-        progress: Some(&progress),
-    };
+    let opts = RunOptions::new().threads(3).progress(&progress);
     let acc = sim.run_accumulators(&opts).unwrap();
     assert_eq!(seen.load(Ordering::Relaxed), 5000);
     assert_eq!(acc.trials, 5000);
@@ -162,12 +156,7 @@ fn trials_are_reproducible_and_sum_to_the_summary() {
         again.trial(i, &mut buf).unwrap();
         assert_eq!(buf, all[i as usize], "trial {i}");
     }
-    let r = sim
-        .run(&RunOptions {
-            threads: Some(2),
-            progress: None,
-        })
-        .unwrap();
+    let r = sim.run(&RunOptions::new().threads(2)).unwrap();
     for (j, d) in r.deployments.iter().enumerate() {
         let outages: u64 = all.iter().map(|o| o[j].outages as u64).sum();
         assert_eq!(d.outages.mean, outages as f64 / 5000.0, "{}", d.name);

@@ -28,10 +28,7 @@ fn zone(id: &str, region: &str, ttf: Duration, ttr: Duration) -> Zone {
 }
 
 fn opts(threads: usize) -> RunOptions<'static> {
-    RunOptions {
-        threads: Some(threads),
-        progress: None,
-    }
+    RunOptions::new().threads(threads)
 }
 
 // ---------------------------------------------------------------------------

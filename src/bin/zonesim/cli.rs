@@ -335,10 +335,13 @@ pub fn with_progress<T>(
             b.inc(n);
         }
     };
-    let opts = RunOptions {
-        threads: threads.map(|t| t as usize),
-        progress: bar.as_ref().map(|_| &tick as &(dyn Fn(u64) + Sync)),
-    };
+    let mut opts = RunOptions::new();
+    if let Some(t) = threads {
+        opts = opts.threads(t as usize);
+    }
+    if bar.is_some() {
+        opts = opts.progress(&tick);
+    }
     let started = Instant::now();
     let result = f(&opts);
     let secs = started.elapsed().as_secs_f64();

@@ -273,11 +273,10 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
         t.row(row);
     }
     out.push_str(&t.render(WIDTH));
-    let warnings = zonesim::diagnostics::warnings(study);
-    if !warnings.is_empty() {
+    if !result.warnings.is_empty() {
         out.push('\n');
     }
-    out.push_str(&warning_lines(&warnings));
+    out.push_str(&warning_lines(&result.warnings));
 
     if !result.comparison.against.is_empty() {
         let _ = write!(
