@@ -14,7 +14,7 @@
 //! let exp = |m| Duration::exponential(m).unwrap();
 //! let mut study = Study::new(Settings::new(1000, 8760.0)).region(Region {
 //!     id: "r".into(), name: "R".into(), provider: "p".into(),
-//!     country: "FR".into(), in_eu: None,
+//!     country: "FR".into(), in_eu: None, ..Default::default()
 //! });
 //! for z in ["a", "b", "c"] {
 //!     study = study.zone(Zone { id: z.into(), region: "r".into(),
@@ -122,6 +122,7 @@ mod tests {
             provider: String::new(),
             country: "DE".into(),
             in_eu: None,
+            ..Default::default()
         });
         for z in ["a", "b"] {
             s = s.zone(Zone {

@@ -318,7 +318,8 @@ struct CompiledDeployment {
 /// let exp = |m| Duration::exponential(m).unwrap();
 /// let mut study = Study::new(Settings::new(2000, 8760.0))
 ///     .region(Region { id: "r".into(), name: "R".into(), provider: "p".into(),
-///                      country: "FR".into(), in_eu: None });
+///                      country: "FR".into(), in_eu: None,
+///                      ..Default::default() });
 /// for z in ["a", "b", "c"] {
 ///     study = study.zone(Zone { id: z.into(), region: "r".into(),
 ///                              time_to_failure: exp(2190.0), time_to_repair: exp(4.0) });
@@ -1548,6 +1549,7 @@ mod tests {
             provider: "test".into(),
             country: "FR".into(),
             in_eu: None,
+            ..Default::default()
         }
     }
 

@@ -21,7 +21,7 @@
 //! let hours = |m| Duration::exponential(m).unwrap();
 //! let mut study = Study::new(Settings::new(20_000, 8760.0)).region(Region {
 //!     id: "par".into(), name: "Paris".into(), provider: "example".into(),
-//!     country: "FR".into(), in_eu: None,
+//!     country: "FR".into(), in_eu: None, ..Default::default()
 //! });
 //! for id in ["par-a", "par-b"] {
 //!     study = study.zone(Zone {

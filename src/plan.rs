@@ -17,7 +17,7 @@
 //! let exp = |m| Duration::exponential(m).unwrap();
 //! let mut study = Study::new(Settings::new(4_000, 8760.0)).region(Region {
 //!     id: "r".into(), name: "R".into(), provider: "example".into(),
-//!     country: "FR".into(), in_eu: None,
+//!     country: "FR".into(), in_eu: None, ..Default::default()
 //! });
 //! for z in ["a", "b", "c"] {
 //!     study = study.zone(Zone { id: z.into(), region: "r".into(),

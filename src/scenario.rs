@@ -63,7 +63,7 @@ use crate::deployment::Deployment;
 use crate::distributions::Duration;
 use crate::plan::PlanSpec;
 use crate::study::{DEFAULT_SEED, DEFAULT_SLA_TARGETS, Problem, Settings, Start, Study};
-use crate::topology::{CommonCause, Region, Zone};
+use crate::topology::{CommonCause, Confidence, Region, RegionStatus, Zone};
 
 /// Trials when a scenario does not give `simulation.trials`.
 pub const DEFAULT_TRIALS: u64 = 100_000;
@@ -257,6 +257,13 @@ struct RawRegion {
     provider: Option<String>,
     country: Option<String>,
     in_eu: Option<bool>,
+    // Metadata (see `Region`): carried, never simulated.
+    provider_code: Option<String>,
+    zone_codes: Option<Vec<String>>,
+    status: Option<RegionStatus>,
+    confidence: Option<Confidence>,
+    sources: Option<Vec<String>>,
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -491,6 +498,24 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
                 if r.in_eu.is_some() {
                     x.in_eu = r.in_eu;
                 }
+                if let Some(v) = r.provider_code {
+                    x.provider_code = v;
+                }
+                if let Some(v) = r.zone_codes {
+                    x.zone_codes = v;
+                }
+                if r.status.is_some() {
+                    x.status = r.status;
+                }
+                if r.confidence.is_some() {
+                    x.confidence = r.confidence;
+                }
+                if let Some(v) = r.sources {
+                    x.sources = v;
+                }
+                if let Some(v) = r.note {
+                    x.note = v;
+                }
             }
             None => study.regions.push(Region {
                 id: r.id,
@@ -498,6 +523,12 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
                 provider: r.provider.unwrap_or_default(),
                 country: r.country.unwrap_or_default(),
                 in_eu: r.in_eu,
+                provider_code: r.provider_code.unwrap_or_default(),
+                zone_codes: r.zone_codes.unwrap_or_default(),
+                status: r.status,
+                confidence: r.confidence,
+                sources: r.sources.unwrap_or_default(),
+                note: r.note.unwrap_or_default(),
             }),
         }
     }

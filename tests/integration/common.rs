@@ -12,6 +12,7 @@ pub fn region(id: &str) -> Region {
         provider: "test".into(),
         country: "FR".into(),
         in_eu: None,
+        ..Default::default()
     }
 }
 

@@ -26,6 +26,7 @@ fn region(id: &str, country: &str) -> Region {
         provider: "test".into(),
         country: country.into(),
         in_eu: None,
+        ..Default::default()
     }
 }
 
