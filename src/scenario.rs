@@ -661,6 +661,123 @@ fn check_plan(study: &Study, plan: &PlanSpec, problems: &mut Vec<Problem>) {
 }
 
 // ---------------------------------------------------------------------------
+// A catalogue written as a scenario file (`zonesim catalog --format toml|json`).
+
+/// The scenario-file shape of a catalogue: no `catalog` key and no
+/// deployments, every region, zone and common cause written out.
+#[derive(serde::Serialize)]
+struct CatalogScenario<'a> {
+    #[serde(rename = "region")]
+    regions: &'a [Region],
+    #[serde(rename = "zone")]
+    zones: &'a [Zone],
+    #[serde(rename = "common_cause")]
+    common_causes: &'a [CommonCause],
+}
+
+/// A catalogue as the text of a scenario file: its regions (with their
+/// facts: provider code, zone codes, status, confidence, sources, note), zones
+/// and common causes, and no deployments. Loading the text back
+/// ([`Scenario::from_str`]) gives exactly the catalogue's regions, zones and
+/// common causes, so a user can dump it, edit it, add `[[deployment]]`
+/// tables and run it. The TOML text opens with the catalogue's parameter
+/// notes (value, reasoning, sources) as comments; JSON has no comments.
+///
+/// ```
+/// use zonesim::scenario::{Format, Scenario, catalog_scenario};
+///
+/// let cat = zonesim::catalog::eu_hubs();
+/// for format in [Format::Toml, Format::Json] {
+///     let text = catalog_scenario(&cat, format);
+///     let back = Scenario::from_str(&text, format, "cat").unwrap();
+///     assert_eq!(back.study().zones, cat.zones);
+///     assert!(back.study().deployments.is_empty());
+/// }
+/// ```
+///
+/// # Panics
+/// Never for a catalogue: its types always serialise.
+pub fn catalog_scenario(cat: &catalog::Catalog, format: Format) -> String {
+    let file = CatalogScenario {
+        regions: &cat.regions,
+        zones: &cat.zones,
+        common_causes: &cat.common_causes,
+    };
+    match format {
+        Format::Toml => {
+            let mut out = catalog_comments(cat);
+            out.push_str(&toml::to_string(&file).expect("a catalogue serialises to TOML"));
+            out
+        }
+        Format::Json => {
+            let mut out =
+                serde_json::to_string_pretty(&file).expect("a catalogue serialises to JSON");
+            out.push('\n');
+            out
+        }
+    }
+}
+
+/// The head of a TOML catalogue dump: what it is, then the parameter notes.
+fn catalog_comments(cat: &catalog::Catalog) -> String {
+    let mut lines = vec![
+        format!(
+            "The {} catalogue as a scenario file: {}.",
+            cat.name, cat.description
+        ),
+        "Written by `zonesim catalog --format toml`. Add [[deployment]] tables, edit any \
+         parameter (every duration is in hours), then `zonesim validate` and `zonesim run` it."
+            .to_string(),
+        String::new(),
+        "Default parameters (estimates) and their reasoning:".to_string(),
+    ];
+    for n in &cat.parameter_notes {
+        lines.push(String::new());
+        lines.push(format!("- {}: {}", n.parameter, n.value));
+        lines.push(format!("  Why: {}", n.reasoning));
+        for s in &n.sources {
+            lines.push(format!("  Source: {s}"));
+        }
+    }
+    let mut out = String::new();
+    for line in lines {
+        if line.starts_with("  Source: ") {
+            // A URL is not broken across lines.
+            out.push_str(&format!("# {line}\n"));
+            continue;
+        }
+        let indent = if line.starts_with("  ") { "    " } else { "  " };
+        for l in wrap_comment(&line, 78, indent) {
+            out.push_str(l.trim_end());
+            out.push('\n');
+        }
+    }
+    out.push('\n');
+    out
+}
+
+/// `# `-prefixed lines of at most `width` characters where the words allow;
+/// continuation lines start with `indent`.
+fn wrap_comment(text: &str, width: usize, indent: &str) -> Vec<String> {
+    let lead = text.len() - text.trim_start().len();
+    let mut lines = vec![format!("# {}", &text[..lead])];
+    let mut fresh = true;
+    for word in text.split_whitespace() {
+        let last = lines.last_mut().expect("one line at least");
+        if !fresh && last.chars().count() + 1 + word.chars().count() > width {
+            lines.push(format!("# {indent}{word}"));
+        } else {
+            if !fresh {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+        fresh = false;
+    }
+    lines
+}
+
+// ---------------------------------------------------------------------------
 // Mapping problems back to lines of the file (a best effort: the study has no
 // spans, so we look for the offending id or key in the text).
 

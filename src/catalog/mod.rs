@@ -553,7 +553,7 @@ mod tests {
         let text = data::EU_HUBS_JSON;
         let bad = |from: &str, to: &str, needle: &str| {
             assert!(text.contains(from), "{from}");
-            let e = data::parse(&text.replacen(from, to, 1)).err().expect(from);
+            let e = data::parse(&text.replacen(from, to, 1)).expect_err(from);
             assert!(e.contains(needle), "{from} -> {to}: {e}");
         };
         bad(
