@@ -6,7 +6,9 @@
 //!
 //! Ids are keyed by provider (`alibaba-de-fra`, `aws-de-fra`): provider region
 //! codes collide (Alibaba `eu-west-1` is London, AWS `eu-west-1` is Ireland), so
-//! each region also records its provider's own code in [`RegionInfo`]. Zone ids
+//! each region also records its provider's own code, with its status,
+//! confidence, sources and note, in its [`Region`] metadata fields (which a
+//! scenario file's `[[region]]` accepts) and in [`RegionInfo`]. Zone ids
 //! are the region id plus a suffix in the provider's style: `-a` for Alibaba,
 //! Google Cloud and OVHcloud, `-az1` for AWS (AZ *ids*, which are the same in
 //! every account), `-1` for Azure (logical zones).
