@@ -119,6 +119,7 @@ mod tests {
             provider: String::new(),
             country: "DE".into(),
             in_eu: None,
+            ..Default::default()
         });
         for z in ["a", "b"] {
             s = s.zone(Zone {

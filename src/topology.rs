@@ -50,7 +50,7 @@ impl OutageProcess {
 /// assert!(!london.is_in_eu());
 /// assert!(Region::new("x", "X", "p", "FR").with_in_eu(false).in_eu == Some(false));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Region {
@@ -69,6 +69,82 @@ pub struct Region {
     /// `country` (see [`is_eu_country`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_eu: Option<bool>,
+    /// The provider's own region code (`eu-central-1`), or a note such as
+    /// `not published`; empty when not given. Metadata only: the simulation
+    /// does not read it, nor any field below.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub provider_code: String,
+    /// The provider's own name for each zone of the region, in the order of
+    /// the study's zones (`eu-central-1a`, `euw3-az1`, `1`); empty when not given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zone_codes: Vec<String>,
+    /// Whether the region is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<RegionStatus>,
+    /// How well the region's zone facts are sourced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+    /// Source URLs of the region's facts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+    /// Anything a user should know (e.g. unpublished zone ids); free text.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// Whether a region is open for use (region metadata).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionStatus {
+    /// Open.
+    Open,
+    /// Closed (or not yet open).
+    Closed,
+}
+
+/// How well a region's facts are sourced (region metadata).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Checked in the provider's own documentation.
+    Verified,
+    /// From press or an aggregator only.
+    Secondary,
+    /// Background knowledge; the sources say where to confirm it.
+    Unverified,
+}
+
+impl RegionStatus {
+    /// The name used in files: `open` or `closed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegionStatus::Open => "open",
+            RegionStatus::Closed => "closed",
+        }
+    }
+}
+
+impl Confidence {
+    /// The name used in files: `verified`, `secondary` or `unverified`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Verified => "verified",
+            Confidence::Secondary => "secondary",
+            Confidence::Unverified => "unverified",
+        }
+    }
+}
+
+impl std::fmt::Display for RegionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Confidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Region {
@@ -85,7 +161,7 @@ impl Region {
             name: name.into(),
             provider: provider.into(),
             country: country.into(),
-            in_eu: None,
+            ..Region::default()
         }
     }
 

@@ -14,13 +14,7 @@ use crate::topology::OutageProcess;
 use crate::topology::{CommonCause, Region, Zone};
 
 fn region(id: &str) -> Region {
-    Region {
-        id: id.into(),
-        name: id.into(),
-        provider: "test".into(),
-        country: "FR".into(),
-        in_eu: None,
-    }
+    Region::new(id, id, "test", "FR")
 }
 
 fn zone(id: &str, region: &str, ttf: Duration, ttr: Duration) -> Zone {

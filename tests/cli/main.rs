@@ -4,6 +4,7 @@
 //! `tests/data/` or written on the fly, with small trial counts.
 
 mod bad_input;
+mod catalog;
 mod exact;
 mod outputs;
 mod plan;

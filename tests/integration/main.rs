@@ -8,6 +8,7 @@
 mod common;
 
 mod analytic;
+mod catalog;
 mod determinism;
 mod issue9;
 mod samplers;

@@ -21,7 +21,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use zonesim::catalog;
 use zonesim::engine::{RunOptions, Simulation};
-use zonesim::scenario::{Scenario, ScenarioError};
+use zonesim::scenario::{self, Scenario, ScenarioError};
 use zonesim::study::Study;
 
 /// Monte Carlo availability of replicated deployments across cloud zones.
@@ -141,9 +141,26 @@ pub struct CatalogArgs {
     /// Which catalogue.
     #[arg(long, default_value = "eu-hubs")]
     pub name: String,
-    /// Output options.
-    #[command(flatten)]
-    pub out: OutputArgs,
+    /// Output format: a text table, or the catalogue as a scenario file
+    /// (TOML, with the parameters' reasoning as comments, or JSON) that
+    /// `zonesim validate` and `zonesim run` accept.
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
+    pub format: CatalogFormat,
+    /// Write the output to this file (atomically: all or nothing) instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+/// How `zonesim catalog` prints a catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CatalogFormat {
+    /// An aligned text table with every fact, parameter and source.
+    #[default]
+    Table,
+    /// A JSON scenario file: regions, zones and common causes, no deployments.
+    Json,
+    /// A TOML scenario file, the same as JSON plus the parameter notes as comments.
+    Toml,
 }
 
 /// A failed command: the message for stderr and the exit code.
@@ -467,9 +484,10 @@ fn show_catalog(a: &CatalogArgs) -> Result<(), CliError> {
             catalog::CATALOG_NAMES.join(", ")
         ))
     })?;
-    let text = match a.out.format {
-        OutputFormat::Table => table::catalog_table(&cat),
-        OutputFormat::Json => to_json(&cat)?,
+    let text = match a.format {
+        CatalogFormat::Table => table::catalog_table(&cat),
+        CatalogFormat::Json => scenario::catalog_scenario(&cat, scenario::Format::Json),
+        CatalogFormat::Toml => scenario::catalog_scenario(&cat, scenario::Format::Toml),
     };
-    emit(&text, a.out.output.as_deref())
+    emit(&text, a.output.as_deref())
 }

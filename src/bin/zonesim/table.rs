@@ -447,7 +447,7 @@ pub fn catalog_table(cat: &Catalog) -> String {
             r.country.clone(),
             if r.is_in_eu() { "yes" } else { "no" }.into(),
             info.map_or(String::new(), |i| i.provider_code.clone()),
-            info.map_or(String::new(), |i| i.confidence.clone()),
+            info.map_or(String::new(), |i| i.confidence.to_string()),
         ]);
     }
     out.push_str(&t.render(WIDTH));

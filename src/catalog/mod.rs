@@ -6,7 +6,9 @@
 //!
 //! Ids are keyed by provider (`alibaba-de-fra`, `aws-de-fra`): provider region
 //! codes collide (Alibaba `eu-west-1` is London, AWS `eu-west-1` is Ireland), so
-//! each region also records its provider's own code in [`RegionInfo`]. Zone ids
+//! each region also records its provider's own code, with its status,
+//! confidence, sources and note, in its [`Region`] metadata fields (which a
+//! scenario file's `[[region]]` accepts) and in [`RegionInfo`]. Zone ids
 //! are the region id plus a suffix in the provider's style: `-a` for Alibaba,
 //! Google Cloud and OVHcloud, `-az1` for AWS (AZ *ids*, which are the same in
 //! every account), `-1` for Azure (logical zones).
@@ -15,6 +17,12 @@
 //! `docs/CATALOG.md`): a zone fails 0.2 times a year from all causes, a share
 //! beta of which are region-wide events that take every zone of the region down
 //! together (the beta-factor model of IEC 61508-6).
+//!
+//! The catalogue is data: `src/catalog/eu-hubs.json`, embedded at compile time
+//! and parsed once, holds the regions, their facts and sources, the parameters
+//! and their reasoning. `docs/CATALOG.md` is rendered from it (a unit test
+//! keeps the two in step), and `zonesim catalog --format toml` (or `json`)
+//! prints it as a scenario file to edit and run.
 //!
 //! ```
 //! use zonesim::catalog;
@@ -26,12 +34,18 @@
 //! assert!(catalog::default_study().validate().is_ok());
 //! ```
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use crate::deployment::{Deployment, Rule};
-use crate::distributions::Duration;
 use crate::study::{Settings, Study};
 use crate::topology::{CommonCause, Region, Zone};
+pub use crate::topology::{Confidence, RegionStatus};
+
+mod data;
+#[cfg(test)]
+mod doc;
 
 /// Names of the built-in catalogues.
 pub const CATALOG_NAMES: [&str; 1] = ["eu-hubs"];
@@ -67,11 +81,11 @@ pub struct RegionInfo {
     /// catalogue's zones (`eu-central-1a`, `euw3-az1`, `1`), or `not published`
     /// / `not confirmed` where no source gives it.
     pub zone_codes: Vec<String>,
-    /// `open` or `closed`.
-    pub status: String,
-    /// Confidence in the zone facts: `verified` (official source), `secondary`
-    /// (press or aggregator) or `unverified`.
-    pub confidence: String,
+    /// Open or closed.
+    pub status: RegionStatus,
+    /// Confidence in the zone facts: verified (official source), secondary
+    /// (press or aggregator) or unverified.
+    pub confidence: Confidence,
     /// The beta factor used for this region: the share of each zone's outage
     /// rate that is a region-wide event.
     pub beta: f64,
@@ -167,6 +181,9 @@ impl Catalog {
     }
 }
 
+// The constants below repeat numbers of `eu-hubs.json`, for code that needs
+// them (examples, analytic checks); a unit test pins them to the file.
+
 /// Default zone outage rate, all causes, per zone-year (FACTS section 7).
 pub const ZONE_OUTAGES_PER_YEAR: f64 = 0.2;
 /// Share of the zone rate that is region-wide common cause (beta factor).
@@ -190,23 +207,6 @@ pub const PROVIDER_EVENT_MEDIAN_HOURS: f64 = 3.0;
 pub const PROVIDER_EVENT_SIGMA: f64 = 1.0;
 /// Hours in a year.
 pub const HOURS_PER_YEAR: f64 = 8760.0;
-
-fn zone_ttf(beta: f64) -> Duration {
-    Duration::exponential(HOURS_PER_YEAR / ((1.0 - beta) * ZONE_OUTAGES_PER_YEAR))
-        .expect("positive constant")
-}
-
-fn zone_ttr() -> Duration {
-    Duration::lognormal(ZONE_REPAIR_MEDIAN_HOURS, ZONE_REPAIR_SIGMA).expect("positive constants")
-}
-
-fn region_event_ttf(beta: f64) -> Duration {
-    Duration::exponential(HOURS_PER_YEAR / (beta * ZONE_OUTAGES_PER_YEAR)).expect("positive")
-}
-
-fn region_event_ttr() -> Duration {
-    Duration::lognormal(REGION_EVENT_MEDIAN_HOURS, REGION_EVENT_SIGMA).expect("positive constants")
-}
 
 /// The optional provider-wide layer of FACTS section 7, off by default: one
 /// event process that takes every zone of `provider` in the catalogue down
@@ -234,308 +234,13 @@ pub fn provider_wide_event(cat: &Catalog, provider: &str) -> Option<CommonCause>
     if affects.is_empty() {
         return None;
     }
+    let (time_to_failure, time_to_repair) = data::eu_hubs_file().provider_event();
     Some(CommonCause {
         name: format!("{provider}-provider-wide-event"),
         affects,
-        time_to_failure: Duration::exponential(HOURS_PER_YEAR / PROVIDER_EVENTS_PER_YEAR)
-            .expect("positive constant"),
-        time_to_repair: Duration::lognormal(PROVIDER_EVENT_MEDIAN_HOURS, PROVIDER_EVENT_SIGMA)
-            .expect("positive constants"),
+        time_to_failure,
+        time_to_repair,
     })
-}
-
-struct RegionRow {
-    id: &'static str,
-    name: &'static str,
-    provider: &'static str,
-    country: &'static str,
-    code: &'static str,
-    /// Catalogue zone id suffixes.
-    zones: &'static [&'static str],
-    /// The provider's zone names, one per suffix.
-    zone_codes: &'static [&'static str],
-    confidence: &'static str,
-    beta: f64,
-    sources: &'static [&'static str],
-    note: &'static str,
-}
-
-const ALIBABA_REGIONS: &str =
-    "https://www.alibabacloud.com/help/en/ecs/product-overview/regions-and-zones/";
-const ALIBABA_REGIONS_2: &str = "https://www.alibabacloud.com/help/doc-detail/140601.htm";
-const ALIBABA_PARIS: &str = "https://ai-radar.it/article/alibaba-cloud-apre-i-primi-data-center-in-francia-la-partita-della-sovranita?lang=en";
-const AWS_AZS: &str =
-    "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html";
-const AWS_FRA_2021: &str = "https://www.theregister.com/2021/06/11/aws_eu_central_1_incident/";
-const AZURE_REGIONS: &str = "https://learn.microsoft.com/azure/reliability/regions-list";
-const GCP_PARIS: &str = "https://mariadb.com/docs/skysql-previous-release/ref/regions";
-const GCP_PARIS_2023: &str =
-    "https://www.theregister.com/2023/05/10/google_cloud_paris_outage_persists/";
-const GCP_REGIONS: &str = "https://cloud.google.com/compute/docs/regions-zones";
-const OVH_LOCATION: &str = "https://www.pulumi.com/registry/packages/ovh/api-docs/getlocation";
-
-const REGIONS: &[RegionRow] = &[
-    // Alibaba Cloud: the subject of the catalogue; its ids must stay stable.
-    RegionRow {
-        id: "alibaba-fr-par",
-        name: "France (Paris)",
-        provider: "alibaba",
-        country: "FR",
-        code: "not published",
-        zones: &["a", "b"],
-        zone_codes: &["not published", "not published"],
-        confidence: "secondary",
-        beta: BETA,
-        sources: &[ALIBABA_PARIS],
-        note: "two availability zones, opened around Sept 2025 (date inferred); region and zone ids not yet published, so these ids are placeholders; a 3-member quorum cannot span 3 zones here",
-    },
-    RegionRow {
-        id: "alibaba-de-fra",
-        name: "Germany (Frankfurt)",
-        provider: "alibaba",
-        country: "DE",
-        code: "eu-central-1",
-        zones: &["a", "b", "c"],
-        zone_codes: &["eu-central-1a", "eu-central-1b", "eu-central-1c"],
-        confidence: "verified",
-        beta: BETA,
-        sources: &[ALIBABA_REGIONS, ALIBABA_REGIONS_2],
-        note: "zones eu-central-1a, -1b, -1c; opened 2016",
-    },
-    RegionRow {
-        id: "alibaba-gb-lon",
-        name: "UK (London)",
-        provider: "alibaba",
-        country: "GB",
-        code: "eu-west-1",
-        zones: &["a", "b"],
-        zone_codes: &["eu-west-1a", "eu-west-1b"],
-        confidence: "verified",
-        beta: BETA,
-        sources: &[ALIBABA_REGIONS, ALIBABA_REGIONS_2],
-        note: "zones eu-west-1a, -1b; opened 2018; not in the EU; a 3-member quorum cannot span 3 zones here",
-    },
-    // AWS: zones are AZ ids (euw3-az1), which name the same physical AZ in
-    // every account; AZ names (eu-west-3a) are mapped per account.
-    RegionRow {
-        id: "aws-fr-par",
-        name: "Europe (Paris)",
-        provider: "aws",
-        country: "FR",
-        code: "eu-west-3",
-        zones: &["az1", "az2", "az3"],
-        zone_codes: &["euw3-az1", "euw3-az2", "euw3-az3"],
-        confidence: "unverified",
-        beta: BETA,
-        sources: &[AWS_AZS],
-        note: "AZ ids, not per-account AZ names; 'at least three AZs per region' and the AZ id format are verified, these three ids are not",
-    },
-    RegionRow {
-        id: "aws-de-fra",
-        name: "Europe (Frankfurt)",
-        provider: "aws",
-        country: "DE",
-        code: "eu-central-1",
-        zones: &["az1", "az2", "az3"],
-        zone_codes: &["euc1-az1", "euc1-az2", "euc1-az3"],
-        confidence: "unverified",
-        beta: BETA,
-        sources: &[AWS_AZS, AWS_FRA_2021],
-        note: "euc1-az1 is named in press reports (secondary) of its 2021-06-10 cooling failure (~3 h, EBS longer); euc1-az2 and -az3 are unverified",
-    },
-    RegionRow {
-        id: "aws-gb-lon",
-        name: "Europe (London)",
-        provider: "aws",
-        country: "GB",
-        code: "eu-west-2",
-        zones: &["az1", "az2", "az3"],
-        zone_codes: &["euw2-az1", "euw2-az2", "euw2-az3"],
-        confidence: "unverified",
-        beta: BETA,
-        sources: &[AWS_AZS],
-        note: "AZ ids unverified; not in the EU",
-    },
-    // Azure: zones 1-3 are logical, mapped to physical zones per subscription.
-    RegionRow {
-        id: "azure-fr-par",
-        name: "France Central (Paris)",
-        provider: "azure",
-        country: "FR",
-        code: "francecentral",
-        zones: &["1", "2", "3"],
-        zone_codes: &["1", "2", "3"],
-        confidence: "unverified",
-        beta: BETA,
-        sources: &[AZURE_REGIONS],
-        note: "logical zones 1-3, mapped per subscription; paired with France South (no zones, restricted); zone count and pairing unverified: confirm at the source listed",
-    },
-    RegionRow {
-        id: "azure-de-fra",
-        name: "Germany West Central (Frankfurt)",
-        provider: "azure",
-        country: "DE",
-        code: "germanywestcentral",
-        zones: &["1", "2", "3"],
-        zone_codes: &["1", "2", "3"],
-        confidence: "unverified",
-        beta: BETA,
-        sources: &[AZURE_REGIONS],
-        note: "logical zones 1-3, mapped per subscription; paired with Germany North; zone count and pairing unverified: confirm at the source listed",
-    },
-    RegionRow {
-        id: "azure-gb-lon",
-        name: "UK South (London)",
-        provider: "azure",
-        country: "GB",
-        code: "uksouth",
-        zones: &["1", "2", "3"],
-        zone_codes: &["1", "2", "3"],
-        confidence: "unverified",
-        beta: BETA,
-        sources: &[AZURE_REGIONS],
-        note: "logical zones 1-3, mapped per subscription; paired with UK West; unverified: confirm at the source listed; not in the EU",
-    },
-    // Google Cloud.
-    RegionRow {
-        id: "gcp-fr-par",
-        name: "Paris (europe-west9)",
-        provider: "gcp",
-        country: "FR",
-        code: "europe-west9",
-        zones: &["a", "b", "c"],
-        zone_codes: &["europe-west9-a", "europe-west9-b", "europe-west9-c"],
-        confidence: "secondary",
-        beta: SAME_CAMPUS_BETA,
-        sources: &[GCP_PARIS, GCP_PARIS_2023],
-        note: "zones on one campus (Global Switch, Clichy); on 2023-04-25 a water leak and a UPS-room fire forced an emergency shutdown of multiple zones: region back in about a day, zone a down 3+ weeks; hence the same-campus beta 0.25",
-    },
-    RegionRow {
-        id: "gcp-de-fra",
-        name: "Frankfurt (europe-west3)",
-        provider: "gcp",
-        country: "DE",
-        code: "europe-west3",
-        zones: &["a", "b", "c"],
-        zone_codes: &["europe-west3-a", "europe-west3-b", "europe-west3-c"],
-        confidence: "unverified",
-        beta: BETA,
-        sources: &[GCP_REGIONS],
-        note: "zone names unverified: confirm at the source listed",
-    },
-    RegionRow {
-        id: "gcp-gb-lon",
-        name: "London (europe-west2)",
-        provider: "gcp",
-        country: "GB",
-        code: "europe-west2",
-        zones: &["a", "b", "c"],
-        zone_codes: &["europe-west2-a", "europe-west2-b", "europe-west2-c"],
-        confidence: "unverified",
-        beta: BETA,
-        sources: &[GCP_REGIONS],
-        note: "zone names unverified: confirm at the source listed; not in the EU",
-    },
-    // OVHcloud: a French-headquartered provider, for France-only comparisons.
-    RegionRow {
-        id: "ovh-fr-par",
-        name: "Paris (eu-west-par)",
-        provider: "ovhcloud",
-        country: "FR",
-        code: "eu-west-par",
-        zones: &["a", "b", "c"],
-        zone_codes: &["not confirmed", "not confirmed", "not confirmed"],
-        confidence: "unverified",
-        beta: BETA,
-        sources: &[OVH_LOCATION],
-        note: "multi-AZ Paris location (code from a secondary source); 3 zones is unverified and zone names are not confirmed, so the zone ids are placeholders",
-    },
-];
-
-const IEC_BETA: &str = "https://fliphtml5.com/vmpeb/cdww/SIL_MANUAL/104/";
-const IEC_62061: &str =
-    "http://www.charger.com.tw/12_standards/02_en/IEC_62061/html/99_Annex_E.html";
-const SCHROEDER: &str = "https://www.pdl.cmu.edu/PDL-FTP/associated/dsn06_abs.shtml";
-const NALDI: &str = "http://www.maurizionaldi.it/cloudavailability-cloud-drcn-2013/";
-const FORD: &str = "https://studylib.net/doc/10554552/";
-const UPTIME_2024: &str =
-    "https://intelligence.uptimeinstitute.com/resource/annual-outage-analysis-2024";
-const SLA_DIRECTORY: &str = "https://sla.directory/vendors/alibaba-cloud/";
-const GCP_SLA: &str = "https://cloud.google.com/compute/sla";
-const AWS_SLA: &str = "https://aws.amazon.com/compute/sla/historical/";
-const AZURE_WE_2023: &str = "https://www.theregister.com/2023/07/10/azure_storm_poly/";
-const AZURE_WE_2025: &str = "https://azure.status.microsoft/status/history/?trackingId=2LGD-9VG";
-const AWS_USE1_2021: &str = "https://aws.amazon.com/message/12721/";
-const AWS_USE1_2025: &str = "https://aws.amazon.com/message/101925/";
-const ALIBABA_HK_2022: &str =
-    "https://www.theregister.com/2022/12/20/alibaba_cloud_hong_kong_outage/";
-
-fn note(parameter: &str, value: &str, reasoning: &str, sources: &[&str]) -> ParameterNote {
-    ParameterNote {
-        parameter: parameter.into(),
-        value: value.into(),
-        reasoning: reasoning.into(),
-        sources: sources.iter().map(|s| s.to_string()).collect(),
-    }
-}
-
-fn parameter_notes() -> Vec<ParameterNote> {
-    vec![
-        note(
-            "zone outage rate (all causes)",
-            "0.2 per zone-year, of which (1 - beta) = 0.18 are the zone's own (0.15 where beta = 0.25); exponential times between outages",
-            "an estimate: above the rate of press-notable zone incidents (4-6 in big-three EU regions since 2021 over ~40 regions x 3 zones, ~0.005-0.01 per zone-year), below status-page rates; with the durations below a zone is down ~1.36 h a year (99.985%), inside single-instance SLAs (99.5-99.975% monthly). Range 0.05-1.0. Real inter-arrival times have a decreasing hazard (Weibull shape < 1); Poisson is the plain default",
-            &[SCHROEDER, UPTIME_2024, SLA_DIRECTORY, GCP_SLA],
-        ),
-        note(
-            "zone outage duration",
-            "lognormal, median 2 h, sigma 1.5 (mean 6.2 h; P90 13.7 h, P99 65.5 h, P(> 1 week) 0.0016)",
-            "repair times are lognormal (Schroeder & Gibson, DSN 2006) with a heavy tail (Naldi, DRCN 2013: mean cloud outage 8-10 h); Alibaba's Hong Kong Zone C outage (~14 h, 2022) sits near P90. Range: median 1-4 h, sigma 1-2",
-            &[SCHROEDER, NALDI, ALIBABA_HK_2022],
-        ),
-        note(
-            "beta (share of the zone rate that is region-wide)",
-            "0.10; 0.25 for regions whose zones share one campus (Google Cloud europe-west9)",
-            "beta-factor model of IEC 61508-6 Annex D, typical beta 2-10% (IEC 62061 assumes <= 2%); cloud zones share software, control planes, DNS and deploy pipelines, so the top of the range. europe-west9 sits on one campus and lost several zones to one fire in 2023, so it takes the middle of the 0.2-0.3 same-campus preset. Alibaba Paris keeps 0.10: its data-centre arrangement is not published. Without this term the model would claim 'nine nines' for three zones, the error Ford et al. (OSDI 2010) warn about",
-            &[IEC_BETA, IEC_62061, FORD, GCP_PARIS_2023],
-        ),
-        note(
-            "region-wide event rate",
-            "beta x 0.2 = 0.02 per region-year (0.05 for europe-west9); exponential",
-            "EU record ~0.01-0.02 per region-year (europe-west9 2023, Azure West Europe 2023 and 2025); us-east-1 has had about 5 in 15 years (0.2-0.33, an 'us-east-1-like' stress value). Range 0.005-0.1",
-            &[
-                GCP_PARIS_2023,
-                AZURE_WE_2023,
-                AZURE_WE_2025,
-                AWS_USE1_2021,
-                AWS_USE1_2025,
-            ],
-        ),
-        note(
-            "region-wide event duration",
-            "lognormal, median 6 h, sigma 1.2 (mean 12.3 h, P99 97.8 h)",
-            "anchored on region incidents of 7-8 h (AWS us-east-1 2021), 8.6 h (Azure West Europe 2023), 14.5 h (AWS us-east-1 2025) and ~1 day (europe-west9 2023). Range: median 4-12 h",
-            &[AWS_USE1_2021, AZURE_WE_2023, AWS_USE1_2025, GCP_PARIS_2023],
-        ),
-        note(
-            "provider-wide event (optional, off by default)",
-            "0.1 per provider-year, lognormal median 3 h, sigma 1.0; see catalog::provider_wide_event",
-            "a control-plane event (no create or scale); modelled as a full outage of every zone of the provider, which is pessimistic for running VMs. Anchor: the global Google Cloud Console failure of 4.4 h during the 2023 Paris event. Turn it on to judge EU-wide placement with one provider",
-            &[GCP_PARIS_2023],
-        ),
-        note(
-            "not modelled",
-            "residual zone damage after a region event; catastrophic site loss; provider exit",
-            "FACTS proposes that the zone where a region event began stays down for a further zone-duration draw (europe-west9: region back in a day, zone a down for weeks), site loss at 5e-4 per zone-year (median 14 days; OVH Strasbourg 2021) and a provider exit with a Data Act recovery of ~30 days. The engine has no dependent-outage process, so these are left out; add them as common causes of your own to stress a design",
-            &[GCP_PARIS_2023],
-        ),
-        note(
-            "sanity bound: published SLAs",
-            "multi-zone compute SLAs: 99.99% (AWS, Azure, Google Cloud), 99.995% (Alibaba)",
-            "the defaults give three zones of one region ~99.997%, just above the multi-zone SLAs, which is coherent; SLAs are commercial promises, used as bounds, not fitted",
-            &[AWS_SLA, GCP_SLA, SLA_DIRECTORY],
-        ),
-    ]
 }
 
 /// The `eu-hubs` catalogue: Alibaba Cloud's European hubs (the two new Paris
@@ -545,55 +250,8 @@ fn parameter_notes() -> Vec<ParameterNote> {
 /// 0.2 a year; lognormal repair, median 2 h, sigma 1.5) and every region one
 /// region-wide common cause (beta x 0.2 a year; lognormal, median 6 h, sigma 1.2).
 pub fn eu_hubs() -> Catalog {
-    let mut regions = Vec::new();
-    let mut region_info = Vec::new();
-    let mut zones = Vec::new();
-    let mut common_causes = Vec::new();
-    for r in REGIONS {
-        regions.push(Region {
-            id: r.id.into(),
-            name: r.name.into(),
-            provider: r.provider.into(),
-            country: r.country.into(),
-            in_eu: None,
-        });
-        region_info.push(RegionInfo {
-            id: r.id.into(),
-            provider_code: r.code.into(),
-            zone_codes: r.zone_codes.iter().map(|s| s.to_string()).collect(),
-            status: "open".into(),
-            confidence: r.confidence.into(),
-            beta: r.beta,
-            sources: r.sources.iter().map(|s| s.to_string()).collect(),
-            note: r.note.into(),
-        });
-        for z in r.zones {
-            zones.push(Zone {
-                id: format!("{}-{z}", r.id),
-                region: r.id.into(),
-                time_to_failure: zone_ttf(r.beta),
-                time_to_repair: zone_ttr(),
-            });
-        }
-    }
-    // Common causes after all zones, one per region in catalogue order.
-    for r in REGIONS {
-        common_causes.push(CommonCause {
-            name: format!("{}-region-event", r.id),
-            affects: vec![r.id.into()],
-            time_to_failure: region_event_ttf(r.beta),
-            time_to_repair: region_event_ttr(),
-        });
-    }
-    Catalog {
-        name: "eu-hubs".into(),
-        description: "Alibaba Cloud's European hubs and the Paris, Frankfurt and London regions of AWS, Azure, Google Cloud (and OVHcloud Paris), with default outage parameters".into(),
-        regions,
-        region_info,
-        zones,
-        common_causes,
-        parameter_notes: parameter_notes(),
-    }
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| data::eu_hubs_file().build()).clone()
 }
 
 /// The default study of `zonesim run`: the eu-hubs catalogue, 100,000 one-year
@@ -658,6 +316,7 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+    use crate::distributions::Duration;
     use crate::topology::OutageProcess;
 
     fn rel_eq(a: f64, b: f64) -> bool {
@@ -700,12 +359,14 @@ mod tests {
                 assert!(z.id.starts_with(&format!("{}-", r.id)), "{}", z.id);
             }
             assert!(!info.sources.is_empty(), "{} has no source", r.id);
-            assert!(
-                ["verified", "secondary", "unverified"].contains(&info.confidence.as_str()),
-                "{}",
-                r.id
-            );
-            assert_eq!(info.status, "open");
+            assert_eq!(info.status, RegionStatus::Open);
+            // The region carries the same facts, so a scenario file keeps them.
+            assert_eq!(r.provider_code, info.provider_code);
+            assert_eq!(r.zone_codes, info.zone_codes);
+            assert_eq!(r.status, Some(info.status));
+            assert_eq!(r.confidence, Some(info.confidence));
+            assert_eq!(r.sources, info.sources);
+            assert_eq!(r.note, info.note);
         }
         // Provider codes collide across providers; the catalogue ids do not.
         let fra: Vec<&str> = cat
@@ -822,7 +483,7 @@ mod tests {
         // Without the region term the zone alone gives FACTS' 0.2 x 6.2 h.
         let all_zone_length = OutageProcess::new(
             Duration::exponential(HOURS_PER_YEAR / ZONE_OUTAGES_PER_YEAR).unwrap(),
-            zone_ttr(),
+            Duration::lognormal(ZONE_REPAIR_MEDIAN_HOURS, ZONE_REPAIR_SIGMA).unwrap(),
         );
         let a = all_zone_length.steady_state_availability();
         assert!((a - 0.999_86).abs() < 5e-6, "{a}");
@@ -877,72 +538,154 @@ mod tests {
         assert!(serde_json::to_string(&cat).is_ok());
     }
 
-    /// The scenario files under `scenarios/`, loaded by the one scenario
-    /// loader (the catalogue's regions, zones and common causes, then the
-    /// file's).
-    #[cfg(feature = "scenario")]
-    fn load(name: &str, text: &str) -> Study {
-        crate::scenario::Scenario::from_str(text, crate::scenario::Format::Toml, name)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_study()
+    #[test]
+    fn data_file_parses_and_checks() {
+        let file = data::parse(data::EU_HUBS_JSON).unwrap_or_else(|e| panic!("eu-hubs.json: {e}"));
+        assert_eq!(file.name, "eu-hubs");
+        assert_eq!(CATALOG_NAMES, [file.name.as_str()]);
+        assert_eq!(file.regions.len(), 13);
+        assert_eq!(eu_hubs().zones.len(), 37);
+        // The cached parse is the same file.
+        assert_eq!(data::eu_hubs_file().regions.len(), file.regions.len());
     }
 
-    const SCENARIOS: [(&str, &str); 6] = [
-        ("eu-hubs", include_str!("../scenarios/eu-hubs.toml")),
-        (
-            "paris-two-zones",
-            include_str!("../scenarios/paris-two-zones.toml"),
-        ),
-        (
-            "eu-hubs-strategies",
-            include_str!("../scenarios/eu-hubs-strategies.toml"),
-        ),
-        (
-            "two-zone-quorum",
-            include_str!("../scenarios/two-zone-quorum.toml"),
-        ),
-        (
-            "issue3-example",
-            include_str!("../scenarios/issue3-example.toml"),
-        ),
-        (
-            "eu-provider-wide",
-            include_str!("../scenarios/eu-provider-wide.toml"),
-        ),
-    ];
-
+    /// A bad data file fails here, with a message naming what is wrong.
     #[test]
-    #[cfg(feature = "scenario")]
-    fn scenario_files_parse_and_name_known_zones() {
+    fn bad_data_files_are_refused() {
+        let text = data::EU_HUBS_JSON;
+        let bad = |from: &str, to: &str, needle: &str| {
+            assert!(text.contains(from), "{from}");
+            let e = data::parse(&text.replacen(from, to, 1)).expect_err(from);
+            assert!(e.contains(needle), "{from} -> {to}: {e}");
+        };
+        bad(
+            "\"confidence\": \"secondary\"",
+            "\"confidence\": \"sure\"",
+            "unknown variant",
+        );
+        bad(
+            "\"status\": \"open\"",
+            "\"status\": \"gone\"",
+            "unknown variant",
+        );
+        bad("\"note\": ", "\"notes\": ", "unknown field");
+        bad(
+            "\"alibaba-paris\"\n",
+            "\"nowhere\"\n",
+            "unknown source key \"nowhere\"",
+        );
+        bad("\"suffix\": \"b\"", "\"suffix\": \"a\"", "is used twice");
+        bad("\"beta\": 0.25", "\"beta\": 1.5", "beta must be in (0, 1)");
+        bad(
+            "\"zone_outages_per_year\": 0.2",
+            "\"zone_outages_per_year\": 0",
+            "positive",
+        );
+    }
+
+    /// The public constants are the file's numbers, to the last bit.
+    #[test]
+    fn constants_are_the_data_files_numbers() {
+        let p = &data::eu_hubs_file().parameters;
+        let pairs = [
+            (p.hours_per_year, HOURS_PER_YEAR),
+            (p.zone_outages_per_year, ZONE_OUTAGES_PER_YEAR),
+            (p.beta, BETA),
+            (p.zone_repair.median_hours, ZONE_REPAIR_MEDIAN_HOURS),
+            (p.zone_repair.sigma, ZONE_REPAIR_SIGMA),
+            (p.region_event.median_hours, REGION_EVENT_MEDIAN_HOURS),
+            (p.region_event.sigma, REGION_EVENT_SIGMA),
+            (p.provider_event.per_year, PROVIDER_EVENTS_PER_YEAR),
+            (p.provider_event.median_hours, PROVIDER_EVENT_MEDIAN_HOURS),
+            (p.provider_event.sigma, PROVIDER_EVENT_SIGMA),
+        ];
+        for (file, constant) in pairs {
+            assert_eq!(file.to_bits(), constant.to_bits(), "{file} vs {constant}");
+        }
+        let gcp = data::eu_hubs_file()
+            .regions
+            .iter()
+            .find(|r| r.id == "gcp-fr-par");
+        assert_eq!(
+            gcp.and_then(|r| r.beta).map(f64::to_bits),
+            Some(SAME_CAMPUS_BETA.to_bits())
+        );
+    }
+
+    /// The zones and common causes are those the catalogue had when it was
+    /// code: the same formulas on the same constants, bit for bit.
+    #[test]
+    fn zones_and_causes_are_the_former_codes_to_the_bit() {
         let cat = eu_hubs();
-        for (name, text) in SCENARIOS {
-            let study = load(name, text);
-            if let Err(e) = study.validate() {
-                panic!("{name}: {e}");
+        let ttr = Duration::lognormal(ZONE_REPAIR_MEDIAN_HOURS, ZONE_REPAIR_SIGMA).unwrap();
+        let event_ttr = Duration::lognormal(REGION_EVENT_MEDIAN_HOURS, REGION_EVENT_SIGMA).unwrap();
+        let beta = |region: &str| {
+            if region == "gcp-fr-par" {
+                SAME_CAMPUS_BETA
+            } else {
+                BETA
             }
-            assert!(!study.deployments.is_empty(), "{name}");
-            if text.contains("catalog = \"eu-hubs\"") {
-                for d in &study.deployments {
-                    for z in &d.replicas {
-                        assert!(cat.zones.iter().any(|c| &c.id == z), "{name}: {z}");
-                    }
-                }
+        };
+        let mut zones = cat.zones.iter();
+        for r in &cat.regions {
+            for z in cat.zones_in(&r.id) {
+                let expected = Zone {
+                    id: z.id.clone(),
+                    region: r.id.clone(),
+                    time_to_failure: Duration::exponential(
+                        HOURS_PER_YEAR / ((1.0 - beta(&r.id)) * ZONE_OUTAGES_PER_YEAR),
+                    )
+                    .unwrap(),
+                    time_to_repair: ttr.clone(),
+                };
+                assert_eq!(zones.next(), Some(&expected));
             }
         }
-    }
-
-    #[test]
-    #[cfg(feature = "scenario")]
-    fn eu_hubs_file_is_the_default_study() {
-        let file = load("eu-hubs", SCENARIOS[0].1);
-        assert_eq!(file, default_study());
-    }
-
-    #[test]
-    #[cfg(feature = "scenario")]
-    fn provider_wide_file_matches_the_catalogue_layer() {
-        let file = load("eu-provider-wide", SCENARIOS[5].1);
-        let layer = provider_wide_event(&eu_hubs(), "alibaba").unwrap();
-        assert_eq!(file.common_causes.last(), Some(&layer));
+        assert!(
+            zones.next().is_none(),
+            "zones are grouped by region, in region order"
+        );
+        let causes: Vec<CommonCause> = cat
+            .regions
+            .iter()
+            .map(|r| CommonCause {
+                name: format!("{}-region-event", r.id),
+                affects: vec![r.id.clone()],
+                time_to_failure: Duration::exponential(
+                    HOURS_PER_YEAR / (beta(&r.id) * ZONE_OUTAGES_PER_YEAR),
+                )
+                .unwrap(),
+                time_to_repair: event_ttr.clone(),
+            })
+            .collect();
+        assert_eq!(cat.common_causes, causes);
+        let layer = provider_wide_event(&cat, "aws").unwrap();
+        assert_eq!(
+            layer.time_to_failure,
+            Duration::exponential(HOURS_PER_YEAR / PROVIDER_EVENTS_PER_YEAR).unwrap()
+        );
+        assert_eq!(
+            layer.time_to_repair,
+            Duration::lognormal(PROVIDER_EVENT_MEDIAN_HOURS, PROVIDER_EVENT_SIGMA).unwrap()
+        );
+        let ids: Vec<&str> = cat.regions.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "alibaba-fr-par",
+                "alibaba-de-fra",
+                "alibaba-gb-lon",
+                "aws-fr-par",
+                "aws-de-fra",
+                "aws-gb-lon",
+                "azure-fr-par",
+                "azure-de-fra",
+                "azure-gb-lon",
+                "gcp-fr-par",
+                "gcp-de-fra",
+                "gcp-gb-lon",
+                "ovh-fr-par"
+            ]
+        );
     }
 }
