@@ -1,0 +1,118 @@
+//! The planner's answer as text (`zonesim plan`).
+
+use std::fmt::Write as _;
+
+use zonesim::deployment::Rule;
+
+use super::format::{fmt_avail, fmt_num, fmt_prob};
+use super::layout::{WIDTH, wrap};
+
+/// The planner's answer: the best placement (or the closest when none meets
+/// the target) and the cost/quality frontier.
+pub fn plan_table(r: &zonesim::plan::PlanResult) -> String {
+    let mut out = String::new();
+    let n = r.candidate_zones.len();
+    let _ = writeln!(
+        out,
+        "Plan: rule {} over {n} candidate zone{}; {} placements judged on the same {} trials (seed {})",
+        describe_rule(&r.rule),
+        if n == 1 { "" } else { "s" },
+        r.candidates_judged,
+        r.trials,
+        r.seed
+    );
+    let _ = writeln!(
+        out,
+        "target: availability >= {}% in at least {}% of years, judged at the low end of the 95% CI",
+        fmt_num(r.target.availability * 100.0),
+        fmt_num(r.target.in_fraction_of_years * 100.0)
+    );
+    out.push_str(&wrap(
+        &format!("candidate zones: {}", r.candidate_zones.join(", ")),
+        WIDTH,
+        "  ",
+    ));
+    if let Some(why) = &r.infeasible {
+        out.push_str(&wrap(&format!("no placement possible: {why}"), WIDTH, "  "));
+        return out;
+    }
+    let line = |label: &str, p: &zonesim::plan::Placement| {
+        format!(
+            "{label}: {} (cost {}): P(year meets target) {} [{}, {}], mean availability {}, p5 {}",
+            placement_label(&p.replicas),
+            fmt_num(p.cost),
+            fmt_prob(p.p_meets),
+            fmt_prob(p.p_meets_ci95[0]),
+            fmt_prob(p.p_meets_ci95[1]),
+            fmt_avail(p.availability_mean),
+            fmt_avail(p.availability_p5)
+        )
+    };
+    out.push('\n');
+    match (&r.best, &r.closest) {
+        (Some(b), _) => out.push_str(&wrap(&line("best", b), WIDTH, "  ")),
+        (None, closest) => {
+            out.push_str("no placement within the limits meets the target\n");
+            if let Some(c) = closest {
+                out.push_str(&wrap(&line("closest", c), WIDTH, "  "));
+            }
+        }
+    }
+    out.push_str("\nFrontier: placements that no cheaper or equal-cost one beats\n\n");
+    let _ = writeln!(
+        out,
+        "{:>6}  {:>8}  {:>13}  {:>9}  {:>9}  placement",
+        "cost", "P(meets)", "95% CI", "mean A", "p5 A"
+    );
+    let _ = writeln!(out, "{}", "-".repeat(WIDTH));
+    for p in &r.frontier {
+        let _ = writeln!(
+            out,
+            "{:>6}  {:>8}  {:>13}  {:>9}  {:>9}  {}",
+            fmt_num(p.cost),
+            fmt_prob(p.p_meets),
+            format!(
+                "{}-{}",
+                fmt_prob(p.p_meets_ci95[0]),
+                fmt_prob(p.p_meets_ci95[1])
+            ),
+            fmt_avail(p.availability_mean),
+            fmt_avail(p.availability_p5),
+            placement_label(&p.replicas)
+        );
+    }
+    out
+}
+
+/// A placement as `zone x2 + zone`: repeated zones counted, in order.
+fn placement_label(replicas: &[String]) -> String {
+    let mut parts: Vec<(String, usize)> = Vec::new();
+    for z in replicas {
+        match parts.last_mut() {
+            Some((last, n)) if last == z => *n += 1,
+            _ => parts.push((z.clone(), 1)),
+        }
+    }
+    parts
+        .iter()
+        .map(|(z, n)| {
+            if *n == 1 {
+                z.clone()
+            } else {
+                format!("{z} x{n}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn describe_rule(rule: &Rule) -> String {
+    match rule {
+        Rule::AtLeast(k) => format!("at_least {k}"),
+        Rule::Majority => "majority".into(),
+        Rule::ZonesUp(k) => format!("zones_up {k}"),
+        Rule::ActivePassive { failover_hours } => {
+            format!("active_passive (failover {failover_hours} h)")
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The result of `zonesim run` as text.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use zonesim::deployment::Deployment;
+use zonesim::engine::StudyResult;
+use zonesim::study::Study;
+
+use super::format::{fmt_avail, fmt_minutes, fmt_nines, fmt_prob, fmt_target};
+use super::layout::{CONTINUE, Table, WIDTH, wrap};
+use super::warnings::{common_cause_weakness, single_zone_weakness};
+
+/// The result of a study as text: settings, the per-deployment table, quorum
+/// warnings, the paired comparison and per-zone availability.
+pub fn study_table(result: &StudyResult, study: &Study) -> String {
+    let mut out = String::new();
+    let per = if result.horizon_hours == 8760.0 {
+        "year".to_string()
+    } else {
+        format!("{} h trial", result.horizon_hours)
+    };
+    let start = match result.start {
+        zonesim::study::Start::SteadyState => "steady-state start",
+        zonesim::study::Start::AllUp => "all-up start",
+    };
+    let _ = writeln!(
+        out,
+        "{} trials of {} h, {start}, seed {}; downtime in minutes per {per}",
+        result.trials, result.horizon_hours, result.seed
+    );
+    out.push('\n');
+
+    let rules: HashMap<&str, &Deployment> = study
+        .deployments
+        .iter()
+        .map(|d| (d.name.as_str(), d))
+        .collect();
+    let mut headers: Vec<(String, String)> = vec![
+        ("".into(), "deployment".into()),
+        ("availability".into(), "mean".into()),
+        ("95% CI".into(), "±".into()),
+        ("".into(), "nines".into()),
+        ("downtime".into(), "mean".into()),
+        (CONTINUE.into(), "p50".into()),
+        (CONTINUE.into(), "p95".into()),
+        (CONTINUE.into(), "p99".into()),
+        ("outages".into(), format!("per {}", short_per(result))),
+        ("".into(), "P(none)".into()),
+        ("longest outage".into(), "mean".into()),
+        (CONTINUE.into(), "p99".into()),
+    ];
+    if let Some(d) = result.deployments.first() {
+        for (i, s) in d.sla.iter().enumerate() {
+            let top = if i == 0 { "P(year meets)" } else { CONTINUE };
+            headers.push((top.into(), fmt_target(s.target)));
+        }
+    }
+    let hdr: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let mut t = Table::new(&hdr);
+    let scale = 8760.0 / result.horizon_hours;
+    for d in &result.deployments {
+        let a = &d.availability;
+        let dm = &d.downtime_minutes;
+        let mut row = vec![
+            d.name.clone(),
+            fmt_avail(a.mean),
+            format!("±{:.7}", (a.mean - a.ci95[0]).max(a.ci95[1] - a.mean)),
+            fmt_nines(a.mean),
+            fmt_minutes(dm.mean),
+            fmt_minutes(dm.percentiles.p50),
+            fmt_minutes(dm.percentiles.p95),
+            fmt_minutes(dm.percentiles.p99),
+            if result.horizon_hours == 8760.0 {
+                format!("{:.4}", d.outages.mean)
+            } else {
+                format!("{:.4}", d.outages.mean * scale)
+            },
+            fmt_prob(d.outages.p_none),
+            fmt_minutes(d.longest_outage_minutes.mean),
+            fmt_minutes(d.longest_outage_minutes.p99),
+        ];
+        row.extend(d.sla.iter().map(|s| fmt_prob(s.p_meets)));
+        t.row(row);
+    }
+    out.push_str(&t.render(WIDTH));
+    let mut warned = false;
+    for d in &result.deployments {
+        if let Some(w) = rules
+            .get(d.name.as_str())
+            .and_then(|d| single_zone_weakness(d).or_else(|| common_cause_weakness(study, d)))
+        {
+            if !warned {
+                out.push('\n');
+                warned = true;
+            }
+            for line in w.lines() {
+                out.push_str(&wrap(line, WIDTH, "   "));
+            }
+        }
+    }
+
+    if !result.comparison.against.is_empty() {
+        let _ = write!(
+            out,
+            "\nPaired comparison with \"{}\" on the same sampled outages\n\
+             (downtime difference in minutes per {per}; negative means less downtime)\n\n",
+            result.comparison.baseline
+        );
+        let mut t = Table::new(&[
+            ("", "deployment"),
+            ("downtime diff", "mean"),
+            ("", "95% CI"),
+            ("P(less", "downtime)"),
+            ("P(more", "downtime)"),
+            ("variance", "reduction"),
+        ]);
+        for p in &result.comparison.against {
+            let d = &p.downtime_minutes_diff;
+            t.row(vec![
+                p.name.clone(),
+                fmt_minutes(d.mean),
+                format!("{} to {}", fmt_minutes(d.ci95[0]), fmt_minutes(d.ci95[1])),
+                fmt_prob(p.p_less_downtime),
+                fmt_prob(p.p_more_downtime),
+                p.variance_reduction
+                    .map_or("-".into(), |v| format!("{v:.1}x")),
+            ]);
+        }
+        out.push_str(&t.render(WIDTH));
+    }
+
+    if !result.zones.is_empty() {
+        out.push_str("\nZones (own outages and common causes)\n\n");
+        let mut t = Table::new(&[
+            ("", "zone"),
+            ("", "region"),
+            ("availability", "mean"),
+            ("", "nines"),
+            ("downtime", "mean"),
+        ])
+        .left_align(1);
+        let region: HashMap<&str, &str> = study
+            .zones
+            .iter()
+            .map(|z| (z.id.as_str(), z.region.as_str()))
+            .collect();
+        for z in &result.zones {
+            t.row(vec![
+                z.id.clone(),
+                region.get(z.id.as_str()).copied().unwrap_or("").to_string(),
+                fmt_avail(z.mean_availability),
+                fmt_nines(z.mean_availability),
+                fmt_minutes((1.0 - z.mean_availability) * result.horizon_hours * 60.0),
+            ]);
+        }
+        out.push_str(&t.render(WIDTH));
+    }
+    out
+}
+
+fn short_per(result: &StudyResult) -> &'static str {
+    if result.horizon_hours == 8760.0 {
+        "year"
+    } else {
+        "8760 h"
+    }
+}
