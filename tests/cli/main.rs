@@ -5,7 +5,9 @@
 
 mod bad_input;
 mod exact;
+mod files;
 mod outputs;
+mod pipes;
 mod plan;
 mod scenario_api;
 

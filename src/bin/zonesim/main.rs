@@ -13,6 +13,7 @@
 mod args;
 mod catalog;
 mod error;
+mod input;
 mod output;
 mod plan;
 mod run;

@@ -1,11 +1,10 @@
 //! `zonesim plan`: the cheapest placement meeting a scenario's `[plan]`.
 
-use zonesim::scenario::Scenario;
-
 use crate::args::{OutputFormat, PlanArgs};
 use crate::error::{CliError, with_source};
-use crate::output::{emit, to_json};
-use crate::run::with_progress;
+use crate::input::read_scenario;
+use crate::output::{check_distinct, emit, to_json};
+use crate::run::{outputs, with_progress};
 use crate::table;
 
 /// Runs `zonesim plan`.
@@ -14,7 +13,11 @@ use crate::table;
 /// Bad input (no `[plan]` table, an invalid plan), a failed run, or output
 /// that could not be written.
 pub fn plan(a: &PlanArgs) -> Result<(), CliError> {
-    let scenario = Scenario::from_path(&a.file)?;
+    check_distinct(
+        Some(&a.file),
+        &outputs(a.plot.as_deref(), a.out.output.as_deref()),
+    )?;
+    let scenario = read_scenario(&a.file)?;
     let source = a.file.display().to_string();
     let spec = scenario.plan().cloned().ok_or_else(|| {
         CliError::Input(format!(

@@ -7,12 +7,12 @@ use std::time::Instant;
 
 use zonesim::catalog;
 use zonesim::engine::{RunOptions, Simulation};
-use zonesim::scenario::Scenario;
 use zonesim::study::Study;
 
 use crate::args::{OutputFormat, RunArgs};
 use crate::error::{CliError, with_source};
-use crate::output::{emit, to_json};
+use crate::input::read_scenario;
+use crate::output::{check_distinct, emit, to_json};
 use crate::table;
 
 /// Loads a scenario file, or the built-in default study when `file` is `None`.
@@ -21,7 +21,7 @@ use crate::table;
 /// [`CliError::Input`] with every problem of the file.
 pub fn load_study(file: Option<&Path>) -> Result<Study, CliError> {
     match file {
-        Some(path) => Ok(Scenario::from_path(path)?.into_study()),
+        Some(path) => Ok(read_scenario(path)?.into_study()),
         None => Ok(catalog::default_study()),
     }
 }
@@ -31,6 +31,10 @@ pub fn load_study(file: Option<&Path>) -> Result<Study, CliError> {
 /// # Errors
 /// Bad input, a failed run, or output that could not be written.
 pub fn run(a: &RunArgs) -> Result<(), CliError> {
+    check_distinct(
+        a.file.as_deref(),
+        &outputs(a.plot.as_deref(), a.out.output.as_deref()),
+    )?;
     let mut study = load_study(a.file.as_deref())?;
     let source = a
         .file
@@ -107,4 +111,19 @@ pub fn with_progress<T>(
         trials as f64 / secs.max(1e-9)
     );
     Ok(result)
+}
+
+/// The output flags that name files, for [`check_distinct`].
+pub fn outputs<'a>(
+    plot: Option<&'a Path>,
+    output: Option<&'a Path>,
+) -> Vec<(&'static str, &'a Path)> {
+    let mut v = Vec::new();
+    if let Some(p) = plot {
+        v.push(("--plot", p));
+    }
+    if let Some(p) = output {
+        v.push(("--output", p));
+    }
+    v
 }

@@ -1,10 +1,10 @@
 //! `zonesim validate`: every problem of a scenario file, or a one-line summary.
 
 use zonesim::engine::Simulation;
-use zonesim::scenario::Scenario;
 
 use crate::args::ValidateArgs;
 use crate::error::{CliError, with_source};
+use crate::input::read_scenario;
 use crate::output::emit;
 
 /// Runs `zonesim validate`.
@@ -12,7 +12,7 @@ use crate::output::emit;
 /// # Errors
 /// [`CliError::Input`] with every problem of the file.
 pub fn validate(a: &ValidateArgs) -> Result<(), CliError> {
-    let s = Scenario::from_path(&a.file)?;
+    let s = read_scenario(&a.file)?;
     let st = s.study();
     // The size limits: a study that would take too long is refused before it
     // runs. (A plan file has no deployments of its own; its size is checked
