@@ -6,6 +6,7 @@
 mod bad_input;
 mod exact;
 mod files;
+mod labels;
 mod outputs;
 mod pipes;
 mod plan;

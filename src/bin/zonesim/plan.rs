@@ -30,11 +30,12 @@ pub fn plan(a: &PlanArgs) -> Result<(), CliError> {
         zonesim::plan::plan(&study, &spec, opts).map_err(|e| with_source(&source, e.into()))
     })?;
     let text = match a.out.format {
-        OutputFormat::Table => table::plan_table(&result),
+        OutputFormat::Table => table::plan_table(&result, study.simulation.horizon_hours),
         OutputFormat::Json => to_json(&result)?,
     };
     if let Some(path) = &a.plot {
-        let svg = zonesim::plot::frontier_svg(&result).map_err(|e| CliError::Run(e.to_string()))?;
+        let svg = zonesim::plot::frontier_svg_over(&result, study.simulation.horizon_hours)
+            .map_err(|e| CliError::Run(e.to_string()))?;
         emit(&svg, Some(path))?;
     }
     emit(&text, a.out.output.as_deref())

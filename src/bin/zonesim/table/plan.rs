@@ -4,13 +4,19 @@ use std::fmt::Write as _;
 
 use zonesim::deployment::Rule;
 
-use super::format::{fmt_avail, fmt_num, fmt_prob};
+use super::format::{escape, fmt_avail, fmt_num, fmt_prob};
 use super::layout::{WIDTH, wrap};
 
 /// The planner's answer: the best placement (or the closest when none meets
-/// the target) and the cost/quality frontier.
-pub fn plan_table(r: &zonesim::plan::PlanResult) -> String {
+/// the target) and the cost/quality frontier. `horizon_hours` is the
+/// trial's length: a trial is called a year only when it is 8760 h.
+pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
     let mut out = String::new();
+    let (trials_word, trial_word) = if horizon_hours == 8760.0 {
+        ("years".to_string(), "year")
+    } else {
+        (format!("{horizon_hours} h trials"), "trial")
+    };
     let n = r.candidate_zones.len();
     let _ = writeln!(
         out,
@@ -23,12 +29,19 @@ pub fn plan_table(r: &zonesim::plan::PlanResult) -> String {
     );
     let _ = writeln!(
         out,
-        "target: availability >= {}% in at least {}% of years, judged at the low end of the 95% CI",
+        "target: availability >= {}% in at least {}% of {trials_word}, judged at the low end of the 95% CI",
         fmt_num(r.target.availability * 100.0),
         fmt_num(r.target.in_fraction_of_years * 100.0)
     );
     out.push_str(&wrap(
-        &format!("candidate zones: {}", r.candidate_zones.join(", ")),
+        &format!(
+            "candidate zones: {}",
+            r.candidate_zones
+                .iter()
+                .map(|z| escape(z))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         WIDTH,
         "  ",
     ));
@@ -38,7 +51,7 @@ pub fn plan_table(r: &zonesim::plan::PlanResult) -> String {
     }
     let line = |label: &str, p: &zonesim::plan::Placement| {
         format!(
-            "{label}: {} (cost {}): P(year meets target) {} [{}, {}], mean availability {}, p5 {}",
+            "{label}: {} (cost {}): P({trial_word} meets target) {} [{}, {}], mean availability {}, p5 {}",
             placement_label(&p.replicas),
             fmt_num(p.cost),
             fmt_prob(p.p_meets),
@@ -97,9 +110,9 @@ fn placement_label(replicas: &[String]) -> String {
         .iter()
         .map(|(z, n)| {
             if *n == 1 {
-                z.clone()
+                escape(z)
             } else {
-                format!("{z} x{n}")
+                format!("{} x{n}", escape(z))
             }
         })
         .collect::<Vec<_>>()
