@@ -431,6 +431,9 @@ pub fn frontier_svg(result: &PlanResult) -> Result<String, PlotError> {
 ///
 /// # Errors
 /// As [`frontier_svg`].
+// The key's legend entries take a drawing closure; naming its type does not
+// fit the borrow of the key area.
+#[allow(clippy::type_complexity)]
 pub fn frontier_svg_over(result: &PlanResult, horizon_hours: f64) -> Result<String, PlotError> {
     let (of_trials, in_a_trial, bad_trial) = if horizon_hours == 8760.0 {
         (
