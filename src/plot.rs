@@ -1,4 +1,4 @@
-//! Pictures as SVG: the complementary CDF of yearly downtime per deployment,
+//! Pictures as SVG: the complementary CDF of downtime per trial per deployment,
 //! and the cost/quality frontier of a plan.
 //!
 //! Drawn with [plotters](https://docs.rs/plotters)' SVG backend (no fonts are
@@ -89,12 +89,15 @@ fn percent(t: f64) -> String {
     format!("{s}%")
 }
 
-/// Draws the complementary CDF of yearly downtime (minutes, log x) with a
+/// Draws the complementary CDF of downtime per trial (minutes, log x; a
+/// trial is called a year only when `horizon_hours` is 8760) with a
 /// log-scale probability axis, one line per deployment, and a vertical
 /// dashed line at each SLA target's downtime budget
 /// `(1 - target) * horizon_hours * 60` minutes. Returns the SVG text.
 ///
-/// `trials` sets the lowest probability shown (1 / trials).
+/// `trials` sets the lowest probability shown (1 / trials). The legend is
+/// under the chart; a series identical to an earlier one is drawn dashed
+/// over it and its legend entry says so.
 ///
 /// # Errors
 /// [`PlotError::NoData`] with no series or no trials; [`PlotError::Draw`].
@@ -138,20 +141,39 @@ pub fn downtime_ccdf_svg_string(
     let x_hi = 10f64.powf((x_max * 1.01).log10().ceil()).max(x_lo * 10.0);
     let y_lo = 10f64.powf((1.0 / trials as f64).log10().floor());
 
+    // Series identical to an earlier one (the same CCDF) are drawn dashed
+    // over it, and the legend says which they repeat.
+    let twin_of: Vec<Option<usize>> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| series[..i].iter().position(|e| e.points == s.points))
+        .collect();
+    let per_trial = if horizon_hours == 8760.0 {
+        "in a year".to_string()
+    } else {
+        format!("in a {horizon_hours} h trial")
+    };
+
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        // The legend goes under the chart, outside the plotting area, so
+        // that it never covers a line.
+        let legend_h = 14 + 20 * series.len() as u32;
+        let root =
+            SVGBackend::with_string(&mut svg, (SIZE.0, SIZE.1 + legend_h)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
-        let mut chart = ChartBuilder::on(&root)
+        let (top, legend) = root.split_vertically(SIZE.1);
+        let mut chart = ChartBuilder::on(&top)
             .caption(title, ("sans-serif", 22))
             .margin(16)
+            .margin_right(28)
             .x_label_area_size(52)
             .y_label_area_size(78)
             .build_cartesian_2d((x_lo..x_hi).log_scale(), (y_lo..1.0f64).log_scale())
             .map_err(draw_err)?;
         chart
             .configure_mesh()
-            .x_desc("downtime in a year, x (minutes, log scale)")
+            .x_desc(format!("downtime {per_trial}, x (minutes, log scale)"))
             .y_desc("P(downtime > x)  (log scale)")
             .axis_desc_style(("sans-serif", 17))
             .label_style(("sans-serif", 14))
@@ -162,26 +184,38 @@ pub fn downtime_ccdf_svg_string(
             .draw()
             .map_err(draw_err)?;
 
+        let (px_range, _) = chart.plotting_area().get_pixel_range();
         for (i, &(t, b)) in budgets.iter().enumerate() {
             let style = ShapeStyle::from(&BLACK.mix(0.55)).stroke_width(2);
             chart
                 .draw_series(DashedLineSeries::new([(b, y_lo), (b, 1.0)], 8, 6, style))
                 .map_err(draw_err)?;
-            // Stagger the labels so that neighbouring budgets do not collide.
-            let y = y_lo * 10f64.powf(0.25 + 0.35 * i as f64);
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{} budget: {} min", percent(t), compact_minutes(b)),
-                    (b * 1.08, y),
-                    ("sans-serif", 13).into_font().color(&BLACK.mix(0.75)),
-                )))
-                .map_err(draw_err)?;
+            // The label sits 6 px beside its line, on the side where it fits
+            // inside the plotting area; labels are staggered in height so
+            // that neighbouring budgets do not collide.
+            let text = format!("{} budget: {} min", percent(t), compact_minutes(b));
+            let (x, y) = chart.backend_coord(&(b, y_lo * 10f64.powf(0.25 + 0.35 * i as f64)));
+            let width = text_width(&text, 13);
+            let (x, h) = if x + 6 + width <= px_range.end {
+                (x + 6, HPos::Left)
+            } else {
+                (x - 6, HPos::Right)
+            };
+            root.draw(&Text::new(
+                text,
+                (x, y),
+                ("sans-serif", 13)
+                    .into_font()
+                    .color(&BLACK.mix(0.75))
+                    .pos(Pos::new(h, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
         }
 
         for (i, s) in series.iter().enumerate() {
             let colour = COLOURS[i % COLOURS.len()];
-            // Earlier lines are drawn wider, so a line hidden under a later
-            // one (identical downtime) still shows as a border.
+            // Earlier lines are drawn wider, so a line drawn over one still
+            // leaves it visible as a border; an identical one is dashed.
             let width = 2 + (series.len() - 1 - i).min(5) as u32;
             let style = ShapeStyle::from(&colour).stroke_width(width);
             // P(downtime > 0): the first point is the zero bucket when any
@@ -192,30 +226,75 @@ pub fn downtime_ccdf_svg_string(
                 None => 0.0,
             };
             let steps = ccdf_steps(&s.points, x_lo, y_lo);
-            let label = if p_down > 0.0 {
-                format!("{}  (P(any downtime) = {})", s.name, compact(p_down))
+            let name = escape(&s.name);
+            let mut label = if p_down > 0.0 {
+                format!("{name}  (P(any downtime) = {})", compact(p_down))
             } else {
-                format!("{}  (never down in any trial: no line)", s.name)
+                format!("{name}  (no downtime in any trial: no line)")
             };
-            chart
-                .draw_series(LineSeries::new(steps, style))
-                .map_err(draw_err)?
-                .label(label)
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 24, y)], colour.stroke_width(width))
-                });
+            if let Some(j) = twin_of[i] {
+                label.push_str(&format!(
+                    "; identical to {}, drawn dashed over it",
+                    escape(&series[j].name)
+                ));
+                chart
+                    .draw_series(DashedLineSeries::new(steps, 10, 8, style))
+                    .map_err(draw_err)?;
+            } else {
+                chart
+                    .draw_series(LineSeries::new(steps, style))
+                    .map_err(draw_err)?;
+            }
+            let y = 10 + 20 * i as i32;
+            let sample: Vec<(i32, i32)> = if twin_of[i].is_some() {
+                vec![(96, y), (106, y), (114, y), (124, y)]
+            } else {
+                vec![(96, y), (124, y)]
+            };
+            for seg in sample.chunks(2) {
+                legend
+                    .draw(&PathElement::new(seg.to_vec(), colour.stroke_width(width)))
+                    .map_err(draw_err)?;
+            }
+            legend
+                .draw(&Text::new(
+                    label,
+                    (134, y),
+                    ("sans-serif", 14)
+                        .into_font()
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Left, VPos::Center)),
+                ))
+                .map_err(draw_err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .label_font(("sans-serif", 14))
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.4))
-            .draw()
-            .map_err(draw_err)?;
         root.present().map_err(draw_err)?;
     }
     Ok(svg)
+}
+
+/// Approximate width in pixels of `text` in a sans-serif font of `size` px
+/// (no fonts are loaded to measure it): 0.6 em a character, which errs wide.
+fn text_width(text: &str, size: u32) -> i32 {
+    (text.chars().count() as f64 * size as f64 * 0.6).ceil() as i32
+}
+
+/// Text from the input (a deployment or zone name) with control characters
+/// escaped (`\\n`, `\\x1b`): they break lines and are not allowed in SVG.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn compact_minutes(m: f64) -> String {
@@ -274,10 +353,18 @@ pub fn downtime_ccdf_svg(result: &StudyResult, acc: &Accumulators) -> Result<Str
         .first()
         .map(|d| d.sla.iter().map(|s| s.target).collect())
         .unwrap_or_default();
-    let title = format!(
-        "Yearly downtime: how often a year is worse than x ({} trials of {} h)",
-        result.trials, result.horizon_hours
-    );
+    let title = if result.horizon_hours == 8760.0 {
+        format!(
+            "Yearly downtime: how often a year is worse than x ({} trials of 8760 h)",
+            result.trials
+        )
+    } else {
+        format!(
+            "Downtime per {h} h trial: how often a trial is worse than x ({} trials of {h} h)",
+            result.trials,
+            h = result.horizon_hours
+        )
+    };
     downtime_ccdf_svg_string(
         &title,
         &series,
@@ -315,9 +402,9 @@ fn placement_label(p: &Placement, short: &dyn Fn(&str) -> String) -> String {
         .iter()
         .map(|(z, n)| {
             if *n > 1 {
-                format!("{}×{n}", short(z))
+                format!("{}×{n}", escape(&short(z)))
             } else {
-                short(z)
+                escape(&short(z))
             }
         })
         .collect::<Vec<_>>()
@@ -330,9 +417,37 @@ fn placement_label(p: &Placement, short: &dyn Fn(&str) -> String) -> String {
 /// dashed line, and the best (green) or closest (orange) placement ringed and
 /// named. Returns the SVG text.
 ///
+/// Trials are called years: use [`frontier_svg_over`] when the study's
+/// horizon is not 8760 h.
+///
 /// # Errors
 /// [`PlotError::NoData`] when the plan judged no placement; [`PlotError::Draw`].
 pub fn frontier_svg(result: &PlanResult) -> Result<String, PlotError> {
+    frontier_svg_over(result, 8760.0)
+}
+
+/// As [`frontier_svg`], with every label by the trial's horizon: "of years"
+/// when `horizon_hours` is 8760, else "of 720 h trials".
+///
+/// # Errors
+/// As [`frontier_svg`].
+// The key's legend entries take a drawing closure; naming its type does not
+// fit the borrow of the key area.
+#[allow(clippy::type_complexity)]
+pub fn frontier_svg_over(result: &PlanResult, horizon_hours: f64) -> Result<String, PlotError> {
+    let (of_trials, in_a_trial, bad_trial) = if horizon_hours == 8760.0 {
+        (
+            "years".to_string(),
+            "in a year".to_string(),
+            "a 1-in-20 bad year",
+        )
+    } else {
+        (
+            format!("{horizon_hours} h trials"),
+            format!("in a {horizon_hours} h trial"),
+            "a 1-in-20 bad trial",
+        )
+    };
     if result.frontier.is_empty() {
         return Err(PlotError::NoData(
             result
@@ -369,7 +484,7 @@ pub fn frontier_svg(result: &PlanResult) -> Result<String, PlotError> {
         .map(|c| (c, RGBColor(230, 110, 0), "closest (none meets the target)")));
     let t = result.target;
     let title = format!(
-        "Plan: cheapest placement with availability ≥ {} in ≥ {} of years ({} rule, {} trials)",
+        "Plan: cheapest placement with availability ≥ {} in ≥ {} of {of_trials} ({} rule, {} trials)",
         percent(t.availability),
         percent(t.in_fraction_of_years),
         result.rule.describe(0).replace(" of 0", ""),
@@ -380,13 +495,67 @@ pub fn frontier_svg(result: &PlanResult) -> Result<String, PlotError> {
     {
         let shown = result.frontier.len().min(FRONTIER_KEY_MAX);
         let rows = shown.div_ceil(2) as u32;
-        let key_h = 30 + 20 * rows;
+        // The key under the panels: first the panels' legend (outside them,
+        // so it covers no point), then the numbered frontier placements.
+        let key_h = 56 + 20 * rows;
         let root = SVGBackend::with_string(&mut svg, (1200, 600 + key_h)).into_drawing_area();
         root.fill(&WHITE).map_err(draw_err)?;
         let root = root.titled(&title, ("sans-serif", 19)).map_err(draw_err)?;
         let (charts, key) = root.split_vertically(570);
         let (left, right) = charts.split_horizontally(620);
         let blue = COLOURS[0];
+        let legend_font = ("sans-serif", 13)
+            .into_font()
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        let mut x = 24;
+        let mut entry =
+            |key: &DrawingArea<SVGBackend<'_>, Shift>,
+             symbol: &dyn Fn(&DrawingArea<SVGBackend<'_>, Shift>, i32) -> Result<(), PlotError>,
+             text: String|
+             -> Result<(), PlotError> {
+                symbol(key, x)?;
+                let w = text_width(&text, 13);
+                key.draw(&Text::new(text, (x + 30, 10), legend_font.clone()))
+                    .map_err(draw_err)?;
+                x += 30 + w + 24;
+                Ok(())
+            };
+        entry(
+            &key,
+            &|k, x| {
+                k.draw(&Circle::new((x + 12, 10), 3, BLACK.mix(0.25).filled()))
+                    .map_err(draw_err)
+            },
+            "every placement judged".into(),
+        )?;
+        entry(
+            &key,
+            &|k, x| {
+                k.draw(&PathElement::new(
+                    [(x, 10), (x + 24, 10)],
+                    blue.stroke_width(2),
+                ))
+                .map_err(draw_err)?;
+                k.draw(&Circle::new((x + 12, 10), 5, blue.filled()))
+                    .map_err(draw_err)
+            },
+            "frontier (left: best P(meets) for the cost)".into(),
+        )?;
+        if let Some((p, colour, what)) = pick {
+            entry(
+                &key,
+                &|k, x| {
+                    k.draw(&Circle::new((x + 12, 10), 6, colour.stroke_width(3)))
+                        .map_err(draw_err)
+                },
+                format!(
+                    "{what}: {} (cost {})",
+                    placement_label(p, &short),
+                    compact(p.cost)
+                ),
+            )?;
+        }
         key.draw(&Text::new(
             format!(
                 "Frontier (cheapest way to each level of P(meets)){}:",
@@ -396,7 +565,7 @@ pub fn frontier_svg(result: &PlanResult) -> Result<String, PlotError> {
                     String::new()
                 }
             ),
-            (24, 4),
+            (24, 30),
             ("sans-serif", 14).into_font(),
         ))
         .map_err(draw_err)?;
@@ -411,7 +580,7 @@ pub fn frontier_svg(result: &PlanResult) -> Result<String, PlotError> {
                     p.p_meets,
                     p.availability_p5 * 100.0
                 ),
-                (40 + 580 * col, 26 + 20 * row),
+                (40 + 580 * col, 52 + 20 * row),
                 ("sans-serif", 13).into_font().color(&blue),
             ))
             .map_err(draw_err)?;
@@ -421,10 +590,9 @@ pub fn frontier_svg(result: &PlanResult) -> Result<String, PlotError> {
             all,
             &result.frontier,
             pick,
-            &short,
             (c_lo, c_hi),
             (0.0, 1.0),
-            "P(availability ≥ target) in a year",
+            &format!("P(availability ≥ target) {in_a_trial}"),
             |p| p.p_meets,
             Some((
                 t.in_fraction_of_years,
@@ -437,10 +605,9 @@ pub fn frontier_svg(result: &PlanResult) -> Result<String, PlotError> {
             all,
             &result.frontier,
             pick,
-            &short,
             (c_lo, c_hi),
             (a_lo, a_hi),
-            "availability in a 1-in-20 bad year (p5)",
+            &format!("availability in {bad_trial} (p5)"),
             |p| p.availability_p5,
             Some((
                 t.availability,
@@ -459,7 +626,6 @@ fn frontier_panel(
     all: &[Placement],
     frontier: &[Placement],
     pick: Option<(&Placement, RGBColor, &str)>,
-    short: &dyn Fn(&str) -> String,
     (c_lo, c_hi): (f64, f64),
     (y_lo, y_hi): (f64, f64),
     y_desc: &str,
@@ -496,22 +662,30 @@ fn frontier_panel(
                 ShapeStyle::from(&RED.mix(0.7)).stroke_width(2),
             ))
             .map_err(draw_err)?;
-        chart
-            .draw_series(std::iter::once(Text::new(
-                text,
-                (c_lo + (c_hi - c_lo) * 0.02, clamp(y)),
-                ("sans-serif", 13).into_font().color(&RED.mix(0.8)),
-            )))
-            .map_err(draw_err)?;
+        // 5 px above the line (below it when the line is at the top).
+        let (x, py) = chart.backend_coord(&(c_lo + (c_hi - c_lo) * 0.02, clamp(y)));
+        let (_, py_range) = chart.plotting_area().get_pixel_range();
+        let (py, v) = if py - 22 >= py_range.start {
+            (py - 5, VPos::Bottom)
+        } else {
+            (py + 5, VPos::Top)
+        };
+        area.draw(&Text::new(
+            text,
+            (x - area.get_base_pixel().0, py - area.get_base_pixel().1),
+            ("sans-serif", 13)
+                .into_font()
+                .color(&RED.mix(0.8))
+                .pos(Pos::new(HPos::Left, v)),
+        ))
+        .map_err(draw_err)?;
     }
     chart
         .draw_series(
             all.iter()
                 .map(|p| Circle::new((p.cost, clamp(y_of(p))), 3, BLACK.mix(0.25).filled())),
         )
-        .map_err(draw_err)?
-        .label("every placement judged")
-        .legend(|(x, y)| Circle::new((x + 12, y), 3, BLACK.mix(0.25).filled()));
+        .map_err(draw_err)?;
     let blue = COLOURS[0];
     if steps {
         // The frontier is a staircase: paying more buys nothing until the
@@ -525,9 +699,7 @@ fn frontier_panel(
         }
         chart
             .draw_series(LineSeries::new(line, blue.stroke_width(2)))
-            .map_err(draw_err)?
-            .label("frontier: best P(meets) for the cost")
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], blue.stroke_width(2)));
+            .map_err(draw_err)?;
     }
     chart
         .draw_series(
@@ -535,9 +707,7 @@ fn frontier_panel(
                 .iter()
                 .map(|p| Circle::new((p.cost, clamp(y_of(p))), 5, blue.filled())),
         )
-        .map_err(draw_err)?
-        .label("frontier placements")
-        .legend(move |(x, y)| Circle::new((x + 12, y), 5, blue.filled()));
+        .map_err(draw_err)?;
     // Number the frontier points; the key under the panels names them.
     for (i, p) in frontier.iter().enumerate().take(FRONTIER_KEY_MAX) {
         chart
@@ -554,26 +724,12 @@ fn frontier_panel(
             )))
             .map_err(draw_err)?;
     }
-    if let Some((p, colour, what)) = pick {
+    if let Some((p, colour, _)) = pick {
         let at = (p.cost, clamp(y_of(p)));
         chart
             .draw_series(std::iter::once(Circle::new(at, 10, colour.stroke_width(3))))
-            .map_err(draw_err)?
-            .label(format!(
-                "{what}: {} (cost {})",
-                placement_label(p, short),
-                compact(p.cost)
-            ))
-            .legend(move |(x, y)| Circle::new((x + 12, y), 6, colour.stroke_width(3)));
+            .map_err(draw_err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(("sans-serif", 13))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .draw()
-        .map_err(draw_err)?;
     Ok(())
 }
 

@@ -6,7 +6,10 @@
 mod bad_input;
 mod catalog;
 mod exact;
+mod files;
+mod labels;
 mod outputs;
+mod pipes;
 mod plan;
 mod scenario_api;
 

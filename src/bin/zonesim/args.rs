@@ -1,0 +1,149 @@
+//! The command line's arguments, as clap parses them.
+//!
+//! Each subcommand is a variant of [`Command`] with its own argument struct;
+//! options shared by several ([`SimArgs`], [`OutputArgs`]) are flattened in.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use zonesim::study::Study;
+
+/// Monte Carlo availability of replicated deployments across cloud zones.
+#[derive(Debug, Parser)]
+#[command(name = "zonesim", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do; with none, `run` the default study.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a study: a scenario file, or the built-in eu-hubs study when no file is given.
+    Run(RunArgs),
+    /// Check a scenario file and report every problem found.
+    Validate(ValidateArgs),
+    /// Show the built-in catalogue: regions, zones, parameters and sources.
+    Catalog(CatalogArgs),
+    /// Find the cheapest placement meeting the `[plan]` target of a scenario file.
+    Plan(PlanArgs),
+}
+
+/// How results are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum OutputFormat {
+    /// An aligned text table.
+    #[default]
+    Table,
+    /// Pretty JSON (the public result contract).
+    Json,
+}
+
+/// Output options shared by subcommands that print results.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Write the output to this file (atomically: all or nothing) instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+/// Simulation options shared by `run` and `plan`.
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// Number of trials (overrides the file).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub trials: Option<u64>,
+    /// Seed (overrides the file).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Worker threads (default: one per core); results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+}
+
+impl SimArgs {
+    /// Applies `--trials` and `--seed` to a study's settings.
+    pub fn apply(&self, study: &mut Study) {
+        if let Some(seed) = self.seed {
+            study.simulation.seed = seed;
+        }
+        if let Some(n) = self.trials {
+            study.simulation.trials = n;
+        }
+    }
+}
+
+/// Arguments of `zonesim run`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Scenario file (.toml or .json); the built-in eu-hubs study when left out.
+    pub file: Option<PathBuf>,
+    /// Trials, seed and threads.
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Deployment the others are compared with (default: the file's, else the first).
+    #[arg(long, value_name = "NAME")]
+    pub baseline: Option<String>,
+    /// Also draw the complementary CDF of yearly downtime per deployment (SVG).
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// Arguments of `zonesim plan`.
+#[derive(Debug, Clone, Args)]
+pub struct PlanArgs {
+    /// Scenario file (.toml or .json) with a `[plan]` table.
+    pub file: PathBuf,
+    /// Trials, seed and threads.
+    #[command(flatten)]
+    pub sim: SimArgs,
+    /// Also draw the cost/quality frontier (SVG).
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// Arguments of `zonesim validate`.
+#[derive(Debug, Clone, Args)]
+pub struct ValidateArgs {
+    /// Scenario file (.toml or .json).
+    pub file: PathBuf,
+}
+
+/// Arguments of `zonesim catalog`.
+#[derive(Debug, Clone, Args)]
+pub struct CatalogArgs {
+    /// Which catalogue.
+    #[arg(long, default_value = "eu-hubs")]
+    pub name: String,
+    /// Output format: a text table, or the catalogue as a scenario file
+    /// (TOML, with the parameters' reasoning as comments, or JSON) that
+    /// `zonesim validate` and `zonesim run` accept.
+    #[arg(long, value_enum, default_value_t = CatalogFormat::Table)]
+    pub format: CatalogFormat,
+    /// Write the output to this file (atomically: all or nothing) instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+/// How `zonesim catalog` prints a catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CatalogFormat {
+    /// An aligned text table with every fact, parameter and source.
+    #[default]
+    Table,
+    /// A JSON scenario file: regions, zones, common causes and the default study's deployments.
+    Json,
+    /// A TOML scenario file, the same as JSON plus the parameter notes as comments.
+    Toml,
+}

@@ -1,0 +1,199 @@
+//! The result of `zonesim run` as text.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use zonesim::engine::StudyResult;
+use zonesim::study::Study;
+
+use super::format::{
+    escape, fmt_avail, fmt_halfwidth, fmt_minutes, fmt_nines, fmt_prob, fmt_target, nines_bound,
+    no_downtime_bound,
+};
+use super::layout::{CONTINUE, Table, WIDTH, wrap};
+use super::warnings::warning_lines;
+
+/// The result of a study as text: settings, the per-deployment table, quorum
+/// warnings, the paired comparison and per-zone availability.
+pub fn study_table(result: &StudyResult, study: &Study) -> String {
+    let mut out = String::new();
+    let year = result.horizon_hours == 8760.0;
+    // Every figure is per trial; a trial is called a year only when it is one.
+    let per = if year {
+        "year".to_string()
+    } else {
+        format!("{} h trial", result.horizon_hours)
+    };
+    let start = match result.start {
+        zonesim::study::Start::SteadyState => "steady-state start",
+        zonesim::study::Start::AllUp => "all-up start",
+    };
+    let _ = writeln!(
+        out,
+        "{} trials of {} h, {start}, seed {}; downtime in minutes per {per}",
+        result.trials, result.horizon_hours, result.seed
+    );
+    out.push('\n');
+
+    let mut headers: Vec<(String, String)> = vec![
+        ("".into(), "deployment".into()),
+        ("availability".into(), "mean".into()),
+        ("95% CI".into(), "±".into()),
+        ("".into(), "nines".into()),
+        ("downtime".into(), "mean".into()),
+        (CONTINUE.into(), "p50".into()),
+        (CONTINUE.into(), "p95".into()),
+        (CONTINUE.into(), "p99".into()),
+        (
+            "outages".into(),
+            if year { "per year" } else { "per trial" }.into(),
+        ),
+        ("".into(), "P(none)".into()),
+        ("longest outage".into(), "mean".into()),
+        (CONTINUE.into(), "p99".into()),
+    ];
+    if let Some(d) = result.deployments.first() {
+        for (i, s) in d.sla.iter().enumerate() {
+            let top = match (i, year) {
+                (0, true) => "P(year meets)",
+                (0, false) => "P(trial meets)",
+                _ => CONTINUE,
+            };
+            headers.push((top.into(), fmt_target(s.target)));
+        }
+    }
+    let hdr: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let mut t = Table::new(&hdr);
+    let mut never_down = Vec::new();
+    for d in &result.deployments {
+        let a = &d.availability;
+        let dm = &d.downtime_minutes;
+        // No downtime in any trial is not an availability of 1: say so, and
+        // bound it (below the table).
+        let none_seen = dm.mean == 0.0;
+        if none_seen {
+            never_down.push(escape(&d.name));
+        }
+        let mut row = vec![
+            escape(&d.name),
+            if none_seen {
+                "no downtime".into()
+            } else {
+                fmt_avail(a.mean)
+            },
+            if none_seen {
+                "-".into()
+            } else {
+                fmt_halfwidth((a.mean - a.ci95[0]).max(a.ci95[1] - a.mean))
+            },
+            if none_seen {
+                nines_bound(result.trials)
+            } else {
+                fmt_nines(a.mean)
+            },
+            fmt_minutes(dm.mean),
+            fmt_minutes(dm.percentiles.p50),
+            fmt_minutes(dm.percentiles.p95),
+            fmt_minutes(dm.percentiles.p99),
+            format!("{:.4}", d.outages.mean),
+            fmt_prob(d.outages.p_none),
+            fmt_minutes(d.longest_outage_minutes.mean),
+            fmt_minutes(d.longest_outage_minutes.p99),
+        ];
+        row.extend(d.sla.iter().map(|s| fmt_prob(s.p_meets)));
+        t.row(row);
+    }
+    out.push_str(&t.render(WIDTH));
+    if !never_down.is_empty() {
+        out.push('\n');
+        let bound = no_downtime_bound(result.trials);
+        for name in &never_down {
+            out.push_str(&wrap(
+                &format!(
+                    "{name}: no downtime in {} trials; P(a {trial} has any downtime) < {bound:.1e} \
+                     (95%), so availability > {:.7}; a rare-event estimator is needed for its \
+                     unavailability",
+                    result.trials,
+                    1.0 - bound,
+                    trial = if year { "year" } else { "trial" },
+                ),
+                WIDTH,
+                "  ",
+            ));
+        }
+    }
+    if !result.warnings.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(&warning_lines(&result.warnings));
+
+    if !result.comparison.against.is_empty() {
+        let _ = write!(
+            out,
+            "\nPaired comparison with \"{}\" on the same sampled outages\n\
+             (downtime difference in minutes per {per}; negative means less downtime)\n\n",
+            escape(&result.comparison.baseline)
+        );
+        let mut t = Table::new(&[
+            ("", "deployment"),
+            ("downtime diff", "mean"),
+            ("", "95% CI"),
+            ("P(less", "downtime)"),
+            ("P(more", "downtime)"),
+            ("variance", "reduction"),
+        ]);
+        for p in &result.comparison.against {
+            let d = &p.downtime_minutes_diff;
+            t.row(vec![
+                escape(&p.name),
+                fmt_minutes(d.mean),
+                format!("{} to {}", fmt_minutes(d.ci95[0]), fmt_minutes(d.ci95[1])),
+                fmt_prob(p.p_less_downtime),
+                fmt_prob(p.p_more_downtime),
+                p.variance_reduction
+                    .map_or("-".into(), |v| format!("{v:.1}x")),
+            ]);
+        }
+        out.push_str(&t.render(WIDTH));
+    }
+
+    if !result.zones.is_empty() {
+        out.push_str("\nZones (own outages and common causes)\n\n");
+        let mut t = Table::new(&[
+            ("", "zone"),
+            ("", "region"),
+            ("availability", "mean"),
+            ("", "nines"),
+            ("downtime", "mean"),
+        ])
+        .left_align(1);
+        let region: HashMap<&str, &str> = study
+            .zones
+            .iter()
+            .map(|z| (z.id.as_str(), z.region.as_str()))
+            .collect();
+        for z in &result.zones {
+            let none_seen = z.mean_availability >= 1.0;
+            t.row(vec![
+                escape(&z.id),
+                escape(region.get(z.id.as_str()).copied().unwrap_or("")),
+                if none_seen {
+                    "no downtime".into()
+                } else {
+                    fmt_avail(z.mean_availability)
+                },
+                if none_seen {
+                    nines_bound(result.trials)
+                } else {
+                    fmt_nines(z.mean_availability)
+                },
+                fmt_minutes((1.0 - z.mean_availability) * result.horizon_hours * 60.0),
+            ]);
+        }
+        out.push_str(&t.render(WIDTH));
+    }
+    out
+}
