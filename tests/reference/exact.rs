@@ -184,8 +184,18 @@ fn defect_b() -> StudySpec {
     )
 }
 
+/// Discrepancy (c): [a, b], failover 1 h, horizon 14; a down [5,10), b down
+/// [10,15). a fails at 5, b serves at 6; at 10 a returns just as b fails.
+/// The README judges an instant after all its changes: a is live and first,
+/// so traffic is on it with no downtime: 1 h down in all. The engine (and
+/// the rustdoc of `Rule::ActivePassive`) starts a failover at 10: 2 h.
+fn discrepancy_c() -> StudySpec {
+    fixed_study(14.0, &[(5.0, 5.0), (10.0, 5.0)], &[(&[0, 1], AP1)])
+}
+
 #[test]
 fn reference_on_hand_computed_timelines() {
+    check_reference(&discrepancy_c(), &[out(1.0, 1, 1.0)]);
     check_reference(&fixed_all_up(), &FIXED_ALL_UP);
     check_reference(&ties(), &TIES);
     check_reference(&failover_finds_none(), &[out(6.0, 2, 3.0)]);
@@ -203,6 +213,12 @@ fn engine_matches_reference_on_hand_computed_timelines() {
 #[ignore = "known defect (b), being fixed in the engine: remove this ignore with the fix"]
 fn known_defect_b_failed_replica_returning_during_failover() {
     assert_eq!(engine(&defect_b()), [out(5.0, 2, 3.0)]);
+}
+
+#[test]
+#[ignore = "discrepancy (c), README against the rustdoc of Rule::ActivePassive: remove this ignore once decided"]
+fn discrepancy_c_serving_fails_as_an_earlier_replica_returns() {
+    assert_eq!(engine(&discrepancy_c()), [out(1.0, 1, 1.0)]);
 }
 
 /// Known defect (a): 17 zones, each gamma(shape 0.01, scale 1000) up and

@@ -87,6 +87,18 @@ impl ProcSampler {
     }
 }
 
+/// Engine behaviours the reference can imitate, to attribute a discrepancy.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Imitate {
+    /// Known defect (b): during a failover only the failed serving replica's
+    /// return restores service early (the README: it, or any earlier replica).
+    pub b: bool,
+    /// Discrepancy (c): a serving replica that fails at the instant an
+    /// earlier replica returns starts a failover (the README: judged after
+    /// both changes, traffic is on a live earlier replica, no downtime).
+    pub c: bool,
+}
+
 /// A prepared reference simulation of one study.
 pub struct Reference {
     spec: StudySpec,
@@ -95,6 +107,9 @@ pub struct Reference {
     /// Zones covered by each cause.
     cause_zones: Vec<Vec<usize>>,
     replicas: Vec<Option<ProcSampler>>,
+    /// Imitations of engine behaviours, only to attribute a failure (see
+    /// `Reference::imitating`).
+    imitate: Imitate,
 }
 
 impl Reference {
@@ -119,7 +134,15 @@ impl Reference {
                 .iter()
                 .map(|d| d.replica_failures.as_ref().map(ProcSampler::new))
                 .collect(),
+            imitate: Imitate::default(),
         }
+    }
+
+    /// The same reference imitating engine behaviours that differ from the
+    /// README. Used only to attribute a failing comparison, never to pass one.
+    pub fn imitating(mut self, imitate: Imitate) -> Self {
+        self.imitate = imitate;
+        self
     }
 
     /// Trial `i` with the reference's own generator, seeded from `seed` and `i`.
@@ -176,14 +199,20 @@ impl Reference {
                         v
                     })
                     .collect();
-                judge(&deps, &d.replicas, d.rule, h)
+                judge(&deps, &d.replicas, d.rule, h, self.imitate)
             })
             .collect()
     }
 }
 
 /// Walks every change instant of the replicas' timelines and judges the rule.
-pub fn judge(deps: &[Vec<&Timeline>], zones: &[usize], rule: RuleSpec, h: f64) -> Outcome {
+pub fn judge(
+    deps: &[Vec<&Timeline>],
+    zones: &[usize],
+    rule: RuleSpec,
+    h: f64,
+    imitate: Imitate,
+) -> Outcome {
     let mut instants: Vec<f64> = vec![0.0];
     for tls in deps {
         for tl in tls {
@@ -222,7 +251,7 @@ pub fn judge(deps: &[Vec<&Timeline>], zones: &[usize], rule: RuleSpec, h: f64) -
                     next += 1;
                 }
                 let live = live_at(t);
-                state = state.step(&live, t, failover);
+                state = state.step(&live, t, failover, imitate);
                 segments.push((t, matches!(state, ApState::Serving(_))));
             }
         }
@@ -263,13 +292,13 @@ enum ApState {
 }
 
 impl ApState {
-    fn step(self, live: &[bool], t: f64, failover: f64) -> ApState {
+    fn step(self, live: &[bool], t: f64, failover: f64, imitate: Imitate) -> ApState {
         let first_live = live.iter().position(|&l| l);
         let serve_first = || first_live.map_or(ApState::Waiting, ApState::Serving);
         match self {
             ApState::Waiting => serve_first(),
             ApState::Serving(s) => {
-                if live[s] || first_live.is_some_and(|f| f < s) {
+                if live[s] || (!imitate.c && first_live.is_some_and(|f| f < s)) {
                     // Still up, or traffic moves to a live earlier replica
                     // with no downtime.
                     serve_first()
@@ -278,11 +307,16 @@ impl ApState {
                         failed: s,
                         deadline: t + failover,
                     }
-                    .step(live, t, failover)
+                    .step(live, t, failover, imitate)
                 }
             }
             ApState::Pending { failed, deadline } => {
-                if first_live.is_some_and(|f| f <= failed) {
+                let back = if imitate.b {
+                    live[failed]
+                } else {
+                    first_live.is_some_and(|f| f <= failed)
+                };
+                if back {
                     // The failed replica, or an earlier one, is back: at once.
                     serve_first()
                 } else if t >= deadline {
