@@ -30,8 +30,9 @@ pub enum Rule {
     /// service is down; when a failover completes and finds no live replica,
     /// the first replica to come back serves at once. At the start of a trial,
     /// the first live replica serves with no failover. Several changes at one
-    /// instant are applied together: a serving replica that fails just as an
-    /// earlier one returns still starts a failover.
+    /// instant are applied together before the instant is judged: a serving
+    /// replica that fails just as an earlier one returns hands the traffic to
+    /// it with no downtime.
     ActivePassive {
         /// Time from the serving replica's failure to traffic on another (hours).
         failover_hours: f64,

@@ -75,7 +75,15 @@ pub(super) fn sweep_active_passive(
             match serving {
                 None => serving = first_live(st),
                 Some(s) if !is_live(st, s) => {
-                    if failover > 0.0 {
+                    // The instant is judged after all its changes: an earlier
+                    // replica back at the very instant the serving one fails
+                    // takes the traffic with no downtime.
+                    let back = (lowest_up < s)
+                        .then(|| (lowest_up..s).find(|&r| is_live(st, r)))
+                        .flatten();
+                    if let Some(f) = back {
+                        serving = Some(f);
+                    } else if failover > 0.0 {
                         deadline = t + failover;
                     } else {
                         serving = first_live(st);

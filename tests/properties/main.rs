@@ -149,7 +149,7 @@ proptest! {
         let s = spec(seed);
         let sim = sim(&s, 4500, seed);
         let json = |threads| {
-            let acc = sim.run_accumulators(&RunOptions { threads: Some(threads), progress: None }).unwrap();
+            let acc = sim.run_accumulators(&RunOptions::new().threads(threads)).unwrap();
             serde_json::to_string(&sim.summarise(&acc)).unwrap()
         };
         let one = json(1);

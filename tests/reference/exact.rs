@@ -210,14 +210,12 @@ fn engine_matches_reference_on_hand_computed_timelines() {
 }
 
 #[test]
-#[ignore = "known defect (b), being fixed in the engine: remove this ignore with the fix"]
-fn known_defect_b_failed_replica_returning_during_failover() {
+fn defect_b_failed_replica_returning_during_failover_restores_service() {
     assert_eq!(engine(&defect_b()), [out(5.0, 2, 3.0)]);
 }
 
 #[test]
-#[ignore = "discrepancy (c), README against the rustdoc of Rule::ActivePassive: remove this ignore once decided"]
-fn discrepancy_c_serving_fails_as_an_earlier_replica_returns() {
+fn c_serving_fails_as_an_earlier_replica_returns_costs_nothing() {
     assert_eq!(engine(&discrepancy_c()), [out(1.0, 1, 1.0)]);
 }
 
@@ -250,8 +248,7 @@ fn reference_active_passive_over_one_zone_twice_is_that_zone() {
 }
 
 #[test]
-#[ignore = "known defect (a), being fixed in the engine: remove this ignore with the fix"]
-fn known_defect_a_more_than_16_zones_with_ties() {
+fn defect_a_more_than_16_zones_with_ties() {
     let spec = defect_a();
     let sim = Simulation::new(&engine_study(&spec.toml(500, 3), "defect-a")).unwrap();
     let mut buf = Vec::new();
