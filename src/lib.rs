@@ -62,6 +62,7 @@ pub mod error;
 pub mod plan;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod rare;
 #[cfg(feature = "scenario")]
 pub mod scenario;
 pub mod stats;
