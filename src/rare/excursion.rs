@@ -25,7 +25,7 @@
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1};
 
-use super::model::Model;
+use super::model::{Model, Process};
 
 /// What one excursion contributes.
 #[derive(Debug, Clone, Copy)]
@@ -63,8 +63,36 @@ impl Scratch {
     }
 }
 
-/// Simulates one excursion. `bias_log` is `-ln(1 - p)`, 0 for no biasing.
-pub(crate) fn excursion<R: Rng>(m: &Model, bias_log: f64, rng: &mut R, s: &mut Scratch) -> Outcome {
+/// The change of measure.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Bias {
+    /// `-ln(1 - p)`, `p` the biased probability of a failure before the next
+    /// repair; 0 for no biasing.
+    pub(crate) failure_log: f64,
+    /// Share of repairs drawn, while biasing, from the length-biased law.
+    pub(crate) repair_mix: f64,
+}
+
+/// Draws a repair time; while biasing, from the defensive mixture
+/// `(1 - w) f(r) + w r f(r) / E[R]`, whose likelihood ratio
+/// `1 / (1 - w + w r / E[R])` is at most `1 / (1 - w)`.
+fn repair<R: Rng>(p: &Process, bias: Bias, biased: bool, rng: &mut R, ln_lr: &mut f64) -> f64 {
+    let w = bias.repair_mix;
+    if !biased || w == 0.0 {
+        return p.down.sample(rng);
+    }
+    let u: f64 = rng.random();
+    let r = if u < w {
+        p.down.sample_length_biased(rng)
+    } else {
+        p.down.sample(rng)
+    };
+    *ln_lr -= (1.0 - w + w * r / p.means.1).ln();
+    r
+}
+
+/// Simulates one excursion.
+pub(crate) fn excursion<R: Rng>(m: &Model, bias: Bias, rng: &mut R, s: &mut Scratch) -> Outcome {
     let n = m.processes.len();
     let u: f64 = rng.random();
     let first = m.start_cdf.partition_point(|&c| c <= u).min(n - 1);
@@ -72,7 +100,6 @@ pub(crate) fn excursion<R: Rng>(m: &Model, bias_log: f64, rng: &mut R, s: &mut S
         if j == first {
             s.down[j] = true;
             s.age[j] = 0.0;
-            s.rem[j] = p.down.sample(rng);
         } else {
             s.down[j] = false;
             if p.law.as_ref().is_some_and(|l| l.is_exponential()) {
@@ -94,15 +121,18 @@ pub(crate) fn excursion<R: Rng>(m: &Model, bias_log: f64, rng: &mut R, s: &mut S
         downtime: 0.0,
         outages: u32::from(!up),
     };
+    let biased_start = up && bias.failure_log > 0.0;
+    s.rem[first] = repair(&m.processes[first], bias, biased_start, rng, &mut out.ln_lr);
     // Whether biasable up processes' `rem` were discarded by biasing.
     let mut stale = false;
     while n_down > 0 {
         s.cands.clear();
-        if bias_log > 0.0 && !ever_down {
+        if bias.failure_log > 0.0 && !ever_down {
             s.cands
                 .extend((0..n).filter(|&j| !s.down[j] && m.processes[j].law.is_some()));
         }
         // The next event: (hours to it, process it happens to).
+        let biased = !s.cands.is_empty();
         let (step, j) = if s.cands.is_empty() {
             if stale {
                 for j in 0..n {
@@ -123,7 +153,7 @@ pub(crate) fn excursion<R: Rng>(m: &Model, bias_log: f64, rng: &mut R, s: &mut S
                 // A repair due now: no time for anything to fail first.
                 (0.0, j_rep)
             } else {
-                let b = bias_log / t_rep;
+                let b = bias.failure_log / t_rep;
                 let e: f64 = Exp1.sample(rng);
                 let e = e / b;
                 let (step, j) = if e < t_other {
@@ -167,7 +197,7 @@ pub(crate) fn excursion<R: Rng>(m: &Model, bias_log: f64, rng: &mut R, s: &mut S
         } else {
             s.down[j] = true;
             n_down += 1;
-            s.rem[j] = p.down.sample(rng);
+            s.rem[j] = repair(p, bias, biased, rng, &mut out.ln_lr);
         }
         let now_up = m.is_up(&s.down, &mut s.zone_down, &mut s.zone_live);
         if up && !now_up {

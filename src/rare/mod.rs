@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use crate::stats::{ExactSum, Z95, mean_var, meets_target};
 use crate::study::{DEFAULT_SEED, Study, StudyError};
 
-use excursion::{Outcome, Scratch, excursion};
+use excursion::{Bias, Outcome, Scratch, excursion};
 use model::Model;
 
 /// Excursions per random stream: the unit of work spread over threads.
@@ -64,16 +64,23 @@ pub struct RareOptions {
     /// next repair; in `[0, 1)`. 0 turns biasing off (plain simulation of
     /// excursions, every likelihood ratio 1).
     pub failure_bias: f64,
+    /// While biasing, the share of repair times drawn from the length-biased
+    /// law (density `r f(r) / E[R]`) instead of the true one; in `[0, 1)`.
+    /// Long repairs are what make coincident outages; this keeps every
+    /// repair's likelihood ratio below `1 / (1 - repair_bias)`.
+    pub repair_bias: f64,
 }
 
 impl Default for RareOptions {
-    /// 100,000 cycles, the default seed, all cores, `failure_bias` 0.5.
+    /// 100,000 cycles, the default seed, all cores, `failure_bias` 0.7,
+    /// `repair_bias` 0.5.
     fn default() -> Self {
         RareOptions {
             cycles: 100_000,
             seed: DEFAULT_SEED,
             threads: None,
-            failure_bias: 0.5,
+            failure_bias: 0.7,
+            repair_bias: 0.5,
         }
     }
 }
@@ -182,6 +189,8 @@ pub struct Diagnostics {
     pub excursion_rate_per_hour: f64,
     /// The `failure_bias` used.
     pub failure_bias: f64,
+    /// The `repair_bias` used.
+    pub repair_bias: f64,
     /// Outage processes touching the deployment.
     pub processes: usize,
     /// Those whose up time has no density (`fixed`, `empirical`) and are
@@ -324,6 +333,12 @@ fn check_options(opts: &RareOptions) -> Result<(), RareError> {
             message: format!("must be in [0, 1), got {}", opts.failure_bias),
         });
     }
+    if !(opts.repair_bias >= 0.0 && opts.repair_bias < 1.0) {
+        return Err(RareError::InvalidOption {
+            field: "repair_bias",
+            message: format!("must be in [0, 1), got {}", opts.repair_bias),
+        });
+    }
     if opts.threads == Some(0) {
         return Err(RareError::InvalidOption {
             field: "threads",
@@ -358,14 +373,17 @@ pub fn estimate(
     let model = Model::new(study, d)?;
     let horizon = study.simulation.horizon_hours;
     let targets = &study.simulation.sla_targets;
-    let bias_log = -(1.0 - opts.failure_bias).ln();
+    let bias = Bias {
+        failure_log: -(1.0 - opts.failure_bias).ln(),
+        repair_mix: opts.repair_bias,
+    };
     let batches = opts.cycles.div_ceil(CYCLES_PER_BATCH);
     let run_batch = |mut acc: Acc, b: u64| {
         let mut rng = batch_rng(opts.seed, &d.name, b);
         let mut scratch = Scratch::new(&model);
         let end = ((b + 1) * CYCLES_PER_BATCH).min(opts.cycles);
         for _ in b * CYCLES_PER_BATCH..end {
-            let o = excursion(&model, bias_log, &mut rng, &mut scratch);
+            let o = excursion(&model, bias, &mut rng, &mut scratch);
             acc.record(&o, horizon, targets);
         }
         acc
@@ -435,6 +453,7 @@ fn summarise(
         mean_likelihood_ratio: acc.estimate(&acc.lr, 1.0),
         excursion_rate_per_hour: rate,
         failure_bias: opts.failure_bias,
+        repair_bias: opts.repair_bias,
         processes: model.processes.len(),
         unbiased_processes: model
             .processes
