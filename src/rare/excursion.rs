@@ -95,7 +95,18 @@ fn repair<R: Rng>(p: &Process, bias: Bias, biased: bool, rng: &mut R, ln_lr: &mu
 pub(crate) fn excursion<R: Rng>(m: &Model, bias: Bias, rng: &mut R, s: &mut Scratch) -> Outcome {
     let n = m.processes.len();
     let u: f64 = rng.random();
-    let first = m.start_cdf.partition_point(|&c| c <= u).min(n - 1);
+    let mut first = m.start_cdf.partition_point(|&c| c <= u).min(n - 1);
+    let mut ln_lr = 0.0;
+    if bias.failure_log > 0.0 {
+        // Balanced start: half the excursions start with a process drawn
+        // uniformly, so that rarely failing ones (a wide common cause) start
+        // excursions too; the likelihood ratio is at most 2.
+        if rng.random::<bool>() {
+            first = rng.random_range(0..n);
+        }
+        let pi = m.start_prob[first];
+        ln_lr = (pi / (0.5 * pi + 0.5 / n as f64)).ln();
+    }
     for (j, p) in m.processes.iter().enumerate() {
         if j == first {
             s.down[j] = true;
@@ -117,7 +128,7 @@ pub(crate) fn excursion<R: Rng>(m: &Model, bias: Bias, rng: &mut R, s: &mut Scra
     let mut up = m.is_up(&s.down, &mut s.zone_down, &mut s.zone_live);
     let mut ever_down = !up;
     let mut out = Outcome {
-        ln_lr: 0.0,
+        ln_lr,
         downtime: 0.0,
         outages: u32::from(!up),
     };

@@ -43,7 +43,9 @@ pub(crate) struct Model {
     /// Units needed: live replicas, or zones holding one (`by_zone`).
     pub(crate) need: usize,
     pub(crate) by_zone: bool,
-    /// Cumulative probabilities of which process starts an excursion.
+    /// Probability that each process is the one that starts an excursion.
+    pub(crate) start_prob: Vec<f64>,
+    /// Their cumulative sums.
     pub(crate) start_cdf: Vec<f64>,
     /// Rate (per hour) of excursions: the all-up state being left.
     pub(crate) excursion_rate: f64,
@@ -162,6 +164,7 @@ impl Model {
             zones: zones.len(),
             need,
             by_zone,
+            start_prob: rates.iter().map(|r| r / excursion_rate).collect(),
             start_cdf,
             excursion_rate,
         })
