@@ -176,7 +176,7 @@ impl Law {
             }
             let step = g / self.ln_hazard(x).exp();
             let mut next = x - step;
-            if !(next > lo && next < hi) || !next.is_finite() {
+            if !(next > lo && next < hi && next.is_finite()) {
                 next = 0.5 * (lo + hi);
             }
             if (hi - lo) <= 1e-13 * hi || (next - x).abs() <= 1e-14 * x {
