@@ -1,5 +1,6 @@
 //! zonesim's benchmarks: engine throughput (trials per second) on the
-//! reference studies of issue 4, on 1 and 2 threads, against the draws floor.
+//! reference studies of issue 4, on 1 and 2 threads, against the draws floor;
+//! and the rare-event estimator (`benchmarks::rare`).
 //!
 //! `cargo bench --bench bench_main`; see docs/PERFORMANCE.md for the figures
 //! and for `benches/ratios.py`, which turns criterion's estimates into the
@@ -9,4 +10,4 @@ use criterion::criterion_main;
 
 mod benchmarks;
 
-criterion_main!(benchmarks::studies::benches);
+criterion_main!(benchmarks::studies::benches, benchmarks::rare::benches);

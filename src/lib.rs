@@ -68,6 +68,7 @@ mod lookup;
 pub mod plan;
 #[cfg(feature = "plot")]
 pub mod plot;
+pub mod rare;
 #[cfg(feature = "scenario")]
 pub mod scenario;
 pub mod stats;

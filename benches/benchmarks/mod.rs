@@ -1,5 +1,6 @@
 //! Bench modules and what they share: the reference studies and the config.
 
+pub mod rare;
 pub mod studies;
 
 use std::time::Duration;
