@@ -132,6 +132,9 @@ pub struct Deployment {
     /// Optional failures of each replica on its own, independent of its zone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replica_failures: Option<OutageProcess>,
+    /// This deployment's estimator, overriding `simulation.estimator`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimator: Option<crate::study::Estimator>,
 }
 
 impl Deployment {
@@ -158,7 +161,14 @@ impl Deployment {
                 .collect(),
             rule,
             replica_failures: None,
+            estimator: None,
         }
+    }
+
+    /// Estimates this deployment with `estimator` whatever the study's default.
+    pub fn with_estimator(mut self, estimator: crate::study::Estimator) -> Self {
+        self.estimator = Some(estimator);
+        self
     }
 
     /// Adds independent per-replica failures.

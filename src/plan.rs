@@ -588,6 +588,7 @@ pub fn plan(
                 replicas,
                 rule: spec.rule.clone(),
                 replica_failures: None,
+                estimator: None,
             });
         }
     });

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::deployment::Deployment;
+use crate::deployment::{Deployment, Rule};
 use crate::distributions::is_positive_finite;
 use crate::topology::{CommonCause, Region, Zone};
 
@@ -26,6 +26,21 @@ pub enum Start {
     SteadyState,
     /// Every process starts up, at the beginning of a fresh time to failure.
     AllUp,
+}
+
+/// How a deployment's unavailability is estimated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Estimator {
+    /// Plain Monte Carlo over the study's trials (every figure, paired with
+    /// the baseline).
+    #[default]
+    Crude,
+    /// Importance sampling of rare outages ([`crate::rare`]): for counting
+    /// rules too reliable for plain Monte Carlo. Estimated apart from the
+    /// other deployments, with the study's trials as its number of cycles.
+    Importance,
 }
 
 /// Simulation settings: the `[simulation]` table of a scenario file.
@@ -51,6 +66,8 @@ pub struct Settings {
     /// Name of the deployment the others are compared with (default: the first).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
+    /// The estimator of every deployment that does not name its own.
+    pub estimator: Estimator,
 }
 
 impl Settings {
@@ -64,7 +81,14 @@ impl Settings {
             start: Start::SteadyState,
             sla_targets: DEFAULT_SLA_TARGETS.to_vec(),
             baseline: None,
+            estimator: Estimator::Crude,
         }
+    }
+
+    /// The same settings with another default estimator.
+    pub fn with_estimator(mut self, estimator: Estimator) -> Self {
+        self.estimator = estimator;
+        self
     }
 
     /// The same settings with another seed.
@@ -335,6 +359,18 @@ impl Study {
             }
             let n = d.replicas.len();
             let distinct: HashSet<&String> = d.replicas.iter().collect();
+            let estimator = d.estimator.unwrap_or(s.estimator);
+            match (estimator, &d.rule) {
+                (Estimator::Importance, Rule::ActivePassive { .. }) => bad(
+                    format!("{at}.estimator"),
+                    "importance sampling supports the counting rules (at_least, majority, \
+                     zones_up); active_passive is dominated by failover delays, not rare: \
+                     use estimator = \"crude\""
+                        .into(),
+                ),
+                (Estimator::Importance, Rule::AtLeast(_) | Rule::Majority | Rule::ZonesUp(_))
+                | (Estimator::Crude, _) => {}
+            }
             if let Err((field, message)) = d.rule.check(n, distinct.len()) {
                 let sep = if field.is_empty() { "" } else { "." };
                 bad(format!("{at}.rule{sep}{field}"), message);

@@ -28,25 +28,19 @@ fn three_sites(q: f64, trials: u64) -> Study {
     };
     for r in ["par", "fra", "lon"] {
         s = s
-            .region(Region {
-                id: r.into(),
-                name: String::new(),
-                provider: String::new(),
-                country: "FR".into(),
-                in_eu: None,
-            })
-            .zone(Zone {
-                id: format!("{r}-a"),
-                region: r.into(),
-                time_to_failure: up(0.6 * q, 4.0),
-                time_to_repair: down(4.0, 1.5),
-            })
-            .common_cause(CommonCause {
-                name: format!("{r}-event"),
-                affects: vec![r.into()],
-                time_to_failure: up(0.4 * q, 8.0),
-                time_to_repair: down(8.0, 1.2),
-            });
+            .region(Region::new(r, "", "", "FR"))
+            .zone(Zone::new(
+                format!("{r}-a"),
+                r,
+                up(0.6 * q, 4.0),
+                down(4.0, 1.5),
+            ))
+            .common_cause(CommonCause::new(
+                format!("{r}-event"),
+                [r],
+                up(0.4 * q, 8.0),
+                down(8.0, 1.2),
+            ));
     }
     s.deployment(Deployment::new(
         "three-sites",
@@ -80,12 +74,7 @@ fn report() {
             .expect("counting rule");
     let sim = Simulation::new(&study).expect("valid");
     let t = Instant::now();
-    let crude = sim
-        .run(&RunOptions {
-            threads: Some(2),
-            ..RunOptions::default()
-        })
-        .expect("runs");
+    let crude = sim.run(&RunOptions::new().threads(2)).expect("runs");
     let t_crude = t.elapsed().as_secs_f64();
     let a = &crude.deployments[0].availability;
     let se_crude = (a.ci95[1] - a.ci95[0]) / (2.0 * 1.96);

@@ -225,6 +225,7 @@ impl Simulation {
             .unwrap_or(0);
         let sim = Simulation {
             warnings: crate::diagnostics::warnings(study),
+            study: study.clone(),
             trials: s.trials,
             horizon,
             seed: s.seed,

@@ -17,6 +17,14 @@ pub enum RunError {
     /// The study would take too much time or memory; nothing was run.
     #[error("study too large: {0}")]
     TooLarge(String),
+    /// The rare-event estimator of a deployment could not run.
+    #[error("deployment \"{deployment}\": importance sampling: {message}")]
+    Estimator {
+        /// The deployment.
+        deployment: String,
+        /// Why.
+        message: String,
+    },
     /// A trial produced far more outage intervals than its parameters imply
     /// (extremely heavy-tailed or tiny durations).
     #[error(

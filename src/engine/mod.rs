@@ -43,7 +43,8 @@ pub use accumulate::Accumulators;
 pub use limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
 pub use report::{Comparison, DiffStats, PairedDiff, StudyResult, ZoneSummary};
 
-use crate::study::Start;
+use crate::stats::Unavailability;
+use crate::study::{Estimator, Start, Study};
 
 use compile::CompiledDeployment;
 use process::ProcessSampler;
@@ -139,6 +140,9 @@ pub struct Simulation {
     memory_budget: usize,
     /// The study's diagnostics, carried into every result.
     warnings: Vec<crate::diagnostics::Warning>,
+    /// The validated study, for the deployments estimated by importance
+    /// sampling (which sample their own excursions).
+    study: Study,
 }
 
 /// Memory a run's accumulators may take by default, in bytes (2 GiB): a run
@@ -183,6 +187,48 @@ impl Simulation {
     /// interval cap.
     pub fn run(&self, opts: &RunOptions<'_>) -> Result<StudyResult, RunError> {
         let acc = self.run_accumulators(opts)?;
-        Ok(self.summarise(&acc))
+        let mut result = self.summarise(&acc);
+        self.estimate_rare(&mut result, opts)?;
+        Ok(result)
+    }
+
+    /// Adds the importance-sampling estimate of every deployment whose
+    /// estimator is [`Estimator::Importance`] to a result of
+    /// [`Simulation::summarise`] ([`Simulation::run`] does this itself): its
+    /// `estimator`, `unavailability` and `importance` fields. Each is run with
+    /// the study's trials as cycles and its seed, so the figures are
+    /// bit-identical on any number of threads.
+    ///
+    /// # Errors
+    /// [`RunError::Estimator`] naming the deployment.
+    pub fn estimate_rare(
+        &self,
+        result: &mut StudyResult,
+        opts: &RunOptions<'_>,
+    ) -> Result<(), RunError> {
+        let default = self.study.simulation.estimator;
+        for (d, summary) in self.study.deployments.iter().zip(&mut result.deployments) {
+            match d.estimator.unwrap_or(default) {
+                Estimator::Crude => {}
+                Estimator::Importance => {
+                    let mut rare = crate::rare::RareOptions::for_study(&self.study);
+                    rare.threads = opts.threads;
+                    let e = crate::rare::estimate(&self.study, &d.name, &rare).map_err(|e| {
+                        RunError::Estimator {
+                            deployment: d.name.clone(),
+                            message: e.to_string(),
+                        }
+                    })?;
+                    summary.estimator = Estimator::Importance;
+                    summary.unavailability = Unavailability {
+                        mean: e.unavailability.mean,
+                        ci95: e.unavailability.ci95,
+                        relative_error: e.unavailability.relative_error,
+                    };
+                    summary.importance = Some(e);
+                }
+            }
+        }
+        Ok(())
     }
 }

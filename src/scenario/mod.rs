@@ -247,6 +247,7 @@ struct RawSimulation {
     start: Option<Start>,
     sla_targets: Option<Vec<f64>>,
     baseline: Option<String>,
+    estimator: Option<crate::study::Estimator>,
 }
 
 #[derive(Deserialize)]
@@ -465,6 +466,7 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
             .sla_targets
             .unwrap_or_else(|| DEFAULT_SLA_TARGETS.to_vec()),
         baseline: sim.baseline,
+        estimator: sim.estimator.unwrap_or_default(),
     };
     let mut study = Study::new(simulation);
     if let Some(c) = &raw.catalog {

@@ -2,7 +2,7 @@
 
 use super::{
     AvailabilityStats, DeploymentSummary, DowntimeStats, DurationHistogram, ExactSum, LongestStats,
-    OutageStats, Percentiles, SlaStat, Z95, mean_var, wilson_ci95,
+    OutageStats, Percentiles, SlaStat, Unavailability, Z95, mean_var, wilson_ci95,
 };
 
 /// What one trial gave one deployment.
@@ -226,7 +226,16 @@ impl DeploymentAccumulator {
         let mean_avail = 1.0 - mean_down / h;
         let half = Z95 * std_avail / n.sqrt();
         let down_q = |level: f64| self.downtime.quantile_hours(level / 100.0);
+        let unavail = mean_down / h;
+        let se = std_avail / n.sqrt();
         DeploymentSummary {
+            estimator: crate::study::Estimator::Crude,
+            unavailability: Unavailability {
+                mean: unavail,
+                ci95: [(unavail - half).max(0.0), (unavail + half).min(1.0)],
+                relative_error: (unavail > 0.0).then(|| se / unavail),
+            },
+            importance: None,
             name: name.to_string(),
             availability: AvailabilityStats {
                 mean: mean_avail,

@@ -23,5 +23,5 @@ pub use exact_sum::{ExactSum, exact_sample_variance};
 pub use histogram::{DurationHistogram, PERCENTILE_SIGNIFICANT_DIGITS};
 pub use summary::{
     AvailabilityStats, DeploymentSummary, DowntimeStats, LongestStats, OutageStats,
-    PERCENTILE_LEVELS, Percentiles, SlaStat,
+    PERCENTILE_LEVELS, Percentiles, SlaStat, Unavailability,
 };

@@ -66,6 +66,30 @@ pub struct DeploymentSummary {
     pub longest_outage_minutes: LongestStats,
     /// Probability of meeting each SLA target in a trial.
     pub sla: Vec<SlaStat>,
+    /// How `unavailability` was estimated.
+    pub estimator: crate::study::Estimator,
+    /// Long-run fraction of time down: from the trials (crude: one minus
+    /// the mean availability) or by importance sampling.
+    pub unavailability: Unavailability,
+    /// The importance-sampling estimate in full (expected outages per trial,
+    /// P(a trial has any downtime), SLA misses and diagnostics); only for
+    /// deployments estimated that way. The other figures of such a
+    /// deployment are still the crude, paired ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importance: Option<crate::rare::RareEstimate>,
+}
+
+/// An unavailability estimate with its 95% interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Unavailability {
+    /// The estimate.
+    pub mean: f64,
+    /// Its 95% confidence interval.
+    pub ci95: [f64; 2],
+    /// Standard error over the mean; `None` when the mean is 0 (nothing was
+    /// seen: a crude run cannot support an interval then).
+    pub relative_error: Option<f64>,
 }
 
 /// Availability across trials.

@@ -189,7 +189,17 @@ fn attr(text: &str, tag: &str, name: &str) -> Option<i32> {
 /// table says so and gives the rule-of-three bound (item 10).
 #[test]
 fn no_downtime_is_bounded_not_infinite() {
-    let o = zonesim(["run", "--trials", "2000"]);
+    let dir = scratch("no-downtime");
+    let file = dir.join("three-hubs.toml");
+    std::fs::write(
+        &file,
+        "catalog = \"eu-hubs\"\n[simulation]\ntrials = 2000\n\n[[deployment]]\n\
+         name = \"three-hubs-active\"\n\
+         replicas = [\"alibaba-fr-par-a\", \"alibaba-de-fra-a\", \"alibaba-gb-lon-a\"]\n\
+         rule = { at_least = 1 }\n",
+    )
+    .expect("write");
+    let o = zonesim([std::ffi::OsStr::new("run"), file.as_os_str()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let table = stdout(&o);
     assert!(!table.contains("inf"), "{table}");
@@ -208,7 +218,46 @@ fn no_downtime_is_bounded_not_infinite() {
         ),
         "{table}"
     );
-    assert!(table.contains("rare-event estimator"), "{table}");
+    assert!(table.contains("estimator = \"importance\""), "{table}");
+}
+
+/// The default study estimates three-hubs-active by importance sampling: its
+/// row shows the unavailability in scientific notation, marked (IS), and the
+/// JSON carries the estimator and the estimate with its diagnostics.
+#[test]
+fn importance_sampled_rows_are_marked() {
+    let o = zonesim(["run", "--trials", "20000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let table = stdout(&o);
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("three-hubs-active (IS)"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(row.contains("U ") && row.contains("e-12"), "{row}");
+    assert!(
+        table.contains("three-hubs-active (importance sampling, 20000 cycles)"),
+        "{table}"
+    );
+    let o = zonesim(["run", "--trials", "20000", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let d = &v["deployments"][4];
+    assert_eq!(d["name"], "three-hubs-active");
+    assert_eq!(d["estimator"], "importance");
+    let u = d["unavailability"]["mean"].as_f64().unwrap();
+    let lo = d["unavailability"]["ci95"][0].as_f64().unwrap();
+    let hi = d["unavailability"]["ci95"][1].as_f64().unwrap();
+    // The exact value from the catalogue's parameters (3.70e-12) is within
+    // 4.5 standard errors of the estimate.
+    let study = zonesim::catalog::default_study();
+    let exact =
+        1.0 - zonesim::analytic::steady_state_availability(&study, &study.deployments[4]).unwrap();
+    assert!((exact - 3.70e-12).abs() < 0.01e-12, "{exact}");
+    let se = (hi - lo) / (2.0 * 1.959964);
+    assert!((u - exact).abs() < 4.5 * se, "{u} [{lo}, {hi}] vs {exact}");
+    assert!(d["importance"]["diagnostics"]["ess"].as_f64().unwrap() > 100.0);
+    // Every other deployment is crude, with an unavailability of its own.
+    assert_eq!(v["deployments"][0]["estimator"], "crude");
+    assert!(v["deployments"][0]["unavailability"]["relative_error"].is_number());
 }
 
 /// Names with newlines or escape codes are shown escaped, never raw, in the

@@ -8,30 +8,14 @@ use crate::common::{Family, exact, process, z};
 
 /// Two zones of one region, either serves, under a small region cause.
 fn pair(q: f64, up: Family, down: Family, horizon: f64, trials: u64) -> Study {
-    let mut s = Study::new(Settings::new(trials, horizon)).region(Region {
-        id: "r".into(),
-        name: String::new(),
-        provider: String::new(),
-        country: "DE".into(),
-        in_eu: None,
-    });
+    let mut s = Study::new(Settings::new(trials, horizon)).region(Region::new("r", "", "", "DE"));
     for id in ["a", "b"] {
         let (ttf, ttr) = process(q, 4.0, up, down);
-        s = s.zone(Zone {
-            id: id.into(),
-            region: "r".into(),
-            time_to_failure: ttf,
-            time_to_repair: ttr,
-        });
+        s = s.zone(Zone::new(id, "r", ttf, ttr));
     }
     let (ttf, ttr) = process(q * q / 5.0, 6.0, Family::Exp, down);
-    s.common_cause(CommonCause {
-        name: "r-event".into(),
-        affects: vec!["r".into()],
-        time_to_failure: ttf,
-        time_to_repair: ttr,
-    })
-    .deployment(Deployment::new("pair", &["a", "b"], Rule::AtLeast(1)))
+    s.common_cause(CommonCause::new("r-event", ["r"], ttf, ttr))
+        .deployment(Deployment::new("pair", &["a", "b"], Rule::AtLeast(1)))
 }
 
 fn se(ci: [f64; 2]) -> f64 {

@@ -149,12 +149,7 @@ fn zones_up_with_replica_failures_and_a_shared_cause() {
         let q = (u / 8.2).cbrt();
         let mut study = sites(3, q, true, Family::Weibull(1.3), Family::Lognormal(1.0));
         let (ttf, ttr) = crate::common::process(q * q, 6.0, Family::Exp, Family::Gamma(2.0));
-        study = study.common_cause(CommonCause {
-            name: "r0+r1".into(),
-            affects: vec!["r0".into(), "r1".into()],
-            time_to_failure: ttf,
-            time_to_repair: ttr,
-        });
+        study = study.common_cause(CommonCause::new("r0+r1", ["r0", "r1"], ttf, ttr));
         let (ttf, ttr) = crate::common::process(q, 1.0, Family::Gamma(1.5), Family::Exp);
         let d = Deployment::new("d", &["r0-a", "r0-a", "r1-a", "r2-a"], Rule::ZonesUp(1))
             .with_replica_failures(OutageProcess::new(ttf, ttr));

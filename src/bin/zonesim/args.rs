@@ -64,6 +64,20 @@ pub struct SimArgs {
     /// Worker threads (default: one per core); results do not depend on it.
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+    /// Estimator of every deployment that does not name its own (overrides
+    /// the file's `simulation.estimator`): `importance` for counting rules too
+    /// reliable for plain Monte Carlo.
+    #[arg(long, value_enum, value_name = "E")]
+    pub estimator: Option<EstimatorArg>,
+}
+
+/// `--estimator`: how unavailability is estimated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EstimatorArg {
+    /// Plain Monte Carlo.
+    Crude,
+    /// Importance sampling of rare outages.
+    Importance,
 }
 
 impl SimArgs {
@@ -74,6 +88,12 @@ impl SimArgs {
         }
         if let Some(n) = self.trials {
             study.simulation.trials = n;
+        }
+        if let Some(e) = self.estimator {
+            study.simulation.estimator = match e {
+                EstimatorArg::Crude => zonesim::study::Estimator::Crude,
+                EstimatorArg::Importance => zonesim::study::Estimator::Importance,
+            };
         }
     }
 }

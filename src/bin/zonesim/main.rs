@@ -66,6 +66,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
                 trials: None,
                 seed: None,
                 threads: None,
+                estimator: None,
             },
             baseline: None,
             plot: None,

@@ -46,11 +46,15 @@ pub fn run(a: &RunArgs) -> Result<(), CliError> {
     }
     let study = study;
     let sim = Simulation::new(&study).map_err(|e| with_source(&source, e.into()))?;
-    let acc = with_progress(sim.trials(), a.sim.threads, |opts| {
-        sim.run_accumulators(opts)
-            .map_err(|e| CliError::Run(e.to_string()))
+    let (acc, result) = with_progress(sim.trials(), a.sim.threads, |opts| {
+        let acc = sim
+            .run_accumulators(opts)
+            .map_err(|e| CliError::Run(e.to_string()))?;
+        let mut result = sim.summarise(&acc);
+        sim.estimate_rare(&mut result, opts)
+            .map_err(|e| CliError::Run(e.to_string()))?;
+        Ok((acc, result))
     })?;
-    let result = sim.summarise(&acc);
     let text = match a.out.format {
         OutputFormat::Table => table::study_table(&result, &study),
         OutputFormat::Json => to_json(&result)?,

@@ -74,22 +74,52 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
         // No downtime in any trial is not an availability of 1: say so, and
         // bound it (below the table).
         let none_seen = dm.mean == 0.0;
-        if none_seen {
+        if none_seen && d.importance.is_none() {
             never_down.push(escape(&d.name));
         }
+        let u = &d.unavailability;
+        let (avail, half, nines) = match &d.importance {
+            // Importance-sampled: unavailability in scientific notation, the
+            // interval's relative half-width, and the nines it implies.
+            Some(_) => (
+                format!("U {:.2e}", u.mean),
+                if u.mean > 0.0 {
+                    format!("±{:.1}%", (u.ci95[1] - u.mean) / u.mean * 100.0)
+                } else {
+                    "-".into()
+                },
+                if u.mean > 0.0 {
+                    format!("{:.2}", -u.mean.log10())
+                } else {
+                    "-".into()
+                },
+            ),
+            None => (String::new(), String::new(), String::new()),
+        };
+        let is = d.importance.is_some();
         let mut row = vec![
-            escape(&d.name),
-            if none_seen {
+            if is {
+                format!("{} (IS)", escape(&d.name))
+            } else {
+                escape(&d.name)
+            },
+            if is {
+                avail
+            } else if none_seen {
                 "no downtime".into()
             } else {
                 fmt_avail(a.mean)
             },
-            if none_seen {
+            if is {
+                half
+            } else if none_seen {
                 "-".into()
             } else {
                 fmt_halfwidth((a.mean - a.ci95[0]).max(a.ci95[1] - a.mean))
             },
-            if none_seen {
+            if is {
+                nines
+            } else if none_seen {
                 nines_bound(result.trials)
             } else {
                 fmt_nines(a.mean)
@@ -114,11 +144,40 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
             out.push_str(&wrap(
                 &format!(
                     "{name}: no downtime in {} trials; P(a {trial} has any downtime) < {bound:.1e} \
-                     (95%), so availability > {:.7}; a rare-event estimator is needed for its \
-                     unavailability",
+                     (95%), so availability > {:.7}; estimate its unavailability with \
+                     estimator = \"importance\" (or --estimator importance)",
                     result.trials,
                     1.0 - bound,
                     trial = if year { "year" } else { "trial" },
+                ),
+                WIDTH,
+                "  ",
+            ));
+        }
+    }
+    let rare: Vec<_> = result
+        .deployments
+        .iter()
+        .filter_map(|d| d.importance.as_ref().map(|e| (d, e)))
+        .collect();
+    if !rare.is_empty() {
+        out.push('\n');
+        for (d, e) in rare {
+            let u = &d.unavailability;
+            let rel = u
+                .relative_error
+                .map_or("-".to_string(), |r| format!("{:.1}%", r * 100.0));
+            out.push_str(&wrap(
+                &format!(
+                    "{} (importance sampling, {} cycles): unavailability {:.3e} [{:.3e}, {:.3e}], \
+                     relative error {rel}; {:.2e} outages per trial; effective sample size {:.0}",
+                    escape(&d.name),
+                    e.diagnostics.cycles,
+                    u.mean,
+                    u.ci95[0],
+                    u.ci95[1],
+                    e.outages_per_trial.mean,
+                    e.diagnostics.ess,
                 ),
                 WIDTH,
                 "  ",
