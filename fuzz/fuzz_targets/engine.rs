@@ -164,10 +164,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let res = sim
-        .run(&RunOptions {
-            threads: Some(1),
-            progress: None,
-        })
+        .run(&RunOptions::new().threads(1))
         .expect("run after trials ran");
     for d in &res.deployments {
         assert!((0.0..=1.0).contains(&d.availability.mean), "{d:?}");

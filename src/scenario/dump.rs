@@ -43,7 +43,7 @@ fn example_deployments(cat: &catalog::Catalog) -> Vec<Deployment> {
 /// facts: provider code, zone codes, status, confidence, sources, note), zones
 /// and common causes, and (for eu-hubs) the default study's deployments, so
 /// the dump runs as it is. Loading the text back
-/// ([`Scenario::from_str`]) gives exactly the catalogue's regions, zones and
+/// ([`super::Scenario::from_str`]) gives exactly the catalogue's regions, zones and
 /// common causes, so a user can dump it, edit it, add `[[deployment]]`
 /// tables and run it. The TOML text opens with the catalogue's parameter
 /// notes (value, reasoning, sources) as comments; JSON has no comments.
