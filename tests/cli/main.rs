@@ -3,6 +3,7 @@
 //! Every test runs the built binary (`CARGO_BIN_EXE_zonesim`) on files in
 //! `tests/data/` or written on the fly, with small trial counts.
 
+mod agreement;
 mod bad_input;
 mod catalog;
 mod exact;
