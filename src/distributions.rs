@@ -51,8 +51,11 @@ pub enum DurationError {
         /// The offending value.
         value: f64,
     },
-    /// Parameters that are each valid but whose mean overflows (e.g. a huge lognormal sigma).
-    #[error("{dist} parameters give a mean that is not finite (sigma or shape too extreme)")]
+    /// Parameters that are each valid but whose mean or second moment
+    /// overflows (e.g. a huge lognormal sigma, or a mean of 1e300 hours).
+    #[error(
+        "{dist} parameters give a mean or second moment too large to represent (over about 1e154 hours); use durations below 1e150 hours"
+    )]
     InfiniteMean {
         /// Distribution name.
         dist: &'static str,

@@ -45,6 +45,27 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## Features
+//!
+//! | feature | adds |
+//! |---|---|
+//! | (none) | the engine, studies in code, results, [`plan`], [`rare`] events, [`analytic`] values, JSON through serde |
+//! | `scenario` | `scenario`: TOML and JSON files with located errors, catalogue dumps |
+//! | `plot` | `plot`: SVG pictures as strings |
+//! | `cli` (default) | the `zonesim` binary; implies both |
+//!
+//! ## Architecture in brief
+//!
+//! Raw input (a scenario file, or [`Study`] built with constructors) is
+//! checked once by [`Study::validate`] when it becomes a [`Simulation`]
+//! (compiled: samplers, indices, limits, [`diagnostics`]). Each trial samples
+//! every process's timeline ([`engine`]), merges the events and judges every
+//! deployment's rule on them; exactly mergeable accumulators ([`stats`]) are
+//! summarised into a [`StudyResult`], to which importance-sampled
+//! deployments add their [`rare`] estimate. Errors are one [`Error`] with an
+//! [`ErrorKind`] per phase. The repository's `ARCHITECTURE.md` has the module
+//! map and where a new rule, distribution or estimator goes.
+//!
 //! Modules, from parameters to results: [`distributions`] (durations),
 //! [`topology`] (regions, zones, common causes), [`deployment`] (replicas and
 //! rules), [`study`] (settings and validation), [`engine`] (the parallel,

@@ -274,7 +274,7 @@ impl Study {
             bad(
                 "simulation.horizon_hours".into(),
                 format!(
-                    "{} hours is over the limit of 1e7 hours (about 1,100 years)",
+                    "{:e} hours is over the limit of 1e7 hours (about 1,100 years)",
                     s.horizon_hours
                 ),
             );
@@ -302,6 +302,18 @@ impl Study {
                 bad("region".into(), "id is empty".into());
             } else if !seen.insert(r.id.as_str()) {
                 bad(format!("region \"{}\"", r.id), "id is used twice".into());
+            }
+        }
+        for r in &self.regions {
+            if !r.country.is_empty() && !crate::topology::is_iso_country(&r.country) {
+                bad(
+                    format!("region \"{}\".country", r.id),
+                    format!(
+                        "\"{}\" is not an ISO 3166-1 alpha-2 country code (e.g. \"FR\", \"DE\", \"GB\"); \
+                         EU membership is derived from it",
+                        r.country
+                    ),
+                );
             }
         }
         let regions: HashSet<&str> = self.regions.iter().map(|r| r.id.as_str()).collect();
@@ -343,7 +355,9 @@ impl Study {
         let mut names = HashSet::new();
         for (i, d) in self.deployments.iter().enumerate() {
             let at = format!("deployment[{i}] \"{}\"", d.name);
-            if !names.insert(d.name.as_str()) {
+            if d.name.trim().is_empty() {
+                bad(format!("deployment[{i}].name"), "is empty".into());
+            } else if !names.insert(d.name.as_str()) {
                 bad(at.clone(), "name is used twice".into());
             }
             if d.replicas.is_empty() {

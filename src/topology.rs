@@ -177,6 +177,12 @@ impl Region {
     }
 }
 
+/// Whether `code` is an ISO 3166-1 alpha-2 country code (any case), by the
+/// `isocountry` crate's table.
+pub fn is_iso_country(code: &str) -> bool {
+    isocountry::CountryCode::for_alpha2_caseless(code).is_ok()
+}
+
 /// Whether an ISO 3166 alpha-2 code names an EU member state (the 27 members
 /// since 2020; `GB` is not one).
 pub fn is_eu_country(code: &str) -> bool {

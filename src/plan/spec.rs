@@ -335,7 +335,7 @@ impl PlanSpec {
         }
     }
 
-    /// Everything [`plan`] checks before it runs anything: the study (less
+    /// Everything [`super::plan`] checks before it runs anything: the study (less
     /// its own deployments, baseline and SLA targets, which the plan
     /// replaces) and the spec against it, including the size limit. Returns
     /// the candidate zone indices. `zonesim validate` runs exactly this.

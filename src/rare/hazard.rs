@@ -95,7 +95,10 @@ impl Law {
     pub(crate) fn hazard_increment(&self, age: f64, s: f64) -> f64 {
         match *self {
             Law::Exponential { rate } => rate * s,
-            _ => (self.cum_hazard(age + s) - self.cum_hazard(age)).max(0.0),
+            Law::Weibull { .. }
+            | Law::Lognormal { .. }
+            | Law::Gamma { .. }
+            | Law::Uniform { .. } => (self.cum_hazard(age + s) - self.cum_hazard(age)).max(0.0),
         }
     }
 
@@ -153,7 +156,7 @@ impl Law {
         let scale = match *self {
             Law::Lognormal { mu, sigma } => (mu + 0.5 * sigma * sigma).exp(),
             Law::Gamma { shape, scale, .. } => shape * scale,
-            _ => 1.0,
+            Law::Exponential { .. } | Law::Weibull { .. } | Law::Uniform { .. } => 1.0,
         };
         let mut lo = age;
         let mut hi = age + scale;

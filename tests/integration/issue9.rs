@@ -248,3 +248,58 @@ fn issue9_memory_budget_lowers_threads_not_results() {
     ));
     assert!(matches!(none.run(&opts(1)), Err(RunError::TooLarge(_))));
 }
+
+/// Issue 9 (11): a country that is not an ISO 3166-1 alpha-2 code is an
+/// error naming the region (it used to count silently as non-EU), an empty
+/// deployment name is refused, and an absurd horizon is printed compactly.
+#[test]
+fn issue9_validation_gaps() {
+    use zonesim::prelude::*;
+    let exp = |m| Duration::exponential(m).unwrap();
+    let study = Study::new(Settings::new(10, 1e300))
+        .region(Region::new("par", "Paris", "p", "France"))
+        .region(Region::new("fra", "Frankfurt", "p", "de"))
+        .zone(Zone::new("a", "par", exp(100.0), exp(1.0)))
+        .zone(Zone::new("b", "fra", exp(100.0), exp(1.0)))
+        .deployment(Deployment::new("", ["a"], Rule::AtLeast(1)));
+    let err = study.validate().unwrap_err();
+    let text = err.to_string();
+    assert!(
+        err.problems
+            .iter()
+            .any(|p| p.at == "region \"par\".country"
+                && p.message.contains("not an ISO 3166-1 alpha-2")),
+        "{text}"
+    );
+    // A lowercase code is still a code.
+    assert!(
+        !err.problems.iter().any(|p| p.at.contains("\"fra\"")),
+        "{text}"
+    );
+    assert!(
+        err.problems.iter().any(|p| p.at == "deployment[0].name"),
+        "{text}"
+    );
+    assert!(text.contains("1e300 hours is over the limit"), "{text}");
+    assert!(!text.contains("000000000000"), "{text}");
+    // A mean of 1e300 hours names what is wrong, not a sigma it does not have.
+    let e = Duration::exponential(1e300).unwrap_err().to_string();
+    assert!(e.contains("too large") && !e.contains("sigma"), "{e}");
+}
+
+/// Issue 8: a result round-trips through serde JSON exactly (every float to
+/// the bit, `float_roundtrip`), importance-sampled deployments included.
+#[test]
+fn results_round_trip_through_json_exactly() {
+    let mut study = zonesim::catalog::default_study();
+    study.simulation.trials = 3_000;
+    let result = zonesim::run(&study).unwrap();
+    let text = serde_json::to_string(&result).unwrap();
+    let back: zonesim::StudyResult = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, result);
+    assert_eq!(serde_json::to_string(&back).unwrap(), text);
+    let three = result.deployment("three-hubs-active").unwrap();
+    assert!(three.importance.is_some());
+    assert!(result.deployment("nowhere").is_none());
+    assert!(three.sla(0.9999).is_some() && three.sla(0.5).is_none());
+}
