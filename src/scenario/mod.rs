@@ -417,8 +417,24 @@ fn toml_error(text: &str, name: &str, field: &str, e: &toml::de::Error) -> Scena
         file: name.to_string(),
         line,
         column,
+        message: in_file_terms(&clean_field(field), e.message().trim_end()),
         field: clean_field(field),
-        message: e.message().trim_end().to_string(),
+    }
+}
+
+/// What a rule looks like in a file.
+const RULE_FORMS: &str = "{ at_least = K }, \"majority\", { zones_up = K } or \
+                          { active_passive = { failover_hours = H } }";
+
+/// serde's wording for a mistyped rule or distribution ("invalid type: unit
+/// variant, expected newtype variant") in the file's terms: what is expected.
+fn in_file_terms(field: &str, message: &str) -> String {
+    let in_rule = field.split('.').any(|part| part == "rule");
+    let variant_mixup = message.contains("variant") && message.starts_with("invalid type");
+    if in_rule && (variant_mixup || message.starts_with("unknown variant")) {
+        format!("expected a rule: {RULE_FORMS}; got: {message}")
+    } else {
+        message.to_string()
     }
 }
 
@@ -434,8 +450,8 @@ fn json_error(name: &str, field: &str, e: &serde_json::Error) -> ScenarioError {
         file: name.to_string(),
         line: (e.line() > 0).then_some(e.line()),
         column: (e.line() > 0).then_some(e.column()),
+        message: in_file_terms(&clean_field(field), &message),
         field: clean_field(field),
-        message,
     }
 }
 

@@ -259,6 +259,21 @@ fn bad_rule() {
     let d = scratch("bad-rule");
     let f = variant(&d, "bad.toml", "rule = { at_least = 2 }", "rule = \"most\"");
     rejected(&f, &["bad.toml:35:", "deployment[0].rule", "most"]);
+    // A rule's name without its parameter is explained in the file's terms,
+    // not serde's ("invalid type: unit variant, expected newtype variant").
+    let f = variant(
+        &d,
+        "bare.toml",
+        "rule = { at_least = 2 }",
+        "rule = \"at_least\"",
+    );
+    rejected(
+        &f,
+        &[
+            "bare.toml:35:",
+            "expected a rule: { at_least = K }, \"majority\"",
+        ],
+    );
 }
 
 #[test]
