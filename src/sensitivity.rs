@@ -527,6 +527,8 @@ pub struct SweepResult {
     pub sla_targets: Vec<f64>,
     /// Trials at each point.
     pub trials: u64,
+    /// Horizon of each trial (hours).
+    pub horizon_hours: f64,
     /// Seed of every point.
     pub seed: u64,
     /// The points.
@@ -615,9 +617,23 @@ pub fn sweep(study: &Study, axes: &[Axis], opts: &RunOptions<'_>) -> Result<Swee
         axes: axes.to_vec(),
         sla_targets: study.simulation.sla_targets.clone(),
         trials: study.simulation.trials,
+        horizon_hours: study.simulation.horizon_hours,
         seed: study.simulation.seed,
         points,
     })
+}
+
+/// A scenario file's `[sweep]` table: the grid of a sweep and the ranges of
+/// a tornado.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[non_exhaustive]
+pub struct SweepSpec {
+    /// The axes of the sweep (`[[sweep.axis]]`), one or two.
+    pub axes: Vec<Axis>,
+    /// The tornado's ranges (`[[sweep.range]]`); [`catalog_ranges`] when empty.
+    pub ranges: Vec<TornadoParam>,
+    /// The deployment whose figure the tornado shows (default: the first).
+    pub deployment: Option<String>,
 }
 
 /// One parameter of a tornado: a path (often with `*`), a label and a range.

@@ -66,6 +66,41 @@ impl Uncertain {
     }
 }
 
+/// Parameters drawn when a scenario file's `[uncertainty]` table does not
+/// give `draws`.
+pub const DEFAULT_DRAWS: u32 = 100;
+
+/// A scenario file's `[[uncertain]]` parameters and `[uncertainty]` table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct UncertaintySpec {
+    /// The uncertain parameters.
+    pub params: Vec<Uncertain>,
+    /// Parameter sets to draw (default [`DEFAULT_DRAWS`]).
+    pub draws: u32,
+    /// Outer seed (default: the study's seed).
+    pub seed: u64,
+}
+
+impl UncertaintySpec {
+    /// The spec of `params` with `draws` sets under `seed`.
+    pub fn new(params: Vec<Uncertain>, draws: u32, seed: u64) -> Self {
+        UncertaintySpec {
+            params,
+            draws,
+            seed,
+        }
+    }
+
+    /// Runs it on `study` ([`run_uncertain`]).
+    ///
+    /// # Errors
+    /// As [`run_uncertain`].
+    pub fn run(&self, study: &Study, opts: &RunOptions<'_>) -> Result<UncertaintyResult, Error> {
+        run_uncertain(study, &self.params, self.draws, self.seed, opts)
+    }
+}
+
 /// A figure's distribution over the parameter sets.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]

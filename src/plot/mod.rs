@@ -1,5 +1,6 @@
 //! Pictures as SVG: the complementary CDF of downtime per trial per deployment,
-//! and the cost/quality frontier of a plan.
+//! the cost/quality frontier of a plan, a sweep's figures against its
+//! parameter and a tornado of parameters.
 //!
 //! Drawn with [plotters](https://docs.rs/plotters)' SVG backend (no fonts are
 //! loaded: the viewer renders the text). Every function returns the SVG
@@ -17,11 +18,15 @@ use crate::plan::{Placement, PlanResult};
 
 mod ccdf;
 mod frontier;
+mod sweep;
+mod tornado;
 
 #[cfg(test)]
 use ccdf::ccdf_steps;
 pub use ccdf::{downtime_ccdf_svg, downtime_ccdf_svg_string};
 pub use frontier::{frontier_svg, frontier_svg_over};
+pub use sweep::sweep_svg;
+pub use tornado::tornado_svg;
 
 /// Why a picture could not be made.
 #[derive(Debug, thiserror::Error)]
