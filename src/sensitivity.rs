@@ -14,12 +14,17 @@
 //! the mean set to 8760 / value hours).
 //!
 //! [`sweep`] runs the study at every point of a grid of one or two paths
-//! with the study's seed, so that every point sees the same random streams
-//! (common random numbers: trial `t` draws from the same generator at every
-//! point; a change that alters how many draws one process takes shifts the
-//! draws of the processes after it in that trial, so the pairing is exact
-//! for failover delays and for the first process changed, and partial for
-//! the others). [`tornado`] moves each parameter alone to the ends of its
+//! with the study's seed and every process on a stream of its own
+//! ([`Simulation::with_process_streams`]), so that every point sees the
+//! same random numbers (common random numbers): a process whose parameters
+//! do not change draws exactly the same outages at every point, and one
+//! whose parameters change draws from the same uniforms (exactly coupled
+//! for the exponential, Weibull, lognormal, uniform and fixed laws; the
+//! gamma sampler's rejection steps couple only partly). Differences
+//! between points are then the parameter's effect, not noise. Because the
+//! streams are laid out per process, a sweep's point is not bit-identical
+//! to `zonesim run` of the same study and seed (a different, equally valid
+//! sample). [`tornado`] moves each parameter alone to the ends of its
 //! range and ranks them by how far a figure moves; [`catalog_ranges`] are
 //! the ranges the catalogue states.
 //!
@@ -547,7 +552,9 @@ fn figures(d: &DeploymentSummary) -> PointFigures {
     }
 }
 
-/// Runs `study` with every parameter at `values` (one per path) applied.
+/// Runs `study` with every parameter at `values` (one per path) applied,
+/// every process on a stream of its own
+/// ([`Simulation::with_process_streams`]).
 ///
 /// # Errors
 /// The path's or the study's problems, or why the run failed.
@@ -561,7 +568,7 @@ pub fn run_at(
     for (p, &v) in paths.iter().zip(values) {
         p.set(&mut s, v)?;
     }
-    Ok(Simulation::new(&s)?.run(opts)?)
+    Ok(Simulation::new(&s)?.with_process_streams().run(opts)?)
 }
 
 /// Runs the study at every point of the grid of one or two axes, each
@@ -809,7 +816,7 @@ pub fn tornado(
             t.path.set(&mut study.clone(), v)?;
         }
     }
-    let base = Simulation::new(study)?.run(opts)?;
+    let base = run_at(study, &[], &[], opts)?;
     let mut bars = Vec::with_capacity(params.len());
     for t in params {
         let lo = run_at(study, &[&t.path], &[t.low], opts)?;

@@ -97,9 +97,25 @@ pub fn sweep_svg(result: &SweepResult) -> Result<String, PlotError> {
         format!("a {} h trial", result.horizon_hours)
     };
     let title = format!(
-        "Mean downtime against {} ({} trials a point, common random numbers)",
-        axis.path, result.trials
+        "Mean downtime against the swept parameter ({} trials a point, common random numbers)",
+        result.trials
     );
+    // A series identical to an earlier one is drawn over it and its legend
+    // entry says so; one with no downtime at any point cannot be drawn on a
+    // log axis, and its legend entry says that.
+    let twin_of: Vec<Option<usize>> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            series[..i]
+                .iter()
+                .position(|e| e.3.iter().map(|p| p.1).eq(s.3.iter().map(|p| p.1)))
+        })
+        .collect();
+    let all_zero: Vec<bool> = series
+        .iter()
+        .map(|s| s.3.iter().all(|p| p.1 <= 0.0))
+        .collect();
     let mut svg = String::new();
     {
         let legend_h = 14 + 20 * series.len() as u32;
@@ -135,46 +151,58 @@ pub fn sweep_svg(result: &SweepResult) -> Result<String, PlotError> {
                     .bold_line_style(RGBColor(200, 200, 200))
                     .draw()
                     .map_err(draw_err)?;
-                for (name, d, k, pts) in &series {
+                for (i, (name, d, k, pts)) in series.iter().enumerate() {
                     let colour = COLOURS[*d % COLOURS.len()];
-                    let style = ShapeStyle::from(&colour).stroke_width(3);
+                    // Earlier lines are wider, so a line drawn over one
+                    // still leaves it visible as a border.
+                    let width = 2 + (series.len() - 1 - i).min(5) as u32;
+                    let style = ShapeStyle::from(&colour).stroke_width(width);
+                    let mut label = name.clone();
+                    if let Some(j) = twin_of[i] {
+                        label.push_str(&format!("  (identical to {}, drawn over it)", series[j].0));
+                    }
+                    let drawn = !(all_zero[i] && log_y);
+                    if !drawn {
+                        label.push_str("  (no downtime at any point: not drawn)");
+                    }
                     let line: Vec<(f64, f64)> = pts.iter().map(|p| (p.0, p.1.max(y_lo))).collect();
-                    if *k == 0 {
+                    if drawn {
+                        if *k == 0 {
+                            chart
+                                .draw_series(LineSeries::new(line.clone(), style))
+                                .map_err(draw_err)?;
+                        } else {
+                            chart
+                                .draw_series(DashedLineSeries::new(
+                                    line.clone(),
+                                    6 + 4 * *k as u32,
+                                    6,
+                                    style,
+                                ))
+                                .map_err(draw_err)?;
+                        }
                         chart
-                            .draw_series(LineSeries::new(line.clone(), style))
+                            .draw_series(line.iter().map(|&p| Circle::new(p, 4, colour.filled())))
                             .map_err(draw_err)?;
-                    } else {
-                        chart
-                            .draw_series(DashedLineSeries::new(
-                                line.clone(),
-                                6 + 4 * *k as u32,
-                                6,
-                                style,
-                            ))
-                            .map_err(draw_err)?;
+                        for p in pts {
+                            chart
+                                .draw_series(LineSeries::new(
+                                    [(p.0, p.2.max(y_lo)), (p.0, p.3.max(y_lo))],
+                                    ShapeStyle::from(&colour.mix(0.6)).stroke_width(2),
+                                ))
+                                .map_err(draw_err)?;
+                        }
                     }
-                    chart
-                        .draw_series(line.iter().map(|&p| Circle::new(p, 4, colour.filled())))
-                        .map_err(draw_err)?;
-                    for p in pts {
-                        chart
-                            .draw_series(LineSeries::new(
-                                [(p.0, p.2.max(y_lo)), (p.0, p.3.max(y_lo))],
-                                ShapeStyle::from(&colour.mix(0.6)).stroke_width(2),
-                            ))
-                            .map_err(draw_err)?;
-                    }
-                    let i = series.iter().position(|s| &s.0 == name).unwrap_or(0);
                     let y = 10 + 20 * i as i32;
                     legend
                         .draw(&PathElement::new(
                             vec![(96, y), (124, y)],
-                            colour.stroke_width(3),
+                            colour.stroke_width(width),
                         ))
                         .map_err(draw_err)?;
                     legend
                         .draw(&Text::new(
-                            name.clone(),
+                            label,
                             (134, y),
                             ("sans-serif", 14)
                                 .into_font()

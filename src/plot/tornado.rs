@@ -42,7 +42,7 @@ pub fn tornado_svg(
             (a.min(v), b.max(v))
         });
     let span = (hi - lo).max(1e-12);
-    let (x_lo, x_hi) = (lo - 0.12 * span, hi + 0.12 * span);
+    let (x_lo, x_hi) = (lo - 0.16 * span, hi + 0.16 * span);
     let n = ranked.len();
     let label = figure.label(&result.sla_targets);
     let title = format!(
@@ -116,9 +116,18 @@ pub fn tornado_svg(
                     .pos(Pos::new(HPos::Right, VPos::Center)),
             ))
             .map_err(draw_err)?;
-            for (v, c, tag) in [(*at_low, low_c, "low"), (*at_high, high_c, "high")] {
-                let (x, y) = chart.backend_coord(&(v, yc));
-                let right = v >= base;
+            // The smaller end's label left of the whole bar, the larger's
+            // right of it, so that they never overlap however short it is.
+            let left_end = at_low.min(*at_high).min(base);
+            let right_end = at_low.max(*at_high).max(base);
+            let ends = if at_low <= at_high {
+                [(*at_low, low_c, "low"), (*at_high, high_c, "high")]
+            } else {
+                [(*at_high, high_c, "high"), (*at_low, low_c, "low")]
+            };
+            for (k, (v, c, tag)) in ends.into_iter().enumerate() {
+                let right = k == 1;
+                let (x, y) = chart.backend_coord(&(if right { right_end } else { left_end }, yc));
                 root.draw(&Text::new(
                     format!("{tag}: {}", compact(v)),
                     (if right { x + 6 } else { x - 6 }, y),

@@ -124,6 +124,16 @@ fn parse_range(s: &str) -> Result<TornadoParam, CliError> {
     Ok(TornadoParam::new(path.trim(), p, lo, hi))
 }
 
+/// Six significant digits (`0.045`, not `0.045000000000000005`).
+fn sig(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let e = x.abs().log10().floor() as i32;
+    let f = 10f64.powi(5 - e);
+    (x * f).round() / f
+}
+
 fn figure(f: FigureArg) -> Figure {
     match f {
         FigureArg::Downtime => Figure::DowntimeMinutes,
@@ -308,8 +318,8 @@ fn tornado_table(r: &TornadoResult, deployment: &str, fig: Figure) -> String {
         rows.push(vec![
             bar.param.label.clone(),
             bar.param.path.to_string(),
-            format!("{}", bar.param.low),
-            format!("{}", bar.param.high),
+            format!("{}", sig(bar.param.low)),
+            format!("{}", sig(bar.param.high)),
             format!("{lo:.6}"),
             format!("{hi:.6}"),
             format!("{:.6}", (hi - lo).abs()),
