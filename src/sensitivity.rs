@@ -1028,6 +1028,39 @@ mod tests {
         assert!(t.ranked("nope", Figure::DowntimeMinutes).is_none());
     }
 
+    /// On per-process streams a change to one zone leaves every other
+    /// process's draws exactly as they were; on the default single stream
+    /// it does not (the later processes' draws shift).
+    #[test]
+    fn process_streams_keep_other_processes_fixed() {
+        let s = study();
+        let mut t = s.clone();
+        "zone.r-a.time_to_repair.median"
+            .parse::<ParamPath>()
+            .unwrap()
+            .set(&mut t, 9.0)
+            .unwrap();
+        let run = |st: &Study, own: bool| {
+            let sim = Simulation::new(st).unwrap();
+            let sim = if own { sim.with_process_streams() } else { sim };
+            sim.run(&RunOptions::default()).unwrap()
+        };
+        let (a, b) = (run(&s, true), run(&t, true));
+        assert_eq!(a.zones[1].mean_availability, b.zones[1].mean_availability);
+        assert_ne!(a.zones[0].mean_availability, b.zones[0].mean_availability);
+        let (a, b) = (run(&s, false), run(&t, false));
+        assert_ne!(a.zones[1].mean_availability, b.zones[1].mean_availability);
+        // The option changes the sample, not the model: both layouts agree
+        // within their intervals.
+        let (x, y) = (run(&s, false), run(&s, true));
+        let (dx, dy) = (
+            &x.deployments[0].availability,
+            &y.deployments[0].availability,
+        );
+        let half = (dx.ci95[1] - dx.ci95[0]).max(dy.ci95[1] - dy.ci95[0]);
+        assert!((dx.mean - dy.mean).abs() < 2.0 * half);
+    }
+
     #[test]
     fn catalog_ranges_cover_the_default_study() {
         let s = crate::catalog::default_study();
