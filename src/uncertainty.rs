@@ -230,13 +230,13 @@ fn mix(mut z: u64) -> u64 {
 
 /// The generator of parameter set `j` under the outer `seed`.
 fn outer_rng(seed: u64, j: u32) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(mix(mix(seed) ^ 0x6f75_7465_72) ^ j as u64)
+    Xoshiro256PlusPlus::seed_from_u64(mix(mix(seed) ^ 0x006f_7574_6572) ^ j as u64)
 }
 
 /// The inner seed of parameter set `j`: distinct for every set, so the sets'
 /// inner estimates are independent.
 pub fn inner_seed(seed: u64, j: u32) -> u64 {
-    mix(mix(seed ^ 0x696e_6e65_72) ^ mix(j as u64 + 1))
+    mix(mix(seed ^ 0x0069_6e6e_6572) ^ mix(j as u64 + 1))
 }
 
 /// Draws parameter set `j` of `params` under the outer `seed`.

@@ -259,8 +259,8 @@ pub(super) fn log_covariance(
         ll(&e)
     };
     let mut info = vec![vec![0.0; n]; n];
-    for i in 0..n {
-        for j in 0..n {
+    for (i, row) in info.iter_mut().enumerate() {
+        for (j, cell) in row.iter_mut().enumerate() {
             let d2 = if i == j {
                 let mut e1 = eta.clone();
                 e1[i] += h;
@@ -272,7 +272,7 @@ pub(super) fn log_covariance(
                     + at(i, -1.0, j, -1.0))
                     / (4.0 * h * h)
             };
-            info[i][j] = -d2;
+            *cell = -d2;
         }
     }
     match n {

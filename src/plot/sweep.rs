@@ -3,6 +3,9 @@
 use super::*;
 use crate::sensitivity::SweepResult;
 
+/// A line: legend, deployment, second-axis index, `(x, y, low, high)` points.
+type Series = (String, usize, usize, Vec<(f64, f64, f64, f64)>);
+
 /// Draws each deployment's mean downtime per trial (minutes; log scale when
 /// it spans more than a decade) against the first axis of a sweep, with the
 /// 95% interval of each point as a bar; for a two-axis sweep one line per
@@ -21,8 +24,9 @@ pub fn sweep_svg(result: &SweepResult) -> Result<String, PlotError> {
         .axes
         .get(1)
         .map_or_else(|| vec![f64::NAN], |a| a.values.clone());
-    // Series: (deployment index, second-axis index) -> (x, y, lo, hi).
-    let mut series: Vec<(String, usize, usize, Vec<(f64, f64, f64, f64)>)> = Vec::new();
+    // Series: (legend, deployment index, second-axis index, points as
+    // (x, y, interval low, interval high)).
+    let mut series: Vec<Series> = Vec::new();
     for (d, fig) in first.deployments.iter().enumerate() {
         for (k, v2) in inner.iter().enumerate() {
             let name = if v2.is_nan() {

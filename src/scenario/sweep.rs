@@ -169,7 +169,7 @@ pub(super) fn resolve(
             .iter()
             .enumerate()
             .filter_map(|(i, r)| {
-                if !(r.low < r.high) {
+                if r.low.partial_cmp(&r.high) != Some(std::cmp::Ordering::Less) {
                     c.bad(
                         format!("sweep.range[{i}]"),
                         &r.path,

@@ -114,7 +114,7 @@ fn parse_range(s: &str) -> Result<TornadoParam, CliError> {
             .map_err(|_| bad(format!("\"{}\" is not a number", v.trim())))
     };
     let (lo, hi) = (num(lo)?, num(hi)?);
-    if !(lo < hi) {
+    if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
         return Err(bad(format!("needs LOW < HIGH, got {lo}..{hi}")));
     }
     let p: ParamPath = path
