@@ -161,8 +161,9 @@ pub struct DeploymentUncertainty {
     /// Fraction of parameter sets whose mean availability meets each target.
     pub p_mean_meets: Vec<f64>,
     /// The mean over the sets of the inner 95% half-width of the mean
-    /// availability: compare with `availability.std` to see how much of the
-    /// spread is parameters and how much is inner noise.
+    /// availability (by the deployment's estimator): compare with
+    /// `availability.std` to see how much of the spread is parameters and
+    /// how much is inner noise.
     pub inner_half_width: f64,
 }
 
@@ -303,7 +304,9 @@ pub fn run_uncertain(
             for (t, sla) in d.sla.iter().enumerate() {
                 psla[i][t].push(sla.p_meets);
             }
-            half[i] += 0.5 * (d.availability.ci95[1] - d.availability.ci95[0]) / draws as f64;
+            // The upper half of the unavailability's interval (its lower
+            // end is clamped at 0), by the deployment's own estimator.
+            half[i] += (d.unavailability.ci95[1] - d.unavailability.mean) / draws as f64;
         }
         sets.push(values);
     }
