@@ -507,8 +507,10 @@ pub struct PointFigures {
     pub unavailability: f64,
     /// P(meeting each SLA target), in the study's target order.
     pub p_sla: Vec<f64>,
-    /// Mean paired downtime difference from the first point (minutes): on
-    /// common random numbers, far narrower than the figures' own intervals.
+    /// Mean downtime minus the first point's (minutes), which is the mean of
+    /// the trial-by-trial differences: on common random numbers it is the
+    /// parameter's effect, with far less noise than the figures' own
+    /// intervals (no interval is reported for it).
     pub downtime_minutes_vs_first: f64,
 }
 

@@ -418,6 +418,38 @@ mod tests {
         );
     }
 
+    /// Same seed, same result on any number of threads, for the two-level
+    /// run and for a sweep on per-process streams.
+    #[test]
+    fn results_do_not_depend_on_threads() {
+        let exp = |m| Duration::exponential(m).unwrap();
+        let study = Study::new(Settings::new(3000, 8760.0))
+            .region(Region::new("r", "R", "p", "FR"))
+            .zone(Zone::new(
+                "a",
+                "r",
+                exp(1000.0),
+                Duration::lognormal(2.0, 1.5).unwrap(),
+            ))
+            .zone(Zone::new("b", "r", exp(1000.0), exp(5.0)))
+            .common_cause(CommonCause::new("rr", ["r"], exp(20_000.0), exp(8.0)))
+            .deployment(Deployment::new("two", ["a", "b"], Rule::AtLeast(1)));
+        let u = [Uncertain::new(
+            "zone.*.time_to_repair.mean".parse().unwrap(),
+            Duration::gamma(4.0, 2.0).unwrap(),
+        )];
+        let one = run_uncertain(&study, &u, 4, 3, &RunOptions::new().threads(1)).unwrap();
+        let three = run_uncertain(&study, &u, 4, 3, &RunOptions::new().threads(3)).unwrap();
+        assert_eq!(one, three);
+        let axis = crate::sensitivity::Axis::new(
+            "common_cause.rr.time_to_repair.mean".parse().unwrap(),
+            vec![1.0, 4.0],
+        );
+        let s1 = crate::sensitivity::sweep(&study, &[axis.clone()], &RunOptions::new().threads(1));
+        let s3 = crate::sensitivity::sweep(&study, &[axis], &RunOptions::new().threads(3));
+        assert_eq!(s1.unwrap(), s3.unwrap());
+    }
+
     #[test]
     fn draws_are_reproducible_and_independent_of_their_number() {
         let p = vec![Uncertain::new(
