@@ -445,7 +445,11 @@ mod tests {
             "common_cause.rr.time_to_repair.mean".parse().unwrap(),
             vec![1.0, 4.0],
         );
-        let s1 = crate::sensitivity::sweep(&study, &[axis.clone()], &RunOptions::new().threads(1));
+        let s1 = crate::sensitivity::sweep(
+            &study,
+            std::slice::from_ref(&axis),
+            &RunOptions::new().threads(1),
+        );
         let s3 = crate::sensitivity::sweep(&study, &[axis], &RunOptions::new().threads(3));
         assert_eq!(s1.unwrap(), s3.unwrap());
     }

@@ -363,17 +363,6 @@ impl Scenario {
         self.plan.as_ref()
     }
 
-    /// The `[sweep]` table, if the file has one.
-    pub fn sweep(&self) -> Option<&crate::sensitivity::SweepSpec> {
-        self.sweep.as_ref()
-    }
-
-    /// The `[[uncertain]]` parameters and `[uncertainty]` settings, if the
-    /// file has uncertain parameters.
-    pub fn uncertainty(&self) -> Option<&crate::uncertainty::UncertaintySpec> {
-        self.uncertainty.as_ref()
-    }
-
     /// The catalogue the file brings in, if any.
     pub fn catalog(&self) -> Option<&str> {
         self.catalog.as_deref()

@@ -78,7 +78,20 @@ pub(super) struct RawUncertain {
     prior: Duration,
 }
 
-/// The line of the first `"path"` in the text, after `from`.
+impl super::Scenario {
+    /// The `[sweep]` table, if the file has one.
+    pub fn sweep(&self) -> Option<&SweepSpec> {
+        self.sweep.as_ref()
+    }
+
+    /// The `[[uncertain]]` parameters and `[uncertainty]` settings, if the
+    /// file has uncertain parameters.
+    pub fn uncertainty(&self) -> Option<&UncertaintySpec> {
+        self.uncertainty.as_ref()
+    }
+}
+
+/// The line of the first quoted `value` in the text.
 fn line_of(text: &str, value: &str) -> Option<usize> {
     text.find(&format!("\"{value}\""))
         .or_else(|| text.find(&format!("'{value}'")))
