@@ -15,7 +15,7 @@
 //!
 //! [`sweep`] runs the study at every point of a grid of one or two paths
 //! with the study's seed and every process on a stream of its own
-//! ([`Simulation::with_process_streams`]), so that every point sees the
+//! ([`crate::Simulation::with_process_streams`]), so that every point sees the
 //! same random numbers (common random numbers): a process whose parameters
 //! do not change draws exactly the same outages at every point, and one
 //! whose parameters change draws from the same uniforms (exactly coupled
