@@ -33,19 +33,55 @@ use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
-use crate::deployment::{Deployment, Rule};
+use std::collections::HashMap;
+
+use crate::deployment::Rule;
 use crate::engine::{RunOptions, Simulation};
 use crate::stats::DeploymentAccumulator;
-use crate::study::{Problem, Study};
+use crate::study::{Problem, Start, Study};
 
+mod classes;
+mod constraints;
+mod judge;
 mod spec;
+
+use classes::Classifier;
+use constraints::ZoneFacts;
+use judge::{Analytic, count_hits, mcnemar_p, planning_study, wilson};
 
 pub use spec::{PlanError, PlanSpec, PlanTarget};
 
-/// The most candidate placements one plan may judge. Each candidate is a
-/// deployment of one simulation (with its own histograms), so this bounds
-/// both time and memory.
-pub const MAX_CANDIDATES: u64 = 2_000;
+/// The most placements one plan may enumerate (before the rule, the
+/// constraints and exchangeability reduce them). Placements are judged in
+/// classes and screened (see the module docs), so this bounds the
+/// enumeration, not the simulation: the whole 37-zone eu-hubs catalogue
+/// with up to 4 replicas is 101,269 placements.
+pub const MAX_CANDIDATES: u64 = 250_000;
+
+/// The most placements judged in full in one simulation; more are judged
+/// in consecutive runs on the same trials (the same seed gives the same
+/// trials, so the results are those of one run).
+pub const FULL_CHUNK: usize = 2_000;
+
+/// Trials of the screening pilot (at most a fifth of the run's trials):
+/// the first trials of the full run.
+pub const PILOT_TRIALS: u64 = 10_000;
+
+/// Standard errors of the pilot's screening interval: a class is dropped
+/// only when the upper end of its Wilson interval at this many standard
+/// errors is below the required fraction.
+pub const PILOT_Z: f64 = 5.0;
+
+/// Classes above which the pilot screens (fewer are judged in full).
+pub const PILOT_ABOVE: usize = 300;
+
+/// Significance level of the paired test that forms the tied set.
+pub const TIE_LEVEL: f64 = 0.05;
+
+/// The rule that chooses among placements tied within noise, all of the
+/// same cost: fewest replicas, then most distinct regions, then most
+/// distinct zones, then zone ids in lexicographic order.
+pub const TIE_RULE: &str = "fewest replicas, then most regions, then most zones, then zone ids in lexicographic order";
 
 /// The largest `max_replicas` accepted.
 pub const MAX_REPLICAS: u32 = 64;
@@ -111,10 +147,62 @@ pub struct PlanResult {
     /// zones than the rule needs); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infeasible: Option<String>,
+    /// The placement constraints in force, as the file spells them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<String>,
+    /// Placements the rule allows that the constraints excluded before
+    /// anything was simulated.
+    #[serde(default)]
+    pub excluded_by_constraints: usize,
+    /// When no placement meets every constraint: which ones cannot be met
+    /// together; `best` is then `None` and `closest` is the placement that
+    /// misses them least (see `closest_violates`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsatisfiable: Option<String>,
+    /// The constraints `closest` misses, with by how much.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closest_violates: Vec<String>,
+    /// Placements of the best one's cost that also qualify and whose
+    /// probability of meeting the target is not significantly different
+    /// from the leader's on the paired (McNemar) test of the same trials,
+    /// the best included; `best` is chosen among them by [`TIE_RULE`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tied: Vec<Placement>,
+    /// Whether `tied` holds more than the best placement.
+    #[serde(default)]
+    pub tied_within_noise: bool,
+    /// The rule that chose `best` among `tied` ([`TIE_RULE`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub tie_rule: String,
+    /// How the placements were judged: exchangeable classes, the exact
+    /// analytic screen and the pilot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screening: Option<Screening>,
     /// Every judged placement, in enumeration order (not serialised; for
     /// plots and tools).
     #[serde(skip)]
     pub candidates: Vec<Placement>,
+}
+
+/// How a plan reduced its placements before judging them in full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Screening {
+    /// Exchangeability classes of the placements (one judged per class).
+    pub classes: usize,
+    /// The cost above which classes were dropped because a cheaper one
+    /// surely qualifies by the exact analytic bound `P(meets) >= (A -
+    /// a) / (1 - a)`; `None` when no class was that sure.
+    pub analytic_cost_cut: Option<f64>,
+    /// Classes the analytic cost cut dropped.
+    pub dropped_by_cost: usize,
+    /// Trials of the pilot (0: no pilot).
+    pub pilot_trials: u64,
+    /// Classes the pilot dropped (Wilson upper end at [`PILOT_Z`] standard
+    /// errors below the required fraction).
+    pub dropped_by_pilot: usize,
+    /// Classes judged on all trials.
+    pub judged_in_full: usize,
 }
 
 /// Number of multisets of size `m` from `n` kinds, saturating: C(n+m-1, m).
@@ -169,6 +257,32 @@ fn best_order(a: &Placement, b: &Placement) -> Ordering {
         .then_with(|| a.replicas.cmp(&b.replicas))
 }
 
+/// Distinct regions and zones of a placement, by zone id.
+fn spread(study: &Study, replicas: &[String]) -> (usize, usize) {
+    let mut zones: Vec<&String> = replicas.iter().collect();
+    zones.dedup();
+    let mut regions: Vec<&str> = zones
+        .iter()
+        .filter_map(|z| study.zones.iter().find(|x| &x.id == *z))
+        .map(|z| z.region.as_str())
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
+    (regions.len(), zones.len())
+}
+
+/// [`TIE_RULE`] as an order (better first).
+fn tie_order(study: &Study, a: &Placement, b: &Placement) -> Ordering {
+    let (ra, za) = spread(study, &a.replicas);
+    let (rb, zb) = spread(study, &b.replicas);
+    a.cost
+        .total_cmp(&b.cost)
+        .then(a.replicas.len().cmp(&b.replicas.len()))
+        .then(rb.cmp(&ra))
+        .then(zb.cmp(&za))
+        .then_with(|| a.replicas.cmp(&b.replicas))
+}
+
 /// Better-first order for the closest placement.
 fn closest_order(a: &Placement, b: &Placement) -> Ordering {
     b.p_meets
@@ -201,6 +315,14 @@ pub fn frontier(candidates: &[Placement]) -> Vec<Placement> {
 /// candidate placement on the same sampled outages of `study` (its zones,
 /// common causes and settings; its deployments are ignored).
 ///
+/// Placements that break the spec's constraints are dropped before
+/// anything is simulated. The others are grouped into exchangeability
+/// classes (one judged per class), screened by the exact analytic bound and
+/// a short pilot on the first trials, and the survivors judged on all
+/// trials; among qualifying placements of the lowest cost, those tied
+/// within noise with the leader on the paired test form `tied`, and `best`
+/// is chosen among them by [`TIE_RULE`].
+///
 /// # Errors
 /// [`crate::ErrorKind::Plan`] for a bad spec (every problem, naming the field),
 /// [`crate::ErrorKind::Study`] for a bad study, [`crate::ErrorKind::Run`] when the run
@@ -216,20 +338,14 @@ pub fn plan(
     let ids: Vec<&str> = zones.iter().map(|&z| study.zones[z].id.as_str()).collect();
     let n = ids.len() as u64;
     let max = spec.max_replicas as u64;
-    let mut deployments = Vec::new();
+    let facts = ZoneFacts::new(study, spec, &zones);
+    // Every placement the rule allows, with by how much it misses the constraints.
+    let mut all: Vec<(Vec<usize>, u32)> = Vec::new();
     enumerate(zones.len(), max as usize, |idx| {
         let mut distinct = idx.to_vec();
         distinct.dedup();
         if spec.satisfiable(idx.len(), distinct.len()) {
-            let replicas: Vec<String> = idx.iter().map(|&i| ids[i].to_string()).collect();
-            deployments.push(Deployment {
-                // Numbered, so that zone ids holding `+` cannot collide.
-                name: format!("#{} {}", deployments.len(), replicas.join("+")),
-                replicas,
-                rule: spec.rule.clone(),
-                replica_failures: None,
-                estimator: None,
-            });
+            all.push((idx.to_vec(), facts.violation(spec, idx)));
         }
     });
     let mut result = PlanResult {
@@ -239,13 +355,21 @@ pub fn plan(
         frontier: Vec::new(),
         rule: spec.rule.clone(),
         candidate_zones: ids.iter().map(|s| s.to_string()).collect(),
-        candidates_judged: deployments.len(),
+        candidates_judged: 0,
         trials: study.simulation.trials,
         seed: study.simulation.seed,
         infeasible: None,
+        constraints: spec.constraint_labels(),
+        excluded_by_constraints: 0,
+        unsatisfiable: None,
+        closest_violates: Vec::new(),
+        tied: Vec::new(),
+        tied_within_noise: false,
+        tie_rule: String::new(),
+        screening: None,
         candidates: Vec::new(),
     };
-    if deployments.is_empty() {
+    if all.is_empty() {
         result.infeasible = Some(format!(
             "no placement of at most {max} replicas over the {n} candidate zone{} ({}) can satisfy the rule {}",
             if n == 1 { "" } else { "s" },
@@ -254,82 +378,296 @@ pub fn plan(
         ));
         return Ok(result);
     }
-    if deployments.len() as u64 > MAX_CANDIDATES {
+    if all.len() as u64 > MAX_CANDIDATES {
         return Err(PlanError {
             problems: vec![Problem {
                 at: "plan.max_replicas".into(),
                 message: format!(
                     "{} placements satisfy the rule, over the limit of {MAX_CANDIDATES}; \
                      name fewer candidate_zones or lower max_replicas",
-                    deployments.len()
+                    all.len()
                 ),
             }],
         }
         .into());
     }
-    let mut planning = study.clone();
-    planning.simulation.baseline = None;
-    planning.deployments = deployments;
-    planning.simulation.sla_targets = vec![spec.target.availability];
-    let sim = Simulation::new(&planning)?
-        .with_histogram_digits(PLAN_HISTOGRAM_DIGITS)
-        .without_longest_percentile();
-    // Each worker thread holds one accumulator per placement. Results do not
-    // depend on the thread count, so keep memory bounded by using fewer
-    // threads when there are many placements.
-    let per_thread = DeploymentAccumulator::new(
-        planning.simulation.horizon_hours,
-        &planning.simulation.sla_targets,
-        PLAN_HISTOGRAM_DIGITS,
-    )
-    .without_longest_percentile()
-    .approx_bytes()
-        * planning.deployments.len();
-    let wanted = opts
-        .threads
-        .unwrap_or_else(rayon::current_num_threads)
-        .max(1);
-    let affordable = (PLAN_MEMORY_BUDGET / per_thread.max(1))
-        .saturating_sub(1)
-        .max(1);
-    let opts = RunOptions {
-        threads: Some(wanted.min(affordable)),
-        ..*opts
-    };
-    let acc = sim.run_accumulators(&opts)?;
+    let feasible = all.iter().filter(|p| p.1 == 0).count();
+    result.excluded_by_constraints = all.len() - feasible;
+    // With no placement meeting every constraint, judge those that miss
+    // them least, and answer with the closest of them.
+    let least = all.iter().map(|p| p.1).min().unwrap_or(0);
+    let pool: Vec<Vec<usize>> = all
+        .into_iter()
+        .filter(|p| p.1 == least)
+        .map(|p| p.0)
+        .collect();
+    if least > 0 {
+        result.unsatisfiable = Some(format!(
+            "no placement of at most {max} replicas over the candidate zones meets every constraint ({})",
+            result.constraints.join(", ")
+        ));
+    }
+    result.candidates_judged = pool.len();
+    let replicas_of = |idx: &[usize]| -> Vec<String> { idx.iter().map(|&i| ids[i].to_string()).collect() };
+
+    // Exchangeability classes: one representative (the first member) each.
+    let classifier = Classifier::new(study, &zones, &spec.rule);
+    let mut class_of: HashMap<classes::ClassKey, usize> = HashMap::new();
+    let mut reps: Vec<usize> = Vec::new();
+    let mut member_class: Vec<usize> = Vec::with_capacity(pool.len());
+    let mut class_cost: Vec<f64> = Vec::new();
+    for (i, idx) in pool.iter().enumerate() {
+        let cost = round_cost(idx.iter().map(|&z| spec.cost_of(ids[z])).sum());
+        let next = reps.len();
+        let c = *class_of.entry(classifier.key(idx)).or_insert(next);
+        if c == next {
+            reps.push(i);
+            class_cost.push(cost);
+        } else {
+            class_cost[c] = class_cost[c].min(cost);
+        }
+        member_class.push(c);
+    }
+    let k = reps.len();
+    let target = spec.target.availability;
     let fraction = spec.target.in_fraction_of_years;
-    let candidates: Vec<Placement> = planning
-        .deployments
-        .iter()
-        .zip(&acc.deployments)
-        .map(|(d, a)| {
+    let trials = study.simulation.trials;
+    let mut screening = Screening {
+        classes: k,
+        analytic_cost_cut: None,
+        dropped_by_cost: 0,
+        pilot_trials: 0,
+        dropped_by_pilot: 0,
+        judged_in_full: 0,
+    };
+    let mut alive = vec![true; k];
+    // 1. Exact analytic screen: with a steady-state start, E[availability]
+    // is the exact long-run availability A, and since a year's availability
+    // is at most 1, P(meets) >= (A - a) / (1 - a). A class whose bound
+    // clears the required fraction by 6 standard errors surely qualifies:
+    // every class costing more cannot be the answer.
+    if study.simulation.start == Start::SteadyState && target < 1.0 {
+        let analytic = Analytic::new(study);
+        let mut cut = f64::INFINITY;
+        for (c, &r) in reps.iter().enumerate() {
+            let z: Vec<usize> = pool[r].iter().map(|&i| zones[i]).collect();
+            if let Some(a) = analytic.availability(&z, &spec.rule) {
+                let bound = (a - target) / (1.0 - target);
+                let se = (bound.clamp(0.0, 1.0) * (1.0 - bound.clamp(0.0, 1.0)) / trials as f64).sqrt();
+                if bound - fraction >= 6.0 * se + 2.0 / trials as f64 {
+                    cut = cut.min(class_cost[c]);
+                }
+            }
+        }
+        if cut.is_finite() {
+            screening.analytic_cost_cut = Some(cut);
+            for c in 0..k {
+                if class_cost[c] > cut {
+                    alive[c] = false;
+                    screening.dropped_by_cost += 1;
+                }
+            }
+        }
+    }
+    // 2. Pilot on the first trials: drop classes that cannot qualify, but
+    // keep the pilot's own frontier (cost against P(meets)).
+    let live: Vec<usize> = (0..k).filter(|&c| alive[c]).collect();
+    let pilot = (trials / 5).min(PILOT_TRIALS);
+    if live.len() > PILOT_ABOVE && pilot >= 2_000 {
+        screening.pilot_trials = pilot;
+        let placements: Vec<Vec<String>> = live.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
+        let (hits, _) = count_hits(study, &placements, &spec.rule, target, pilot, None, opts)?;
+        let bounds: Vec<[f64; 2]> = hits.iter().map(|&h| wilson(h, pilot, PILOT_Z)).collect();
+        let max_lo = bounds.iter().map(|b| b[0]).fold(0.0, f64::max);
+        let floor = fraction.min(max_lo);
+        let mut keep: Vec<bool> = bounds.iter().map(|b| b[1] >= floor).collect();
+        let mut order: Vec<usize> = (0..live.len()).collect();
+        order.sort_by(|&a, &b| {
+            class_cost[live[a]]
+                .total_cmp(&class_cost[live[b]])
+                .then(hits[b].cmp(&hits[a]))
+        });
+        let mut best_hits = None;
+        for i in order {
+            if best_hits.is_none_or(|b| hits[i] > b) {
+                best_hits = Some(hits[i]);
+                keep[i] = true;
+            }
+        }
+        for (i, &c) in live.iter().enumerate() {
+            if !keep[i] {
+                alive[c] = false;
+                screening.dropped_by_pilot += 1;
+            }
+        }
+    }
+    // 3. The survivors on all trials.
+    let mut figures: Vec<Option<Placement>> = vec![None; k];
+    let survivors: Vec<usize> = (0..k).filter(|&c| alive[c]).collect();
+    judge_full(study, spec, &pool, &reps, &survivors, &replicas_of, &mut figures, opts)?;
+    // Every judged placement with its class's figures, and its class.
+    let members = |figures: &[Option<Placement>]| -> (Vec<Placement>, Vec<usize>) {
+        pool.iter()
+            .zip(&member_class)
+            .filter_map(|(idx, &c)| {
+                figures[c].as_ref().map(|f| {
+                    let p = Placement {
+                        replicas: replicas_of(idx),
+                        cost: round_cost(idx.iter().map(|&z| spec.cost_of(ids[z])).sum()),
+                        ..f.clone()
+                    };
+                    (p, c)
+                })
+            })
+            .unzip()
+    };
+    let (mut candidates, mut cand_class) = members(&figures);
+    // The analytic cut is verified: if no placement at or below the cut
+    // qualified after all, judge the classes it dropped too.
+    if let Some(cut) = screening.analytic_cost_cut {
+        let cheapest = candidates
+            .iter()
+            .filter(|p| p.qualifies)
+            .map(|p| p.cost)
+            .fold(f64::INFINITY, f64::min);
+        if cheapest > cut {
+            let dropped: Vec<usize> = (0..k).filter(|&c| !alive[c] && class_cost[c] > cut).collect();
+            judge_full(study, spec, &pool, &reps, &dropped, &replicas_of, &mut figures, opts)?;
+            screening.analytic_cost_cut = None;
+            screening.dropped_by_cost = 0;
+            (candidates, cand_class) = members(&figures);
+        }
+    }
+    screening.judged_in_full = figures.iter().filter(|f| f.is_some()).count();
+
+    // 4. The answer: the tied set at the lowest qualifying cost.
+    let qualifying: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].qualifies).collect();
+    if let Some(cheapest) = qualifying.iter().map(|&i| candidates[i].cost).reduce(f64::min) {
+        let at_cost: Vec<usize> = qualifying
+            .iter()
+            .copied()
+            .filter(|&i| candidates[i].cost == cheapest)
+            .collect();
+        let leader = *at_cost
+            .iter()
+            .min_by(|&&a, &&b| best_order(&candidates[a], &candidates[b]))
+            .expect("non-empty");
+        // Classes of the placements at that cost, each tested once against
+        // the leader's class on the same trials.
+        let class_at = |i: usize| cand_class[i];
+        let lead_class = class_at(leader);
+        let mut others: Vec<usize> = at_cost.iter().map(|&i| class_at(i)).filter(|&c| c != lead_class).collect();
+        others.sort_unstable();
+        others.dedup();
+        let mut tied_class: HashMap<usize, bool> = HashMap::new();
+        tied_class.insert(lead_class, true);
+        if !others.is_empty() {
+            let mut placements: Vec<Vec<String>> = others.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
+            placements.push(replicas_of(&pool[reps[lead_class]]));
+            let j = placements.len() - 1;
+            let (_, pairs) = count_hits(study, &placements, &spec.rule, target, trials, Some(j), opts)?;
+            for (c, (b, d)) in others.iter().zip(pairs) {
+                tied_class.insert(*c, mcnemar_p(b, d) >= TIE_LEVEL);
+            }
+        }
+        let mut tied: Vec<Placement> = at_cost
+            .iter()
+            .filter(|&&i| tied_class.get(&class_at(i)).copied().unwrap_or(false))
+            .map(|&i| candidates[i].clone())
+            .collect();
+        tied.sort_by(|a, b| tie_order(study, a, b));
+        result.best = tied.first().cloned();
+        result.tied_within_noise = tied.len() > 1;
+        result.tied = tied;
+        result.tie_rule = TIE_RULE.to_string();
+    } else {
+        result.closest = candidates.iter().min_by(|a, b| closest_order(a, b)).cloned();
+    }
+    if result.unsatisfiable.is_some() {
+        // Nothing meets the constraints: the best of the least-missing
+        // placements is only the closest.
+        if let Some(b) = result.best.take() {
+            result.closest = Some(b);
+        }
+        if let Some(c) = &result.closest {
+            let idx: Vec<usize> = c
+                .replicas
+                .iter()
+                .map(|z| ids.iter().position(|x| x == z).expect("a candidate"))
+                .collect();
+            result.closest_violates = facts
+                .violations(spec, &idx)
+                .into_iter()
+                .map(|(what, by)| format!("{what} (by {by})"))
+                .collect();
+        }
+        result.tied.clear();
+        result.tied_within_noise = false;
+        result.tie_rule.clear();
+    }
+    result.frontier = frontier(&candidates);
+    result.screening = Some(screening);
+    result.candidates = candidates;
+    Ok(result)
+}
+
+/// Judges the classes `which` on all trials, in runs of at most
+/// [`FULL_CHUNK`] placements on the same trials, writing their figures.
+#[allow(clippy::too_many_arguments)]
+fn judge_full(
+    study: &Study,
+    spec: &PlanSpec,
+    pool: &[Vec<usize>],
+    reps: &[usize],
+    which: &[usize],
+    replicas_of: &dyn Fn(&[usize]) -> Vec<String>,
+    figures: &mut [Option<Placement>],
+    opts: &RunOptions<'_>,
+) -> Result<(), crate::Error> {
+    let fraction = spec.target.in_fraction_of_years;
+    for chunk in which.chunks(FULL_CHUNK) {
+        let placements: Vec<Vec<String>> = chunk.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
+        let planning = planning_study(
+            study,
+            &placements,
+            &spec.rule,
+            spec.target.availability,
+            study.simulation.trials,
+        );
+        let sim = Simulation::new(&planning)?
+            .with_histogram_digits(PLAN_HISTOGRAM_DIGITS)
+            .without_longest_percentile();
+        // Each worker thread holds one accumulator per placement. Results
+        // do not depend on the thread count, so keep memory bounded by
+        // using fewer threads when there are many placements.
+        let per_thread = DeploymentAccumulator::new(
+            planning.simulation.horizon_hours,
+            &planning.simulation.sla_targets,
+            PLAN_HISTOGRAM_DIGITS,
+        )
+        .without_longest_percentile()
+        .approx_bytes()
+            * planning.deployments.len();
+        let wanted = opts.threads.unwrap_or_else(rayon::current_num_threads).max(1);
+        let affordable = (PLAN_MEMORY_BUDGET / per_thread.max(1)).saturating_sub(1).max(1);
+        let run_opts = RunOptions {
+            threads: Some(wanted.min(affordable)),
+            ..*opts
+        };
+        let acc = sim.run_accumulators(&run_opts)?;
+        for ((&c, d), a) in chunk.iter().zip(&planning.deployments).zip(&acc.deployments) {
             let s = a.summary(&d.name);
             let sla = &s.sla[0];
-            let cost = round_cost(d.replicas.iter().map(|z| spec.cost_of(z)).sum());
-            Placement {
+            figures[c] = Some(Placement {
                 replicas: d.replicas.clone(),
-                cost,
+                cost: 0.0,
                 availability_mean: s.availability.mean,
                 availability_p5: s.availability.percentiles.p5,
                 p_meets: sla.p_meets,
                 p_meets_ci95: sla.p_meets_ci95,
                 qualifies: sla.p_meets_ci95[0] >= fraction,
-            }
-        })
-        .collect();
-    result.best = candidates
-        .iter()
-        .filter(|p| p.qualifies)
-        .min_by(|a, b| best_order(a, b))
-        .cloned();
-    if result.best.is_none() {
-        result.closest = candidates
-            .iter()
-            .min_by(|a, b| closest_order(a, b))
-            .cloned();
+            });
+        }
     }
-    result.frontier = frontier(&candidates);
-    result.trials = acc.trials;
-    result.candidates = candidates;
-    Ok(result)
+    Ok(())
 }
