@@ -75,6 +75,9 @@ pub const PILOT_Z: f64 = 5.0;
 /// Classes above which the pilot screens (fewer are judged in full).
 pub const PILOT_ABOVE: usize = 300;
 
+/// The most tied placements a result lists (`tied_count` gives them all).
+pub const TIED_SHOWN: usize = 20;
+
 /// Significance level of the paired test that forms the tied set.
 pub const TIE_LEVEL: f64 = 0.05;
 
@@ -168,7 +171,12 @@ pub struct PlanResult {
     /// the best included; `best` is chosen among them by [`TIE_RULE`].
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tied: Vec<Placement>,
-    /// Whether `tied` holds more than the best placement.
+    /// How many placements are tied (`tied` shows the first
+    /// [`TIED_SHOWN`] in [`TIE_RULE`] order).
+    #[serde(default)]
+    pub tied_count: usize,
+    /// Whether more than the best placement is tied: the text and JSON then
+    /// say "tied within noise".
     #[serde(default)]
     pub tied_within_noise: bool,
     /// The rule that chose `best` among `tied` ([`TIE_RULE`]).
@@ -332,6 +340,31 @@ pub fn plan(
     spec: &PlanSpec,
     opts: &RunOptions<'_>,
 ) -> Result<PlanResult, crate::Error> {
+    plan_with(study, spec, opts, true)
+}
+
+/// The reference answer [`plan`] must give: every placement judged on its
+/// own on all trials (no exchangeability classes, no screening), then the
+/// same choice. For tests and for checking a fast answer where exhaustive
+/// search is feasible; it takes time and memory in proportion to the
+/// placements.
+///
+/// # Errors
+/// As [`plan`].
+pub fn plan_exhaustive(
+    study: &Study,
+    spec: &PlanSpec,
+    opts: &RunOptions<'_>,
+) -> Result<PlanResult, crate::Error> {
+    plan_with(study, spec, opts, false)
+}
+
+fn plan_with(
+    study: &Study,
+    spec: &PlanSpec,
+    opts: &RunOptions<'_>,
+    fast: bool,
+) -> Result<PlanResult, crate::Error> {
     // The study's own deployments, baseline and SLA targets are replaced by
     // the plan's; check the rest of it first, then the spec against it.
     let zones = spec.check(study)?;
@@ -364,6 +397,7 @@ pub fn plan(
         unsatisfiable: None,
         closest_violates: Vec::new(),
         tied: Vec::new(),
+        tied_count: 0,
         tied_within_noise: false,
         tie_rule: String::new(),
         screening: None,
@@ -419,7 +453,12 @@ pub fn plan(
     for (i, idx) in pool.iter().enumerate() {
         let cost = round_cost(idx.iter().map(|&z| spec.cost_of(ids[z])).sum());
         let next = reps.len();
-        let c = *class_of.entry(classifier.key(idx)).or_insert(next);
+        let key = if fast {
+            classifier.key(idx)
+        } else {
+            vec![i as u32]
+        };
+        let c = *class_of.entry(key).or_insert(next);
         if c == next {
             reps.push(i);
             class_cost.push(cost);
@@ -446,7 +485,7 @@ pub fn plan(
     // is at most 1, P(meets) >= (A - a) / (1 - a). A class whose bound
     // clears the required fraction by 6 standard errors surely qualifies:
     // every class costing more cannot be the answer.
-    if study.simulation.start == Start::SteadyState && target < 1.0 {
+    if fast && study.simulation.start == Start::SteadyState && target < 1.0 {
         let analytic = Analytic::new(study);
         let mut cut = f64::INFINITY;
         for (c, &r) in reps.iter().enumerate() {
@@ -473,7 +512,7 @@ pub fn plan(
     // keep the pilot's own frontier (cost against P(meets)).
     let live: Vec<usize> = (0..k).filter(|&c| alive[c]).collect();
     let pilot = (trials / 5).min(PILOT_TRIALS);
-    if live.len() > PILOT_ABOVE && pilot >= 2_000 {
+    if fast && live.len() > PILOT_ABOVE && pilot >= 2_000 {
         screening.pilot_trials = pilot;
         let placements: Vec<Vec<String>> = live.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
         let (hits, _) = count_hits(study, &placements, &spec.rule, target, pilot, None, opts)?;
@@ -578,6 +617,8 @@ pub fn plan(
         tied.sort_by(|a, b| tie_order(study, a, b));
         result.best = tied.first().cloned();
         result.tied_within_noise = tied.len() > 1;
+        result.tied_count = tied.len();
+        tied.truncate(TIED_SHOWN);
         result.tied = tied;
         result.tie_rule = TIE_RULE.to_string();
     } else {
@@ -602,6 +643,7 @@ pub fn plan(
                 .collect();
         }
         result.tied.clear();
+        result.tied_count = 0;
         result.tied_within_noise = false;
         result.tie_rule.clear();
     }
