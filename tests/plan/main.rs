@@ -6,7 +6,9 @@
 
 use zonesim::catalog;
 use zonesim::engine::RunOptions;
-use zonesim::plan::{PlanResult, PlanSpec, PlanTarget, plan};
+use zonesim::plan::{Placement, PlanResult, PlanSpec, PlanTarget, plan};
+
+mod issue17;
 use zonesim::prelude::*;
 
 const T: f64 = 8760.0;
