@@ -137,8 +137,10 @@ impl Classifier {
                     let rank = match seen.iter().position(|&(x, _)| x == z) {
                         Some(p) => seen[p].1,
                         None => {
-                            let r = seen.iter().filter(|&&(x, _)| self.zone_class[x] == c).count()
-                                as u32;
+                            let r = seen
+                                .iter()
+                                .filter(|&&(x, _)| self.zone_class[x] == c)
+                                .count() as u32;
                             seen.push((z, r));
                             r
                         }
@@ -148,5 +150,54 @@ impl Classifier {
                 key
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prelude::*;
+
+    /// Regions r1, r2 alike (two zones, one cause each); r3 has a worse
+    /// cause; zone r1-c has other parameters.
+    fn study() -> Study {
+        let exp = |m| Duration::exponential(m).unwrap();
+        let mut s = Study::new(Settings::new(10, 100.0));
+        for r in ["r1", "r2", "r3"] {
+            s = s.region(Region::new(r, r, "p", "FR"));
+            for z in ["a", "b"] {
+                s = s.zone(Zone::new(format!("{r}-{z}"), r, exp(1000.0), exp(5.0)));
+            }
+            let mean = if r == "r3" { 5000.0 } else { 9000.0 };
+            s = s.common_cause(CommonCause::new(format!("{r}-e"), [r], exp(mean), exp(6.0)));
+        }
+        s.zone(Zone::new("r1-c", "r1", exp(800.0), exp(5.0)))
+    }
+
+    #[test]
+    fn mirror_images_share_a_key_and_others_do_not() {
+        let s = study();
+        let zones: Vec<usize> = (0..s.zones.len()).collect();
+        // Candidate positions: r1-a 0, r1-b 1, r2-a 2, r2-b 3, r3-a 4, r3-b 5, r1-c 6.
+        let c = Classifier::new(&s, &zones, &Rule::Majority);
+        assert_eq!(c.key(&[0, 1, 2]), c.key(&[0, 2, 3])); // 2+1 over r1, r2
+        assert_eq!(c.key(&[0, 2]), c.key(&[1, 3]));
+        assert_eq!(c.key(&[0, 0, 2]), c.key(&[2, 2, 1]));
+        assert_ne!(c.key(&[0, 1, 2]), c.key(&[0, 1, 4])); // r3's cause differs
+        assert_ne!(c.key(&[0, 2]), c.key(&[0, 1])); // two regions vs one
+        assert_ne!(c.key(&[0, 2]), c.key(&[6, 2])); // r1-c differs
+        assert_ne!(c.key(&[0, 0]), c.key(&[0, 1])); // stacked vs spread
+        // Active-passive: only swaps within a zone class, in order.
+        let ap = Classifier::new(
+            &s,
+            &zones,
+            &Rule::ActivePassive {
+                failover_hours: 0.1,
+            },
+        );
+        assert_eq!(ap.key(&[0, 2]), ap.key(&[1, 2]));
+        assert_eq!(ap.key(&[0, 2]), ap.key(&[0, 3]));
+        assert_ne!(ap.key(&[0, 2]), ap.key(&[2, 4]));
+        assert_ne!(ap.key(&[0, 6]), ap.key(&[6, 0]));
     }
 }

@@ -127,8 +127,16 @@ pub(super) fn wilson(successes: u64, n: u64, z: f64) -> [f64; 2] {
     let denom = 1.0 + z * z / nf;
     let centre = (p + z * z / (2.0 * nf)) / denom;
     let half = z * ((p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt()) / denom;
-    let lo = if successes == 0 { 0.0 } else { (centre - half).max(0.0) };
-    let hi = if successes >= n { 1.0 } else { (centre + half).min(1.0) };
+    let lo = if successes == 0 {
+        0.0
+    } else {
+        (centre - half).max(0.0)
+    };
+    let hi = if successes >= n {
+        1.0
+    } else {
+        (centre + half).min(1.0)
+    };
     [lo, hi]
 }
 
@@ -156,7 +164,11 @@ pub(super) fn planning_study(
         .enumerate()
         .map(|(i, replicas)| {
             // Numbered, so that zone ids holding `+` cannot collide.
-            Deployment::new(format!("#{i} {}", replicas.join("+")), replicas, rule.clone())
+            Deployment::new(
+                format!("#{i} {}", replicas.join("+")),
+                replicas,
+                rule.clone(),
+            )
         })
         .collect();
     planning
@@ -215,7 +227,10 @@ pub(super) fn count_hits(
             }
             Ok((h, pr))
         };
-        let threads = opts.threads.unwrap_or_else(rayon::current_num_threads).max(1);
+        let threads = opts
+            .threads
+            .unwrap_or_else(rayon::current_num_threads)
+            .max(1);
         let parts: Vec<Result<(Vec<u64>, Vec<(u64, u64)>), RunError>> = if threads == 1 {
             (0..batches).map(run).collect()
         } else {
@@ -280,5 +295,65 @@ mod tests {
         let a = wilson(37, 100, 1.959_963_984_540_054);
         let b = crate::stats::wilson_ci95(37, 100);
         assert!((a[0] - b[0]).abs() < 1e-15 && (a[1] - b[1]).abs() < 1e-15);
+    }
+}
+
+#[cfg(test)]
+mod analytic_tests {
+    use super::*;
+    use crate::prelude::*;
+
+    /// The screen's convolution equals the crate's full state enumeration
+    /// (`crate::analytic`) on overlapping causes, repeated zones and every
+    /// counting rule.
+    #[test]
+    fn screen_availability_equals_the_state_enumeration() {
+        let exp = |m| Duration::exponential(m).unwrap();
+        let mut study = Study::new(Settings::new(10, 100.0))
+            .region(Region::new("r1", "r1", "p", "FR"))
+            .region(Region::new("r2", "r2", "p", "DE"));
+        for (i, z) in ["a", "b", "c", "d"].into_iter().enumerate() {
+            let r = if i < 2 { "r1" } else { "r2" };
+            study = study.zone(Zone::new(
+                z,
+                r,
+                exp(90.0 + 7.0 * i as f64),
+                exp(10.0 + i as f64),
+            ));
+        }
+        study = study
+            .common_cause(CommonCause::new("e1", ["r1"], exp(190.0), exp(10.0)))
+            .common_cause(CommonCause::new("e2", ["b", "c"], exp(300.0), exp(20.0)));
+        let analytic = Analytic::new(&study);
+        let placements: [&[usize]; 5] = [&[0], &[0, 1], &[0, 0, 2], &[1, 2, 3], &[0, 1, 1, 2, 3]];
+        for idx in placements {
+            let ids: Vec<String> = idx.iter().map(|&i| study.zones[i].id.clone()).collect();
+            for rule in [
+                Rule::AtLeast(1),
+                Rule::Majority,
+                Rule::ZonesUp(2),
+                Rule::AtLeast(idx.len() as u32),
+            ] {
+                let d = Deployment::new("d", &ids, rule.clone());
+                let want = crate::analytic::steady_state_availability(&study, &d);
+                let got = analytic.availability(idx, &rule);
+                match (want, got) {
+                    (Some(w), Some(g)) => {
+                        assert!((w - g).abs() < 1e-14, "{ids:?} {rule}: {g} vs {w}")
+                    }
+                    (w, g) => assert_eq!(w.is_some(), g.is_some(), "{ids:?} {rule}"),
+                }
+            }
+        }
+        assert!(
+            analytic
+                .availability(
+                    &[0],
+                    &Rule::ActivePassive {
+                        failover_hours: 0.1
+                    }
+                )
+                .is_none()
+        );
     }
 }

@@ -84,7 +84,8 @@ pub const TIE_LEVEL: f64 = 0.05;
 /// The rule that chooses among placements tied within noise, all of the
 /// same cost: fewest replicas, then most distinct regions, then most
 /// distinct zones, then zone ids in lexicographic order.
-pub const TIE_RULE: &str = "fewest replicas, then most regions, then most zones, then zone ids in lexicographic order";
+pub const TIE_RULE: &str =
+    "fewest replicas, then most regions, then most zones, then zone ids in lexicographic order";
 
 /// The largest `max_replicas` accepted.
 pub const MAX_REPLICAS: u32 = 64;
@@ -206,6 +207,10 @@ pub struct Screening {
     pub dropped_by_cost: usize,
     /// Trials of the pilot (0: no pilot).
     pub pilot_trials: u64,
+    /// The cost above which the pilot dropped classes because a cheaper one
+    /// qualified in the pilot at [`PILOT_Z`] standard errors; `None` when
+    /// none did.
+    pub pilot_cost_cut: Option<f64>,
     /// Classes the pilot dropped (Wilson upper end at [`PILOT_Z`] standard
     /// errors below the required fraction).
     pub dropped_by_pilot: usize,
@@ -442,7 +447,8 @@ fn plan_with(
         ));
     }
     result.candidates_judged = pool.len();
-    let replicas_of = |idx: &[usize]| -> Vec<String> { idx.iter().map(|&i| ids[i].to_string()).collect() };
+    let replicas_of =
+        |idx: &[usize]| -> Vec<String> { idx.iter().map(|&i| ids[i].to_string()).collect() };
 
     // Exchangeability classes: one representative (the first member) each.
     let classifier = Classifier::new(study, &zones, &spec.rule);
@@ -476,10 +482,15 @@ fn plan_with(
         analytic_cost_cut: None,
         dropped_by_cost: 0,
         pilot_trials: 0,
+        pilot_cost_cut: None,
         dropped_by_pilot: 0,
         judged_in_full: 0,
     };
     let mut alive = vec![true; k];
+    // Classes dropped only for costing more than one that surely qualifies:
+    // judged after all if that one does not (so the cuts never change the
+    // answer).
+    let mut cut_dropped = vec![false; k];
     // 1. Exact analytic screen: with a steady-state start, E[availability]
     // is the exact long-run availability A, and since a year's availability
     // is at most 1, P(meets) >= (A - a) / (1 - a). A class whose bound
@@ -492,7 +503,8 @@ fn plan_with(
             let z: Vec<usize> = pool[r].iter().map(|&i| zones[i]).collect();
             if let Some(a) = analytic.availability(&z, &spec.rule) {
                 let bound = (a - target) / (1.0 - target);
-                let se = (bound.clamp(0.0, 1.0) * (1.0 - bound.clamp(0.0, 1.0)) / trials as f64).sqrt();
+                let se =
+                    (bound.clamp(0.0, 1.0) * (1.0 - bound.clamp(0.0, 1.0)) / trials as f64).sqrt();
                 if bound - fraction >= 6.0 * se + 2.0 / trials as f64 {
                     cut = cut.min(class_cost[c]);
                 }
@@ -503,6 +515,7 @@ fn plan_with(
             for c in 0..k {
                 if class_cost[c] > cut {
                     alive[c] = false;
+                    cut_dropped[c] = true;
                     screening.dropped_by_cost += 1;
                 }
             }
@@ -514,12 +527,29 @@ fn plan_with(
     let pilot = (trials / 5).min(PILOT_TRIALS);
     if fast && live.len() > PILOT_ABOVE && pilot >= 2_000 {
         screening.pilot_trials = pilot;
-        let placements: Vec<Vec<String>> = live.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
+        let placements: Vec<Vec<String>> =
+            live.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
         let (hits, _) = count_hits(study, &placements, &spec.rule, target, pilot, None, opts)?;
         let bounds: Vec<[f64; 2]> = hits.iter().map(|&h| wilson(h, pilot, PILOT_Z)).collect();
         let max_lo = bounds.iter().map(|b| b[0]).fold(0.0, f64::max);
         let floor = fraction.min(max_lo);
         let mut keep: Vec<bool> = bounds.iter().map(|b| b[1] >= floor).collect();
+        // A class that qualifies in the pilot at PILOT_Z standard errors
+        // sets a cost cut, as the analytic bound does.
+        let pilot_cut = (0..live.len())
+            .filter(|&i| bounds[i][0] >= fraction)
+            .map(|i| class_cost[live[i]])
+            .fold(f64::INFINITY, f64::min);
+        if pilot_cut.is_finite() {
+            screening.pilot_cost_cut = Some(pilot_cut);
+            for &c in &live {
+                if class_cost[c] > pilot_cut {
+                    alive[c] = false;
+                    cut_dropped[c] = true;
+                    screening.dropped_by_pilot += 1;
+                }
+            }
+        }
         let mut order: Vec<usize> = (0..live.len()).collect();
         order.sort_by(|&a, &b| {
             class_cost[live[a]]
@@ -534,7 +564,7 @@ fn plan_with(
             }
         }
         for (i, &c) in live.iter().enumerate() {
-            if !keep[i] {
+            if !keep[i] && alive[c] {
                 alive[c] = false;
                 screening.dropped_by_pilot += 1;
             }
@@ -543,7 +573,16 @@ fn plan_with(
     // 3. The survivors on all trials.
     let mut figures: Vec<Option<Placement>> = vec![None; k];
     let survivors: Vec<usize> = (0..k).filter(|&c| alive[c]).collect();
-    judge_full(study, spec, &pool, &reps, &survivors, &replicas_of, &mut figures, opts)?;
+    judge_full(
+        study,
+        spec,
+        &pool,
+        &reps,
+        &survivors,
+        &replicas_of,
+        &mut figures,
+        opts,
+    )?;
     // Every judged placement with its class's figures, and its class.
     let members = |figures: &[Option<Placement>]| -> (Vec<Placement>, Vec<usize>) {
         pool.iter()
@@ -561,18 +600,32 @@ fn plan_with(
             .unzip()
     };
     let (mut candidates, mut cand_class) = members(&figures);
-    // The analytic cut is verified: if no placement at or below the cut
-    // qualified after all, judge the classes it dropped too.
-    if let Some(cut) = screening.analytic_cost_cut {
+    // The cost cuts are verified: if no placement at or below a cut
+    // qualified after all, judge the classes the cuts dropped too.
+    let cut = [screening.analytic_cost_cut, screening.pilot_cost_cut]
+        .into_iter()
+        .flatten()
+        .fold(f64::INFINITY, f64::min);
+    if cut.is_finite() {
         let cheapest = candidates
             .iter()
             .filter(|p| p.qualifies)
             .map(|p| p.cost)
             .fold(f64::INFINITY, f64::min);
         if cheapest > cut {
-            let dropped: Vec<usize> = (0..k).filter(|&c| !alive[c] && class_cost[c] > cut).collect();
-            judge_full(study, spec, &pool, &reps, &dropped, &replicas_of, &mut figures, opts)?;
+            let dropped: Vec<usize> = (0..k).filter(|&c| cut_dropped[c]).collect();
+            judge_full(
+                study,
+                spec,
+                &pool,
+                &reps,
+                &dropped,
+                &replicas_of,
+                &mut figures,
+                opts,
+            )?;
             screening.analytic_cost_cut = None;
+            screening.pilot_cost_cut = None;
             screening.dropped_by_cost = 0;
             (candidates, cand_class) = members(&figures);
         }
@@ -580,8 +633,14 @@ fn plan_with(
     screening.judged_in_full = figures.iter().filter(|f| f.is_some()).count();
 
     // 4. The answer: the tied set at the lowest qualifying cost.
-    let qualifying: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].qualifies).collect();
-    if let Some(cheapest) = qualifying.iter().map(|&i| candidates[i].cost).reduce(f64::min) {
+    let qualifying: Vec<usize> = (0..candidates.len())
+        .filter(|&i| candidates[i].qualifies)
+        .collect();
+    if let Some(cheapest) = qualifying
+        .iter()
+        .map(|&i| candidates[i].cost)
+        .reduce(f64::min)
+    {
         let at_cost: Vec<usize> = qualifying
             .iter()
             .copied()
@@ -595,16 +654,31 @@ fn plan_with(
         // the leader's class on the same trials.
         let class_at = |i: usize| cand_class[i];
         let lead_class = class_at(leader);
-        let mut others: Vec<usize> = at_cost.iter().map(|&i| class_at(i)).filter(|&c| c != lead_class).collect();
+        let mut others: Vec<usize> = at_cost
+            .iter()
+            .map(|&i| class_at(i))
+            .filter(|&c| c != lead_class)
+            .collect();
         others.sort_unstable();
         others.dedup();
         let mut tied_class: HashMap<usize, bool> = HashMap::new();
         tied_class.insert(lead_class, true);
         if !others.is_empty() {
-            let mut placements: Vec<Vec<String>> = others.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
+            let mut placements: Vec<Vec<String>> = others
+                .iter()
+                .map(|&c| replicas_of(&pool[reps[c]]))
+                .collect();
             placements.push(replicas_of(&pool[reps[lead_class]]));
             let j = placements.len() - 1;
-            let (_, pairs) = count_hits(study, &placements, &spec.rule, target, trials, Some(j), opts)?;
+            let (_, pairs) = count_hits(
+                study,
+                &placements,
+                &spec.rule,
+                target,
+                trials,
+                Some(j),
+                opts,
+            )?;
             for (c, (b, d)) in others.iter().zip(pairs) {
                 tied_class.insert(*c, mcnemar_p(b, d) >= TIE_LEVEL);
             }
@@ -622,7 +696,10 @@ fn plan_with(
         result.tied = tied;
         result.tie_rule = TIE_RULE.to_string();
     } else {
-        result.closest = candidates.iter().min_by(|a, b| closest_order(a, b)).cloned();
+        result.closest = candidates
+            .iter()
+            .min_by(|a, b| closest_order(a, b))
+            .cloned();
     }
     if result.unsatisfiable.is_some() {
         // Nothing meets the constraints: the best of the least-missing
@@ -668,7 +745,8 @@ fn judge_full(
 ) -> Result<(), crate::Error> {
     let fraction = spec.target.in_fraction_of_years;
     for chunk in which.chunks(FULL_CHUNK) {
-        let placements: Vec<Vec<String>> = chunk.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
+        let placements: Vec<Vec<String>> =
+            chunk.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
         let planning = planning_study(
             study,
             &placements,
@@ -690,14 +768,23 @@ fn judge_full(
         .without_longest_percentile()
         .approx_bytes()
             * planning.deployments.len();
-        let wanted = opts.threads.unwrap_or_else(rayon::current_num_threads).max(1);
-        let affordable = (PLAN_MEMORY_BUDGET / per_thread.max(1)).saturating_sub(1).max(1);
+        let wanted = opts
+            .threads
+            .unwrap_or_else(rayon::current_num_threads)
+            .max(1);
+        let affordable = (PLAN_MEMORY_BUDGET / per_thread.max(1))
+            .saturating_sub(1)
+            .max(1);
         let run_opts = RunOptions {
             threads: Some(wanted.min(affordable)),
             ..*opts
         };
         let acc = sim.run_accumulators(&run_opts)?;
-        for ((&c, d), a) in chunk.iter().zip(&planning.deployments).zip(&acc.deployments) {
+        for ((&c, d), a) in chunk
+            .iter()
+            .zip(&planning.deployments)
+            .zip(&acc.deployments)
+        {
             let s = a.summary(&d.name);
             let sla = &s.sla[0];
             figures[c] = Some(Placement {

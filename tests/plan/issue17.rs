@@ -64,7 +64,10 @@ fn distinct<'a>(v: impl Iterator<Item = &'a str>) -> usize {
 
 fn max_count<'a>(v: impl Iterator<Item = &'a str>) -> usize {
     let v: Vec<&str> = v.collect();
-    v.iter().map(|x| v.iter().filter(|y| *y == x).count()).max().unwrap_or(0)
+    v.iter()
+        .map(|x| v.iter().filter(|y| *y == x).count())
+        .max()
+        .unwrap_or(0)
 }
 
 /// Every multiset of 1..=3 of the six zones, in candidate order.
@@ -115,9 +118,11 @@ fn constraint_cases() -> Vec<(&'static str, PlanSpec, Check)> {
         ("max_outside_eu", spec().with_max_outside_eu(0), |p| {
             p.iter().all(|z| country_of(z) != "GB")
         }),
-        ("min_in_countries", spec().with_min_in_country("FR", 2), |p| {
-            p.iter().filter(|z| country_of(z) == "FR").count() >= 2
-        }),
+        (
+            "min_in_countries",
+            spec().with_min_in_country("FR", 2),
+            |p| p.iter().filter(|z| country_of(z) == "FR").count() >= 2,
+        ),
     ]
 }
 
@@ -145,7 +150,11 @@ fn each_constraint_is_respected_and_applied_before_simulating() {
         // The fast search judges the same placements (in classes).
         let fast = plan(&study, &spec, &opts(1)).unwrap();
         assert_eq!(fast.candidates_judged, allowed, "{name}");
-        assert_eq!(fast.best.as_ref().unwrap().replicas, best.replicas, "{name}");
+        assert_eq!(
+            fast.best.as_ref().unwrap().replicas,
+            best.replicas,
+            "{name}"
+        );
     }
 }
 
@@ -399,7 +408,10 @@ fn fast_search_equals_exhaustive_search() {
     let fs = fast.screening.as_ref().unwrap();
     println!("{fs:?}");
     assert!(fs.classes < exact.screening.as_ref().unwrap().classes);
-    assert!(fs.analytic_cost_cut.is_some() && fs.dropped_by_cost > 0, "{fs:?}");
+    assert!(
+        fs.analytic_cost_cut.is_some() && fs.dropped_by_cost > 0,
+        "{fs:?}"
+    );
     assert_eq!(
         fast.best.as_ref().map(|b| &b.replicas),
         exact.best.as_ref().map(|b| &b.replicas)

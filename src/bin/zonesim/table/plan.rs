@@ -49,7 +49,11 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
                 "constraints: {} ({} placement{} the rule allows excluded before simulating)",
                 r.constraints.join(", "),
                 r.excluded_by_constraints,
-                if r.excluded_by_constraints == 1 { "" } else { "s" }
+                if r.excluded_by_constraints == 1 {
+                    ""
+                } else {
+                    "s"
+                }
             ),
             WIDTH,
             "  ",
