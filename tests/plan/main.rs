@@ -719,11 +719,30 @@ fn plan_scenarios_give_the_france_vs_eu_headline() {
     fr_study.simulation.trials = 5_000;
     let eu = plan(&eu_study, &eu_spec, &opts(2)).unwrap();
     let fr = plan(&fr_study, &fr_spec, &opts(2)).unwrap();
-    assert!(fr.best.is_none());
-    let closest = fr.closest.unwrap();
-    assert_eq!(closest.replicas.len(), 1, "{:?}", closest.replicas);
+    // Both ask for one replica per zone over at least two regions.
+    for spec in [&eu_spec, &fr_spec] {
+        assert!(spec.distinct_zones && spec.min_regions == Some(2));
+    }
+    // France only, across providers: a quorum over three Paris regions.
+    let best = fr.best.unwrap();
+    assert_eq!(best.replicas.len(), 3, "{:?}", best.replicas);
+    assert!(best.replicas.iter().all(|z| z.contains("fr-par")));
+    // France only with Alibaba alone (one region): refused, with the closest.
+    let mut alibaba = fr_spec.clone();
+    alibaba.providers = Some(names(&["alibaba"]));
+    let refused = plan(&fr_study, &alibaba, &opts(2)).unwrap();
+    assert!(refused.best.is_none() && refused.unsatisfiable.is_some());
+    assert_eq!(
+        refused.closest_violates,
+        vec!["min_regions (by 1)".to_string()]
+    );
+    // EU-wide: Paris and Frankfurt, the mirror images tied.
     let best = eu.best.unwrap();
     assert_eq!(best.replicas.len(), 3);
     assert!(best.replicas.iter().any(|z| z.contains("fr-par")));
     assert!(best.replicas.iter().any(|z| z.contains("de-fra")));
+    assert!(eu.tied_within_noise);
+    let in_paris = |p: &Placement| p.replicas.iter().filter(|z| z.contains("fr-par")).count();
+    assert!(eu.tied.iter().any(|p| in_paris(p) == 2));
+    assert!(eu.tied.iter().any(|p| in_paris(p) == 1));
 }

@@ -18,7 +18,7 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
     let n = r.candidate_zones.len();
     let _ = writeln!(
         out,
-        "Plan: rule {} over {n} candidate zone{}; {} placements judged on the same {} trials (seed {})",
+        "Plan: rule {} over {n} candidate zone{}; {} placements, judged on the same {} trials (seed {})",
         r.rule,
         if n == 1 { "" } else { "s" },
         r.candidates_judged,
@@ -120,15 +120,18 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
         }
     }
     if r.tied_within_noise {
-        let _ = writeln!(
-            out,
-            "\ntied within noise: {} placement{} of cost {} are not significantly different from the \
-             leader on the paired test of the same trials; chosen by {}",
-            r.tied_count,
-            if r.tied_count == 1 { "" } else { "s" },
-            r.best.as_ref().map_or("-".into(), |b| fmt_num(b.cost)),
-            r.tie_rule
-        );
+        out.push('\n');
+        out.push_str(&wrap(
+            &format!(
+                "tied within noise: {} placements of cost {} are not significantly different from the \
+                 leader on the paired test of the same trials; chosen by {}",
+                r.tied_count,
+                r.best.as_ref().map_or("-".into(), |b| fmt_num(b.cost)),
+                r.tie_rule
+            ),
+            WIDTH,
+            "  ",
+        ));
         for p in &r.tied {
             let _ = writeln!(
                 out,
