@@ -94,7 +94,9 @@ impl Classifier {
             Some(block) => {
                 // (block type, sorted (zone params, replicas) of the block),
                 // sorted over blocks; flattened with separators.
-                let mut blocks: Vec<(u32, u32, Vec<(u32, u32)>)> = Vec::new();
+                // (block id, block type, its (zone params, replicas)).
+                type Block = (u32, u32, Vec<(u32, u32)>);
+                let mut blocks: Vec<Block> = Vec::new();
                 let mut i = 0;
                 while i < idx.len() {
                     let z = idx[i];

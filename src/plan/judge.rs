@@ -174,6 +174,10 @@ pub(super) fn planning_study(
     planning
 }
 
+/// Per placement: trials that met the target, and the discordant pairs
+/// with the paired placement (this one met and it did not, and the reverse).
+pub(super) type Hits = (Vec<u64>, Vec<(u64, u64)>);
+
 /// Most placements in one per-trial run (bounds each run's compiled size).
 const PER_TRIAL_CHUNK: usize = 4096;
 
@@ -190,7 +194,7 @@ pub(super) fn count_hits(
     trials: u64,
     pair_with: Option<usize>,
     opts: &RunOptions<'_>,
-) -> Result<(Vec<u64>, Vec<(u64, u64)>), crate::Error> {
+) -> Result<Hits, crate::Error> {
     let horizon = study.simulation.horizon_hours;
     let mut hits = vec![0u64; placements.len()];
     let mut pairs = vec![(0u64, 0u64); placements.len()];
@@ -206,7 +210,7 @@ pub(super) fn count_hits(
         let sim = Simulation::new(&planning)?;
         let batches = trials.div_ceil(BATCH_TRIALS);
         let width = end - start;
-        let run = |b: u64| -> Result<(Vec<u64>, Vec<(u64, u64)>), RunError> {
+        let run = |b: u64| -> Result<Hits, RunError> {
             let mut h = vec![0u64; width];
             let mut pr = vec![(0u64, 0u64); width];
             let mut out = Vec::new();
@@ -231,7 +235,7 @@ pub(super) fn count_hits(
             .threads
             .unwrap_or_else(rayon::current_num_threads)
             .max(1);
-        let parts: Vec<Result<(Vec<u64>, Vec<(u64, u64)>), RunError>> = if threads == 1 {
+        let parts: Vec<Result<Hits, RunError>> = if threads == 1 {
             (0..batches).map(run).collect()
         } else {
             let pool = rayon::ThreadPoolBuilder::new()
