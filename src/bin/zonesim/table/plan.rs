@@ -16,15 +16,18 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
         (format!("{horizon_hours} h trials"), "trial")
     };
     let n = r.candidate_zones.len();
-    let _ = writeln!(
-        out,
-        "Plan: rule {} over {n} candidate zone{}; {} placements, judged on the same {} trials (seed {})",
-        r.rule,
-        if n == 1 { "" } else { "s" },
-        r.candidates_judged,
-        r.trials,
-        r.seed
-    );
+    out.push_str(&wrap(
+        &format!(
+            "Plan: rule {} over {n} candidate zone{}; {} placements, judged on the same {} trials (seed {})",
+            r.rule,
+            if n == 1 { "" } else { "s" },
+            r.candidates_judged,
+            r.trials,
+            r.seed
+        ),
+        WIDTH,
+        "  ",
+    ));
     let _ = writeln!(
         out,
         "target: availability >= {}% in at least {}% of {trials_word}, judged at the low end of the 95% CI",
@@ -133,13 +136,16 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
             "  ",
         ));
         for p in &r.tied {
-            let _ = writeln!(
-                out,
-                "  {}  P(meets) {}  mean A {}",
-                placement_label(&p.replicas),
-                fmt_prob(p.p_meets),
-                fmt_avail(p.availability_mean)
-            );
+            out.push_str(&wrap(
+                &format!(
+                    "  {}: P(meets) {}, mean A {}",
+                    placement_label(&p.replicas),
+                    fmt_prob(p.p_meets),
+                    fmt_avail(p.availability_mean)
+                ),
+                WIDTH,
+                "      ",
+            ));
         }
         if r.tied_count > r.tied.len() {
             let _ = writeln!(out, "  ... and {} more", r.tied_count - r.tied.len());

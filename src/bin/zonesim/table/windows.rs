@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use zonesim::engine::StudyResult;
 
 use super::format::{escape, fmt_num, fmt_prob, fmt_target};
-use super::layout::{CONTINUE, Table, WIDTH};
+use super::layout::{CONTINUE, Table, WIDTH, wrap};
 
 /// For each deployment and SLA target: P(a window misses it), the expected
 /// number of missed windows per trial and P(a trial has at least one), then
@@ -28,19 +28,26 @@ pub fn windows_table(result: &StudyResult) -> String {
     };
     let mut out = String::new();
     let remainder = result.horizon_hours - first.per_trial as f64 * first.hours;
-    let _ = write!(
-        out,
-        "\nSLA windows: each {per} cut into {} whole {window}s of {} h",
+    let mut head = format!(
+        "SLA windows: each {per} cut into {} whole {window}s of {} h",
         first.per_trial,
         fmt_num(first.hours)
     );
     if remainder > 0.0 {
-        let _ = write!(out, " ({} h at the end in none)", fmt_num(remainder));
+        let _ = write!(head, " ({} h at the end in none)", fmt_num(remainder));
     }
-    out.push_str(&format!(
-        "\n(P({window} misses): a {window}'s availability below the target; \
-         missed per {per}; P(any): at least one missed {window} in a {per})\n\n"
+    out.push('\n');
+    out.push_str(&wrap(&head, WIDTH, "  "));
+    out.push('\n');
+    out.push_str(&wrap(
+        &format!(
+            "(P({window} misses): a {window}'s availability below the target; \
+             missed per {per}; P(any): at least one missed {window} in a {per})"
+        ),
+        WIDTH,
+        " ",
     ));
+    out.push('\n');
     let mut headers: Vec<(String, String)> = vec![("".into(), "deployment".into())];
     for s in &first.sla {
         headers.push((fmt_target(s.target), format!("P({window} misses)")));
