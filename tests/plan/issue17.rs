@@ -351,7 +351,9 @@ fn a_significant_difference_is_not_a_tie() {
     let tied: Vec<&Vec<String>> = r.tied.iter().map(|p| &p.replicas).collect();
     assert_eq!(tied, vec![&names(&["a"]), &names(&["b"])]);
     assert!(r.candidates.iter().all(|p| p.qualifies));
-    assert_eq!(r.best.unwrap().replicas, names(&["a"]));
+    assert_eq!(r.best.as_ref().unwrap().replicas, names(&["a"]));
+    // The paired test's counts do not depend on the thread count.
+    assert_eq!(plan(&study, &spec, &opts(2)).unwrap(), r);
 }
 
 /// Seven zones with distinct parameters over two regions with causes: no
@@ -416,4 +418,21 @@ fn fast_search_equals_exhaustive_search() {
         fast.best.as_ref().map(|b| &b.replicas),
         exact.best.as_ref().map(|b| &b.replicas)
     );
+    // Active-passive: only swaps within a zone class, in priority order.
+    let ap = PlanSpec::new(
+        Rule::ActivePassive {
+            failover_hours: 0.25,
+        },
+        2,
+        PlanTarget::new(0.9999, 0.9),
+    )
+    .with_providers(["alibaba"]);
+    let fast = plan(&study, &ap, &opts(2)).unwrap();
+    let exact = plan_exhaustive(&study, &ap, &opts(2)).unwrap();
+    assert!(fast.screening.as_ref().unwrap().classes < 35);
+    assert_eq!(
+        fast.best.as_ref().map(|b| &b.replicas),
+        exact.best.as_ref().map(|b| &b.replicas)
+    );
+    assert!(fast.best.is_some());
 }
