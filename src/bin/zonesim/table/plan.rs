@@ -159,8 +159,8 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
     );
     let _ = writeln!(out, "{}", "-".repeat(WIDTH));
     for p in &r.frontier {
-        let _ = writeln!(
-            out,
+        // Long placements continue under the placement column.
+        let row = format!(
             "{:>6}  {:>8}  {:>13}  {:>9}  {:>9}  {}",
             fmt_num(p.cost),
             fmt_prob(p.p_meets),
@@ -173,6 +173,7 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
             fmt_avail(p.availability_p5),
             placement_label(&p.replicas)
         );
+        out.push_str(&wrap(&row, WIDTH, &" ".repeat(56)));
     }
     out
 }
