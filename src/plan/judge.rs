@@ -4,9 +4,10 @@
 
 use rayon::prelude::*;
 
+use super::{FULL_CHUNK, PLAN_HISTOGRAM_DIGITS, PLAN_MEMORY_BUDGET, Placement, PlanSpec};
 use crate::deployment::{Deployment, Rule};
 use crate::engine::{BATCH_TRIALS, RunError, RunOptions, Simulation};
-use crate::stats::meets_target;
+use crate::stats::{DeploymentAccumulator, meets_target};
 use crate::study::Study;
 
 /// Exact steady-state availability of counting-rule placements, computed
@@ -278,6 +279,77 @@ pub(super) fn mcnemar_p(b: u64, c: u64) -> f64 {
         sum += ln_term.exp();
     }
     (2.0 * sum).min(1.0)
+}
+
+/// Judges the classes `which` on all trials, in runs of at most
+/// [`FULL_CHUNK`] placements on the same trials, writing their figures.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn judge_full(
+    study: &Study,
+    spec: &PlanSpec,
+    pool: &[Vec<usize>],
+    reps: &[usize],
+    which: &[usize],
+    replicas_of: &dyn Fn(&[usize]) -> Vec<String>,
+    figures: &mut [Option<Placement>],
+    opts: &RunOptions<'_>,
+) -> Result<(), crate::Error> {
+    let fraction = spec.target.in_fraction_of_years;
+    for chunk in which.chunks(FULL_CHUNK) {
+        let placements: Vec<Vec<String>> =
+            chunk.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
+        let planning = planning_study(
+            study,
+            &placements,
+            &spec.rule,
+            spec.target.availability,
+            study.simulation.trials,
+        );
+        let sim = Simulation::new(&planning)?
+            .with_histogram_digits(PLAN_HISTOGRAM_DIGITS)
+            .without_longest_percentile();
+        // Each worker thread holds one accumulator per placement. Results
+        // do not depend on the thread count, so keep memory bounded by
+        // using fewer threads when there are many placements.
+        let per_thread = DeploymentAccumulator::new(
+            planning.simulation.horizon_hours,
+            &planning.simulation.sla_targets,
+            PLAN_HISTOGRAM_DIGITS,
+        )
+        .without_longest_percentile()
+        .approx_bytes()
+            * planning.deployments.len();
+        let wanted = opts
+            .threads
+            .unwrap_or_else(rayon::current_num_threads)
+            .max(1);
+        let affordable = (PLAN_MEMORY_BUDGET / per_thread.max(1))
+            .saturating_sub(1)
+            .max(1);
+        let run_opts = RunOptions {
+            threads: Some(wanted.min(affordable)),
+            ..*opts
+        };
+        let acc = sim.run_accumulators(&run_opts)?;
+        for ((&c, d), a) in chunk
+            .iter()
+            .zip(&planning.deployments)
+            .zip(&acc.deployments)
+        {
+            let s = a.summary(&d.name);
+            let sla = &s.sla[0];
+            figures[c] = Some(Placement {
+                replicas: d.replicas.clone(),
+                cost: 0.0,
+                availability_mean: s.availability.mean,
+                availability_p5: s.availability.percentiles.p5,
+                p_meets: sla.p_meets,
+                p_meets_ci95: sla.p_meets_ci95,
+                qualifies: sla.p_meets_ci95[0] >= fraction,
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
