@@ -311,15 +311,9 @@ impl Scenario {
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, format: Format, name: &str) -> Result<Scenario, ScenarioError> {
         let mut raw = parse(text, format, name)?;
-        let extra = (
-            raw.sweep.take(),
-            std::mem::take(&mut raw.uncertain),
-            raw.uncertainty.take(),
-        );
+        let extra = sweep::Extra::take(&mut raw);
         let (mut scenario, mut problems) = resolve(raw, name);
-        let (sweep, uncertainty, mut located) =
-            sweep::resolve(extra.0, extra.1, extra.2, &scenario.study, text);
-        (scenario.sweep, scenario.uncertainty) = (sweep, uncertainty);
+        let mut located = extra.resolve(&mut scenario, text);
         problems.extend(scenario.study.validate().err().map_or(Vec::new(), |e| {
             e.problems
                 .into_iter()

@@ -135,8 +135,39 @@ impl Collect<'_> {
     }
 }
 
+/// The `[sweep]`, `[[uncertain]]` and `[uncertainty]` tables, taken out of
+/// the raw scenario before the study is resolved, and checked against it.
+pub(super) struct Extra {
+    sweep: Option<RawSweep>,
+    uncertain: Vec<RawUncertain>,
+    uncertainty: Option<RawUncertainty>,
+}
+
+impl Extra {
+    pub(super) fn take(raw: &mut super::RawScenario) -> Extra {
+        Extra {
+            sweep: raw.sweep.take(),
+            uncertain: std::mem::take(&mut raw.uncertain),
+            uncertainty: raw.uncertainty.take(),
+        }
+    }
+
+    /// Sets the scenario's specs; returns their problems.
+    pub(super) fn resolve(self, scenario: &mut super::Scenario, text: &str) -> Vec<LocatedProblem> {
+        let (sweep, spec, problems) = resolve(
+            self.sweep,
+            self.uncertain,
+            self.uncertainty,
+            &scenario.study,
+            text,
+        );
+        (scenario.sweep, scenario.uncertainty) = (sweep, spec);
+        problems
+    }
+}
+
 /// The file's sweep and uncertainty specs, and their problems.
-pub(super) fn resolve(
+fn resolve(
     sweep: Option<RawSweep>,
     uncertain: Vec<RawUncertain>,
     settings: Option<RawUncertainty>,
