@@ -50,5 +50,5 @@ ZONESIM_URL="http://127.0.0.1:$port/" \
 ZONESIM_BIN="$bin" \
 ZONESIM_OUT="$artifacts" \
 ZONESIM_SHOT="$root/docs/img/web.png" \
-    node --test --test-concurrency=1 test/browser.test.mjs
+    node --test --test-concurrency=1 test/api.test.mjs test/browser.test.mjs
 echo "test: screenshot in docs/img/web.png and $artifacts/web.png; $(cat "$artifacts/speed.txt")"

@@ -13,10 +13,10 @@ const PROVIDERS = {
 };
 const COUNTRIES = { FR: 'France', DE: 'Germany', GB: 'United Kingdom', IE: 'Ireland', NL: 'Netherlands' };
 const RULES = [
-  ['at_least', 'at least k replicas up'],
-  ['majority', 'majority (quorum)'],
-  ['zones_up', 'k zones hold a live replica'],
-  ['active_passive', 'active-passive (failover)'],
+  ['at_least', 'at least k up'],
+  ['majority', 'majority'],
+  ['zones_up', 'k zones up'],
+  ['active_passive', 'active-passive'],
 ];
 const $ = (id) => document.getElementById(id);
 
@@ -227,6 +227,8 @@ function renderProviders() {
   }
 }
 
+// A matrix: a row per provider, a column per country (those in the EU
+// first, then the others), each cell the provider's regions there.
 function renderCatalogue() {
   const m = state.model;
   const box = $('catalogue');
@@ -235,30 +237,44 @@ function renderCatalogue() {
   const zonesOf = (r) => m.zone.filter((z) => z.region === r.id);
   const causesOf = (r) => m.common_cause.filter((c) => c.affects.includes(r.id)
     || c.affects.some((a) => zonesOf(r).some((z) => z.id === a)));
-  for (const [title, eu] of [['In the EU', true], ['Outside the EU', false]]) {
-    const regions = m.region.filter((r) => inEu(r) === eu && !state.hiddenProviders.has(r.provider));
-    if (regions.length === 0) continue;
-    const group = document.createElement('section');
-    group.className = 'eu-group';
-    group.dataset.eu = String(eu);
-    group.innerHTML = `<h3>${esc(title)}</h3>`;
-    const countries = [...new Set(regions.map((r) => r.country))];
+  const regions = m.region.filter((r) => !state.hiddenProviders.has(r.provider));
+  const countries = [];
+  for (const eu of [true, false]) {
+    for (const r of regions) {
+      if (inEu(r) === eu && !countries.some((c) => c.code === r.country)) countries.push({ code: r.country, eu });
+    }
+  }
+  const providers = [...new Set(regions.map((r) => r.provider))];
+  const euCount = countries.filter((c) => c.eu).length;
+  const table = document.createElement('table');
+  table.className = 'catalogue-grid';
+  const groups = [];
+  if (euCount) groups.push(`<th colspan="${euCount}" class="eu-head" data-eu="true">In the EU</th>`);
+  if (countries.length > euCount) {
+    groups.push(`<th colspan="${countries.length - euCount}" class="eu-head" data-eu="false">Outside the EU</th>`);
+  }
+  table.innerHTML = `<thead>
+      <tr><th></th>${groups.join('')}</tr>
+      <tr><th class="corner">provider</th>${countries.map((c) => `<th class="country" data-country="${esc(c.code)}" data-eu="${c.eu}">${esc(COUNTRIES[c.code] ?? c.code)} <span class="code">${esc(c.code)}</span></th>`).join('')}</tr>
+    </thead>`;
+  const body = document.createElement('tbody');
+  for (const p of providers) {
+    const tr = document.createElement('tr');
+    tr.dataset.provider = p;
+    tr.innerHTML = `<th class="provider" scope="row">${esc(PROVIDERS[p] ?? p)}</th>`;
     for (const c of countries) {
-      const country = document.createElement('div');
-      country.className = 'country';
-      country.innerHTML = `<h4>${esc(COUNTRIES[c] ?? c)} <span class="code">${esc(c)}</span></h4>`;
-      for (const r of regions.filter((x) => x.country === c)) {
-        const row = document.createElement('div');
-        row.className = 'region';
-        row.dataset.region = r.id;
+      const td = document.createElement('td');
+      td.dataset.eu = String(c.eu);
+      td.dataset.country = c.code;
+      for (const r of regions.filter((x) => x.provider === p && x.country === c.code && inEu(x) === c.eu)) {
         const zones = zonesOf(r);
         const causes = causesOf(r);
+        const div = document.createElement('div');
+        div.className = 'region';
+        div.dataset.region = r.id;
+        div.dataset.provider = r.provider;
         const code = r.provider_code ? ` · <code>${esc(r.provider_code)}</code>` : '';
-        row.innerHTML = `
-          <div class="region-head">
-            <span class="provider">${esc(PROVIDERS[r.provider] ?? r.provider)}</span>
-            <span class="region-name" title="${esc(r.note ?? '')}">${esc(r.name || r.id)}${code}</span>
-          </div>`;
+        div.innerHTML = `<div class="region-name" title="${esc(r.note ?? '')}">${esc(r.name || r.id)}${code}</div>`;
         const chips = document.createElement('div');
         chips.className = 'zones';
         for (const z of zones) {
@@ -278,13 +294,16 @@ function renderCatalogue() {
         n.textContent = `${zones.length} zone${zones.length === 1 ? '' : 's'}`;
         if (zones.length < 3) n.title = 'A quorum over fewer than three zones cannot survive a zone outage';
         chips.append(n);
-        row.append(chips);
-        country.append(row);
+        div.append(chips);
+        td.append(div);
       }
-      group.append(country);
+      if (!td.firstChild) td.innerHTML = '<span class="none">–</span>';
+      tr.append(td);
     }
-    box.append(group);
+    body.append(tr);
   }
+  table.append(body);
+  box.append(table);
   $('catalogue-source').textContent = state.catalog
     ? `The ${state.catalog} catalogue: ${m.region.length} regions, ${m.zone.length} zones, `
       + `${m.common_cause.length} common causes.`
@@ -362,7 +381,7 @@ function renderDeployments() {
       }
     };
     const rule = RULES.map(([v, t]) => `<option value="${v}"${v === d.rule ? ' selected' : ''}>${t}</option>`).join('');
-    const paramLabel = { at_least: 'k', zones_up: 'k', active_passive: 'failover (hours)' }[d.rule];
+    const paramLabel = { at_least: 'k', zones_up: 'k', active_passive: 'failover h' }[d.rule];
     card.innerHTML = `
       <div class="dep-head">
         <span class="swatch" aria-hidden="true"></span>

@@ -60,8 +60,8 @@ export function steps(points, xLo, yLo) {
  */
 export function drawCcdf(box, series, budgets, result) {
   box.innerHTML = '';
-  const W = 920;
-  const H = 380;
+  const W = 1180;
+  const H = 420;
   const m = { l: 64, r: 24, t: 16, b: 46 };
   const pw = W - m.l - m.r;
   const ph = H - m.t - m.b;

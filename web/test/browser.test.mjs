@@ -191,30 +191,35 @@ function cliRowTokens(text, name) {
   return lines.map((l) => l.slice(name.length)).join(' ').trim().split(/\s+/);
 }
 
-test('the catalogue is grouped in and outside the EU, by country and provider, as the CLI has it', async () => {
+test('the catalogue: a row per provider, a column per country, EU and outside, as the CLI has it', async () => {
   const cat = JSON.parse(cli('catalog', '--format', 'json'));
   const inEu = (r) => r.in_eu ?? r.country !== 'GB';
   for (const [eu, expectEu] of [['true', true], ['false', false]]) {
-    const shown = await page.$$eval(`.eu-group[data-eu="${eu}"] .region`, (rs) => rs.map((r) => ({
+    const shown = await page.$$eval(`#catalogue td[data-eu="${eu}"] .region`, (rs) => rs.map((r) => ({
       id: r.dataset.region,
-      provider: r.querySelector('.provider').textContent,
+      provider: r.closest('tr').dataset.provider,
+      country: r.closest('td').dataset.country,
       zones: [...r.querySelectorAll('.zone')].map((z) => z.dataset.zone),
     })));
     const expected = cat.region.filter((r) => inEu(r) === expectEu);
     assert.deepEqual(shown.map((r) => r.id).sort(), expected.map((r) => r.id).sort());
     for (const r of shown) {
+      const e = cat.region.find((x) => x.id === r.id);
+      assert.equal(r.provider, e.provider, r.id);
+      assert.equal(r.country, e.country, r.id);
       assert.deepEqual(r.zones, cat.zone.filter((z) => z.region === r.id).map((z) => z.id), r.id);
     }
   }
-  // London is outside the EU; every provider is named.
-  const outside = await page.locator('.eu-group[data-eu="false"] h4').allTextContents();
-  assert.deepEqual(outside.map((t) => t.trim()), ['United Kingdom GB']);
-  const providers = await page.locator('#provider-filter .pill').allTextContents();
+  // London is outside the EU; Paris and Frankfurt in it; every provider has its row.
+  const countries = await page.$$eval('#catalogue th.country', (ts) => ts.map((t) => [t.textContent.trim(), t.dataset.eu]));
+  assert.deepEqual(countries, [['France FR', 'true'], ['Germany DE', 'true'], ['United Kingdom GB', 'false']]);
+  const providers = await page.locator('#catalogue th.provider').allTextContents();
   assert.deepEqual(providers, ['Alibaba Cloud', 'AWS', 'Azure', 'Google Cloud', 'OVHcloud']);
-  // Each region row names its provider.
-  const named = await page.locator('#catalogue .region .provider').allTextContents();
-  assert.equal(named.length, cat.region.length);
-  assert.ok(named.every((n) => providers.includes(n)), named.join(', '));
+  // Hiding a provider hides its row.
+  await page.click('#provider-filter .pill:has-text("OVHcloud")');
+  assert.equal(await page.locator('#catalogue tr[data-provider="ovhcloud"]').count(), 0);
+  await page.click('#provider-filter .pill:has-text("OVHcloud")');
+  assert.equal(await page.locator('#catalogue tr[data-provider="ovhcloud"]').count(), 1);
 });
 
 test("the default study's deployments: the page's figures are the CLI's, to the bit", async () => {

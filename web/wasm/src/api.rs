@@ -48,30 +48,18 @@ pub fn file_name(format: Format) -> &'static str {
     }
 }
 
-/// A field path from a problem's `at`: quoted names dropped
-/// (`deployment[0] "x".rule` becomes `deployment[0].rule`).
+/// A field path from a problem's `at`, the quoted name dropped:
+/// `deployment[0] "x".rule` becomes `deployment[0].rule`. The library
+/// writes the name as it is, quotes and all (`deployment[{i}] "{name}"`),
+/// and no path after it holds a quote, so the name runs from the first
+/// ` "` to the last `"`.
 pub fn field_path(at: &str) -> String {
-    let mut out = String::with_capacity(at.len());
-    let mut chars = at.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            // ` "name"`: skip the space and the quoted, escaped name.
-            ' ' if chars.peek() == Some(&'"') => {
-                chars.next();
-                let mut escaped = false;
-                for d in chars.by_ref() {
-                    match (escaped, d) {
-                        (true, _) => escaped = false,
-                        (false, '\\') => escaped = true,
-                        (false, '"') => break,
-                        _ => {}
-                    }
-                }
-            }
-            c => out.push(c),
+    match (at.find(" \""), at.rfind('"')) {
+        (Some(open), Some(close)) if close > open + 1 => {
+            format!("{}{}", &at[..open], &at[close + 1..])
         }
+        _ => at.to_string(),
     }
-    out
 }
 
 /// The library's errors for a scenario, one per problem.
@@ -124,7 +112,11 @@ fn parse_named(text: &str, format: Format, name: &str) -> Result<Scenario, Value
 
 /// The format code the page passes: 0 TOML, 1 JSON.
 pub fn format_of(code: u32) -> Format {
-    if code == 0 { Format::Toml } else { Format::Json }
+    if code == 0 {
+        Format::Toml
+    } else {
+        Format::Json
+    }
 }
 
 /// The eu-hubs catalogue for the page: regions (provider, country, EU
@@ -236,8 +228,8 @@ fn toml_text(value: &Value) -> Result<String, String> {
     for key in TOML_ORDER {
         if let Some(v) = map.get(key) {
             let one = serde_json::Map::from_iter([(key.to_string(), v.clone())]);
-            let text = toml::to_string(&one)
-                .map_err(|e| format!("cannot write `{key}` as TOML: {e}"))?;
+            let text =
+                toml::to_string(&one).map_err(|e| format!("cannot write `{key}` as TOML: {e}"))?;
             parts.push(text.trim_end().to_string());
         }
     }
