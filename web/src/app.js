@@ -147,22 +147,24 @@ function scenario() {
   return o;
 }
 
-// JSON text, pretty-printed, with Literal numbers written as typed.
-function toJson(v, indent = '') {
-  const inner = indent + '  ';
+// JSON text with Literal numbers written as typed: pretty-printed, or on
+// one line (`compact`, for the link).
+function toJson(v, indent = '', compact = false) {
+  const inner = compact ? '' : indent + '  ';
+  const nl = compact ? '' : '\n';
   if (v instanceof Literal) return v.text;
   if (Array.isArray(v)) {
     if (v.length === 0) return '[]';
-    if (v.every((x) => x instanceof Literal || typeof x !== 'object')) {
-      return '[' + v.map((x) => toJson(x, inner)).join(', ') + ']';
+    if (compact || v.every((x) => x instanceof Literal || typeof x !== 'object')) {
+      return '[' + v.map((x) => toJson(x, inner, compact)).join(compact ? ',' : ', ') + ']';
     }
     return '[\n' + v.map((x) => inner + toJson(x, inner)).join(',\n') + '\n' + indent + ']';
   }
   if (v && typeof v === 'object') {
     const entries = Object.entries(v).filter(([, x]) => x !== undefined);
     if (entries.length === 0) return '{}';
-    return '{\n' + entries.map(([k, x]) => inner + JSON.stringify(k) + ': ' + toJson(x, inner)).join(',\n')
-      + '\n' + indent + '}';
+    return '{' + nl + entries.map(([k, x]) => inner + JSON.stringify(k) + (compact ? ':' : ': ')
+      + toJson(x, inner, compact)).join(',' + nl) + nl + indent + '}';
   }
   return JSON.stringify(v);
 }
@@ -186,18 +188,7 @@ function decodeHash(hash) {
 }
 
 function updateHash() {
-  const compact = JSON.stringify(JSON.parse(scenarioJsonOrNull() ?? '{}'));
-  history.replaceState(null, '', '#s=' + encodeHash(compact));
-}
-
-function scenarioJsonOrNull() {
-  try {
-    const text = scenarioJson();
-    JSON.parse(text);
-    return text;
-  } catch {
-    return null;
-  }
+  history.replaceState(null, '', '#s=' + encodeHash(toJson(scenario(), '', true)));
 }
 
 // ---------------------------------------------------------------------------

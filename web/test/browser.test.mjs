@@ -417,6 +417,46 @@ test('the study travels in the link, and a scenario file loads and runs as the C
   assert.equal(await page.locator('#deployments article').count(), 2);
 });
 
+test('a long run shows its progress, leaves the page responsive and can be stopped', async () => {
+  await page.goto(URL_);
+  await page.waitForSelector('body[data-ready="true"]');
+  await setInput('#trials', '5000000');
+  await page.click('#run');
+  await page.waitForSelector('#progress-box:not([hidden])');
+  // Progress moves while the main thread keeps answering.
+  await page.waitForFunction(() => Number(document.getElementById('progress').value) >= 2048, null, { timeout: 60000 });
+  const seen = await page.evaluate(() => [Number(document.getElementById('progress').value),
+    Number(document.getElementById('progress').max), document.body.dataset.state]);
+  assert.equal(seen[1], 5000000);
+  assert.ok(seen[0] > 0 && seen[0] < seen[1], String(seen));
+  assert.equal(seen[2], 'running');
+  assert.match(await page.locator('#progress-text').textContent(), /^[\d,]+ of 5,000,000 trials$/);
+  await page.fill('#deployments article:nth-of-type(1) .dep-name', 'typed-while-running');
+  assert.equal(await page.inputValue('#deployments article:nth-of-type(1) .dep-name'), 'typed-while-running');
+  await page.click('#stop');
+  await page.waitForSelector('body[data-state="error"]');
+  assert.match(await page.locator('#status').textContent(), /stopped/);
+  assert.equal(await page.isHidden('#progress-box'), true);
+  // A fresh worker runs the next study.
+  await setInput('#trials', '2000');
+  assert.equal(await runPage(), 'done');
+  assert.match(await page.locator('#run-line').textContent(), /^2,000 trials of 8760 h/);
+});
+
+test('a seed beyond 2^53 travels exactly, in the saved file and in the link', async () => {
+  await setInput('#seed', '18446744073709551615');
+  await setInput('#trials', '1000');
+  assert.equal(await runPage(), 'done');
+  const result = readFileSync(await saveFrom('#save-result', 'bigseed.json'), 'utf8');
+  assert.match(result, /"seed": 18446744073709551615,/);
+  // The page opens with three-hubs-active, estimated by importance sampling.
+  assertSameResult(JSON.parse(result),
+    JSON.parse(cli('run', await saveFrom('#save-json', 'bigseed-study.json'), '--format', 'json')));
+  const p2 = await newPage(page.url());
+  assert.equal(await p2.inputValue('#seed'), '18446744073709551615');
+  await p2.close();
+});
+
 test('the page raised no script errors', () => {
   assert.deepEqual(pageErrors, []);
 });
