@@ -598,7 +598,9 @@ function showErrors(reply, { place = true } = {}) {
     msg.dataset.for = e.field;
     msg.textContent = e.message;
     msg.title = e.text;
-    const input = el.matches('input, select') ? el : el.querySelector('input, select');
+    // The input the message is about: the field itself, else the first text
+    // input in its block (a rule's k), else its first select.
+    const input = el.matches('input, select') ? el : el.querySelector('input') ?? el.querySelector('select');
     if (input) input.setAttribute('aria-invalid', 'true');
     if (el.matches('input, select')) el.closest('.field, .dep-head, .dep-row, label')?.after(msg) ?? el.after(msg);
     else if (el.id === 'deployments-card') el.querySelector('.deployments').before(msg);
@@ -613,6 +615,8 @@ function showErrors(reply, { place = true } = {}) {
   g.hidden = false;
   if (general.length === 0) g.classList.add('located');
   else g.classList.remove('located');
+  // Bring the first message into view.
+  (document.querySelector('.field-error') ?? g).scrollIntoView({ block: 'center', behavior: 'instant' });
 }
 
 // ---------------------------------------------------------------------------
