@@ -6,7 +6,8 @@
 # measured speed, to $ZONESIM_WEB_ARTIFACTS (default web/artifacts).
 #
 # ZONESIM_PROFILE picks the cargo profile of the CLI (default release; the
-# results are the same for every profile, only build time differs).
+# results are the same for every profile, only build time differs);
+# CARGO_TARGET_DIR is honoured.
 set -euo pipefail
 cd "$(dirname "$0")"
 web=$(pwd)
@@ -29,7 +30,7 @@ fi
 
 profile=${ZONESIM_PROFILE:-release}
 (cd "$root" && cargo build --quiet --profile "$profile" --bin zonesim)
-bin="$root/target/$profile/zonesim"
+bin="${CARGO_TARGET_DIR:-$root/target}/$profile/zonesim"
 
 artifacts=${ZONESIM_WEB_ARTIFACTS:-$web/artifacts}
 mkdir -p "$artifacts"

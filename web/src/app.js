@@ -658,7 +658,7 @@ async function run() {
     renderResults(reply);
     outcome = 'done';
   } catch (e) {
-    status(`The run stopped: ${e.message}`);
+    status(e.message === 'stopped' ? 'Stopped before the end: no result.' : `The run stopped: ${e.message}`);
   } finally {
     running = false;
     $('run').disabled = false;

@@ -435,7 +435,7 @@ test('a long run shows its progress, leaves the page responsive and can be stopp
   assert.equal(await page.inputValue('#deployments article:nth-of-type(1) .dep-name'), 'typed-while-running');
   await page.click('#stop');
   await page.waitForSelector('body[data-state="error"]');
-  assert.match(await page.locator('#status').textContent(), /stopped/);
+  assert.match(await page.locator('#status').textContent(), /^Stopped before the end: no result\.$/);
   assert.equal(await page.isHidden('#progress-box'), true);
   // A fresh worker runs the next study.
   await setInput('#trials', '2000');
