@@ -890,6 +890,10 @@ async function main() {
   };
   $('save-json').onclick = () => download('study.json', scenarioJson(), 'application/json');
   $('save-toml').onclick = saveToml;
+  $('save-catalogue').onclick = async () => {
+    const reply = await ask('catalogueToml');
+    download('eu-hubs.toml', reply.text, 'application/toml');
+  };
   $('save-result').onclick = () => lastRun && download('result.json', lastRun.result_json, 'application/json');
   $('copy-link').onclick = async () => {
     updateHash();

@@ -42,6 +42,14 @@ test('the catalogue holds the eu-hubs regions, zones and common causes and the d
     assert.ok(Math.abs(cat.model.zone_availability[z.id] - up / (up + down)) < 1e-14, z.id);
   }
   assert.equal(cat.max_deployments, 4);
+  // The catalogue as a scenario file: the CLI's dump, byte for byte, which
+  // loads back as the catalogue with the default study's deployments.
+  const toml = zs.catalogueToml();
+  assert.equal(toml.text, execFileSync(BIN, ['catalog', '--format', 'toml'], { encoding: 'utf8' }));
+  const back = zs.load(toml.text, 'eu-hubs.toml');
+  assert.equal(back.ok, true);
+  assert.equal(back.catalog, 'eu-hubs');
+  assert.deepEqual(back.deployment, cat.default_study.deployment);
 });
 
 test('a run reports its progress, trial by trial, and refuses more than four deployments', () => {

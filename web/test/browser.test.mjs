@@ -220,6 +220,9 @@ test('the catalogue: a row per provider, a column per country, EU and outside, a
   assert.equal(await page.locator('#catalogue tr[data-provider="ovhcloud"]').count(), 0);
   await page.click('#provider-filter .pill:has-text("OVHcloud")');
   assert.equal(await page.locator('#catalogue tr[data-provider="ovhcloud"]').count(), 1);
+  // The catalogue as a file: the CLI's dump.
+  const saved = readFileSync(await saveFrom('#save-catalogue', 'eu-hubs.toml'), 'utf8');
+  assert.equal(saved, cli('catalog', '--format', 'toml'));
 });
 
 test("the default study's deployments: the page's figures are the CLI's, to the bit", async () => {
