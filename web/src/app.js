@@ -658,7 +658,14 @@ async function run() {
     renderResults(reply);
     outcome = 'done';
   } catch (e) {
-    status(e.message === 'stopped' ? 'Stopped before the end: no result.' : `The run stopped: ${e.message}`);
+    if (e.message === 'stopped') {
+      status('Stopped before the end: no result.');
+    } else {
+      // The module trapped (a bug, never bad input): start a fresh one.
+      status(`The run stopped: ${e.message}`);
+      worker.terminate();
+      startWorker();
+    }
   } finally {
     running = false;
     $('run').disabled = false;
