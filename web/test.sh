@@ -21,7 +21,8 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
     echo "test: installing Debian's chromium" >&2
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+    # With its recommended packages: the fonts the page and its screenshot need.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 if [ ! -f node_modules/playwright-core/package.json ]; then
     echo "test: installing playwright-core" >&2
