@@ -185,8 +185,9 @@ function assertSameResult(page, cli) {
 
 // The CLI text table's tokens for one deployment (its row in every block).
 function cliRowTokens(text, name) {
-  const end = text.indexOf('\nPaired comparison');
-  const table = end >= 0 ? text.slice(0, end) : text;
+  // The main table: up to the next block (SLA windows, or the comparison).
+  const ends = ['\nSLA windows', '\nPaired comparison'].map((m) => text.indexOf(m)).filter((i) => i >= 0);
+  const table = ends.length ? text.slice(0, Math.min(...ends)) : text;
   const lines = table.split('\n').filter((l) => l.startsWith(name + ' '));
   return lines.map((l) => l.slice(name.length)).join(' ').trim().split(/\s+/);
 }
