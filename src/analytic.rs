@@ -160,9 +160,7 @@ mod tests {
         let ap = Deployment::new(
             "ap",
             &["a", "b"],
-            Rule::ActivePassive {
-                failover_hours: 0.1,
-            },
+            Rule::active_passive(0.1),
         );
         assert_eq!(steady_state_availability(&s, &ap), None);
         let unknown = Deployment::new("x", &["nope"], Rule::AtLeast(1));

@@ -253,15 +253,13 @@ impl CatalogFile {
             }
         }
         for r in &self.regions {
-            common_causes.push(CommonCause {
-                name: format!("{}-region-event", r.id),
-                affects: vec![r.id.clone()],
-                time_to_failure: Duration::exponential(
-                    p.hours_per_year / (self.beta(r) * p.zone_outages_per_year),
-                )
-                .expect("checked positive"),
-                time_to_repair: lognormal(&p.region_event),
-            });
+            common_causes.push(CommonCause::new(
+                format!("{}-region-event", r.id),
+                [&r.id],
+                Duration::exponential(p.hours_per_year / (self.beta(r) * p.zone_outages_per_year))
+                    .expect("checked positive"),
+                lognormal(&p.region_event),
+            ));
         }
         Catalog {
             name: self.name.clone(),

@@ -177,6 +177,7 @@ impl Catalog {
             zones: self.zones.clone(),
             common_causes: self.common_causes.clone(),
             deployments: Vec::new(),
+            maintenance: Vec::new(),
         }
     }
 }
@@ -235,12 +236,12 @@ pub fn provider_wide_event(cat: &Catalog, provider: &str) -> Option<CommonCause>
         return None;
     }
     let (time_to_failure, time_to_repair) = data::eu_hubs_file().provider_event();
-    Some(CommonCause {
-        name: format!("{provider}-provider-wide-event"),
+    Some(CommonCause::new(
+        format!("{provider}-provider-wide-event"),
         affects,
         time_to_failure,
         time_to_repair,
-    })
+    ))
 }
 
 /// The `eu-hubs` catalogue: Alibaba Cloud's European hubs (the two new Paris
@@ -306,9 +307,7 @@ pub fn default_study() -> Study {
         .deployment(Deployment::new(
             "paris-to-frankfurt-failover",
             &[par[0], fra],
-            Rule::ActivePassive {
-                failover_hours: 0.25,
-            },
+            Rule::active_passive(0.25),
         ))
 }
 
@@ -657,6 +656,7 @@ mod tests {
                 )
                 .unwrap(),
                 time_to_repair: event_ttr.clone(),
+                zone_recovery: None,
             })
             .collect();
         assert_eq!(cat.common_causes, causes);

@@ -32,6 +32,7 @@ mod limits;
 mod merge;
 mod process;
 mod report;
+mod schedule;
 mod streams;
 mod sweep;
 mod trial;
@@ -128,8 +129,11 @@ pub struct Simulation {
     zone_ids: Vec<String>,
     zones: Vec<ProcessSampler>,
     causes: Vec<ProcessSampler>,
-    /// Covering causes of each zone.
+    /// The extra interval lists of each zone (numbered after the zones'
+    /// own): covering causes, then its recovery and maintenance lists.
     zone_causes: Vec<Vec<u32>>,
+    /// Recovery tails and maintenance windows (`schedule`).
+    extras: schedule::ZoneExtras,
     deployments: Vec<CompiledDeployment>,
     baseline: usize,
     zone_stream_key: u64,

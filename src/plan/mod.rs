@@ -229,6 +229,7 @@ pub fn plan(
                 rule: spec.rule.clone(),
                 replica_failures: None,
                 estimator: None,
+                maintenance: None,
             });
         }
     });

@@ -68,17 +68,13 @@ pub fn mixed_study(seed: u64, start: Start) -> Study {
         .deployment(Deployment::new(
             "ap",
             &["a", "d", "b"],
-            Rule::ActivePassive {
-                failover_hours: 0.25,
-            },
+            Rule::active_passive(0.25),
         ))
         .deployment(
             Deployment::new(
                 "ap+replicas",
                 &["c", "e"],
-                Rule::ActivePassive {
-                    failover_hours: 0.1,
-                },
+                Rule::active_passive(0.1),
             )
             .with_replica_failures(OutageProcess::new(
                 Duration::weibull(1.2, 800.0).unwrap(),

@@ -559,9 +559,7 @@ fn bad_specs_are_refused_naming_the_field() {
     );
     check(
         &|s| {
-            s.rule = Rule::ActivePassive {
-                failover_hours: -1.0,
-            }
+            s.rule = Rule::active_passive(-1.0)
         },
         &["plan.rule.active_passive.failover_hours"],
     );
