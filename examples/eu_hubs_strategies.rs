@@ -64,7 +64,10 @@ fn main() -> Result<(), zonesim::Error> {
     study
         .common_causes
         .retain(|c| !c.name.ends_with("-provider-wide-event"));
-    assert_eq!(with_layer.common_causes.len(), study.common_causes.len() + 2);
+    assert_eq!(
+        with_layer.common_causes.len(),
+        study.common_causes.len() + 2
+    );
 
     let plain = zonesim::run(&study)?;
     let wide = zonesim::run(&with_layer)?;
@@ -75,8 +78,16 @@ fn main() -> Result<(), zonesim::Error> {
         plain.trials, plain.seed
     );
     for (title, s, r) in [
-        ("Zones and regions only (no provider-wide events)", &study, &plain),
-        ("The catalogue's defaults (provider-wide events on)", &with_layer, &wide),
+        (
+            "Zones and regions only (no provider-wide events)",
+            &study,
+            &plain,
+        ),
+        (
+            "The catalogue's defaults (provider-wide events on)",
+            &with_layer,
+            &wide,
+        ),
     ] {
         println!("\n{title}");
         table(s, r);

@@ -77,12 +77,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let exact = |name: &str| exact_u[by(name)].expect("a counting rule");
     let minutes = |name: &str| r.deployments[by(name)].unavailability.mean * 525_600.0;
     // Spreading Alibaba across the EU leaves Alibaba's own events (~36 min).
-    let alibaba_event = zonesim::catalog::provider_wide_event(
-        &zonesim::catalog::eu_hubs(),
-        "alibaba",
-    )
-    .expect("alibaba")
-    .process();
+    let alibaba_event =
+        zonesim::catalog::provider_wide_event(&zonesim::catalog::eu_hubs(), "alibaba")
+            .expect("alibaba")
+            .process();
     let q_alibaba = 1.0 - alibaba_event.steady_state_availability();
     assert!(exact("web-eu-wide") > q_alibaba);
     assert!(exact("web-eu-wide") < 1.01 * q_alibaba);

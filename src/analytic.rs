@@ -160,11 +160,7 @@ mod tests {
     #[test]
     fn none_where_the_stationary_state_is_not_enough() {
         let s = study();
-        let ap = Deployment::new(
-            "ap",
-            &["a", "b"],
-            Rule::active_passive(0.1),
-        );
+        let ap = Deployment::new("ap", &["a", "b"], Rule::active_passive(0.1));
         assert_eq!(steady_state_availability(&s, &ap), None);
         let unknown = Deployment::new("x", &["nope"], Rule::AtLeast(1));
         assert_eq!(steady_state_availability(&s, &unknown), None);

@@ -472,7 +472,9 @@ impl Study {
                     format!("\"{id}\" is neither a region id nor a zone id"),
                 );
             }
-            for (field, message) in check_schedule(m.every_hours, m.duration_hours, 1, m.offset_hours) {
+            for (field, message) in
+                check_schedule(m.every_hours, m.duration_hours, 1, m.offset_hours)
+            {
                 bad(format!("{at}.{field}"), message);
             }
         }

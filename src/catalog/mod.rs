@@ -360,7 +360,8 @@ pub fn default_study() -> Study {
         ))
         .deployment(
             Deployment::new("three-hubs-active", &[par[0], fra, lon], Rule::AtLeast(1))
-                // Too reliable for plain Monte Carlo (unavailability ~4e-12).
+                // Importance sampling: it was too rare for plain Monte Carlo
+                // (~4e-12) before the provider-wide events (now ~6.8e-5).
                 .with_estimator(crate::study::Estimator::Importance),
         )
         .deployment(Deployment::new(
@@ -601,9 +602,7 @@ mod tests {
         let ali = provider_wide_event(&fr, "alibaba").unwrap();
         assert_eq!(ali.affects, ["alibaba-fr-par"]);
         assert_eq!(fr.provider_events.len(), 5);
-        sub.study(Settings::new(1, 1.0))
-            .validate()
-            .unwrap();
+        sub.study(Settings::new(1, 1.0)).validate().unwrap();
         let paris = cat.filter_regions(|r| r.country == "FR");
         assert_eq!(paris.regions.len(), 5);
         assert!(paris.regions.iter().all(|r| r.is_in_eu()));
@@ -669,7 +668,8 @@ mod tests {
             (p.region_event.sigma, REGION_EVENT_SIGMA),
         ];
         assert_eq!(p.provider_events.len(), PROVIDER_EVENTS.len());
-        for (e, &(provider, rate, median, sigma)) in p.provider_events.iter().zip(&PROVIDER_EVENTS) {
+        for (e, &(provider, rate, median, sigma)) in p.provider_events.iter().zip(&PROVIDER_EVENTS)
+        {
             assert_eq!(e.provider, provider);
             assert_eq!(
                 [e.per_year, e.median_hours, e.sigma].map(f64::to_bits),
@@ -741,7 +741,9 @@ mod tests {
         assert_eq!(cat.common_causes[..n], causes[..]);
         // Then one provider-wide cause per provider, over all its regions.
         assert_eq!(cat.common_causes.len(), n + PROVIDER_EVENTS.len());
-        for (c, &(provider, rate, median, sigma)) in cat.common_causes[n..].iter().zip(&PROVIDER_EVENTS) {
+        for (c, &(provider, rate, median, sigma)) in
+            cat.common_causes[n..].iter().zip(&PROVIDER_EVENTS)
+        {
             let regions: Vec<&str> = cat
                 .regions
                 .iter()

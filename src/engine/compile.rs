@@ -5,9 +5,9 @@ use crate::deployment::Rule;
 use crate::stats::{PERCENTILE_SIGNIFICANT_DIGITS, TrialOutcome};
 use crate::study::{Study, StudyError};
 
+use super::active_passive::Failover;
 use super::limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
 use super::merge::{Event, NONE};
-use super::active_passive::Failover;
 use super::process::ProcessSampler;
 use super::schedule::{Periodic, RecoveryCause, ReplicaSchedule, ZoneExtras};
 use super::streams::{

@@ -185,12 +185,8 @@ fn threads_do_not_change_results() {
             .with_replica_failures(replica.clone()),
     );
     study = study.deployment(
-        Deployment::new(
-            "rep-ap",
-            &["c", "a"],
-            Rule::active_passive(0.2),
-        )
-        .with_replica_failures(replica),
+        Deployment::new("rep-ap", &["c", "a"], Rule::active_passive(0.2))
+            .with_replica_failures(replica),
     );
     let sim = Simulation::new(&study).unwrap();
     let one = sim

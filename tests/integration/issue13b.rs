@@ -22,7 +22,11 @@ fn check_trials(study: &Study, wants: &[(&str, f64, u32, f64)]) {
         sim.trial(trial, &mut out).unwrap();
         for (d, &(name, down, outages, longest)) in study.deployments.iter().zip(wants) {
             assert_eq!(d.name, name);
-            let o = out[study.deployments.iter().position(|x| x.name == name).unwrap()];
+            let o = out[study
+                .deployments
+                .iter()
+                .position(|x| x.name == name)
+                .unwrap()];
             assert!(
                 (o.downtime_hours - down).abs() < 1e-12
                     && o.outages == outages
@@ -36,9 +40,15 @@ fn check_trials(study: &Study, wants: &[(&str, f64, u32, f64)]) {
     for &(name, down, outages, longest) in wants {
         let d = r.deployment(name).unwrap();
         let h = study.simulation.horizon_hours;
-        assert!((d.availability.mean - (1.0 - down / h)).abs() < 1e-12, "{name}");
+        assert!(
+            (d.availability.mean - (1.0 - down / h)).abs() < 1e-12,
+            "{name}"
+        );
         assert_eq!(d.outages.mean, outages as f64, "{name}");
-        assert!((d.longest_outage_minutes.mean - longest * 60.0).abs() < 1e-9, "{name}");
+        assert!(
+            (d.longest_outage_minutes.mean - longest * 60.0).abs() < 1e-9,
+            "{name}"
+        );
     }
 }
 
@@ -81,7 +91,9 @@ fn zone_maintenance_windows_with_fixed_offsets() {
 #[test]
 fn rolling_replica_maintenance_takes_one_replica_at_a_time() {
     // Cycles at 2 and 26: replica i down [2+i, 3+i], [26+i, 27+i].
-    let rolling = ReplicaMaintenance::new(24.0, 1.0).rolling().with_offset(2.0);
+    let rolling = ReplicaMaintenance::new(24.0, 1.0)
+        .rolling()
+        .with_offset(2.0);
     let together = ReplicaMaintenance::new(24.0, 1.0).with_offset(2.0);
     let study = quiet_study(48.0, &["a", "b", "c"])
         // Zone a is down [3.5, 3.75], while replica 1 is in its window.
@@ -167,8 +179,8 @@ fn maintenance_phase_drawn_per_trial_is_exact_in_the_mean() {
 fn zone_recovery_with_fixed_durations() {
     // The cause is down [20,25] [45,50] [70,75] [95,100]; each zone then
     // stays down 3 h more: [20,28] [45,53] [70,78] [95,100].
-    let cause = CommonCause::new("campus", ["r"], fixed(20.0), fixed(5.0))
-        .with_zone_recovery(fixed(3.0));
+    let cause =
+        CommonCause::new("campus", ["r"], fixed(20.0), fixed(5.0)).with_zone_recovery(fixed(3.0));
     let study = quiet_study(100.0, &["a", "b"])
         .common_cause(cause)
         .deployment(Deployment::new("a", ["a"], Rule::AtLeast(1)))
@@ -223,11 +235,12 @@ fn stationary(q: &[Vec<f64>]) -> Vec<f64> {
             .max_by(|&x, &y| a[x][c].abs().total_cmp(&a[y][c].abs()))
             .unwrap();
         a.swap(c, p);
-        for r in 0..n {
+        let pivot = a[c].clone();
+        for (r, row) in a.iter_mut().enumerate() {
             if r != c {
-                let f = a[r][c] / a[c][c];
-                for k in c..=n {
-                    a[r][k] -= f * a[c][k];
+                let f = row[c] / pivot[c];
+                for (x, p) in row[c..].iter_mut().zip(&pivot[c..]) {
+                    *x -= f * p;
                 }
             }
         }
@@ -290,8 +303,8 @@ fn zone_recovery_with_exponential_durations_matches_a_markov_chain() {
     assert!(want_a > 0.1 && want_a < 0.2, "{want_a}");
     assert!(a_or_b_clear > a_clear);
 
-    let cause = CommonCause::new("campus", ["r"], exp(200.0), exp(10.0))
-        .with_zone_recovery(exp(20.0));
+    let cause =
+        CommonCause::new("campus", ["r"], exp(200.0), exp(10.0)).with_zone_recovery(exp(20.0));
     // A short horizon (100 h, about half a cause cycle) so that the
     // steady-state start, recovery tails of events before time 0 included,
     // carries the result: a start that forgot them is ~13 SE off (checked).
@@ -343,14 +356,30 @@ fn failed_failover_with_fixed_manual_recovery() {
         // Detected after 0.5 h, fails over 1 h later: down 1.5 h each time.
         (Rule::active_passive_failing(1.0, 0.5, 1.0, None), 4.5, 1.5),
         // The failover at +1.5 h fails; manual recovery 3 h later: 4.5 h.
-        (Rule::active_passive_failing(1.0, 0.5, 0.0, manual(3.0)), 13.5, 4.5),
+        (
+            Rule::active_passive_failing(1.0, 0.5, 0.0, manual(3.0)),
+            13.5,
+            4.5,
+        ),
         // A manual recovery slower than the primary's return (at +20 h):
         // the primary takes the traffic back when it returns.
-        (Rule::active_passive_failing(1.0, 0.5, 0.0, manual(30.0)), 60.0, 20.0),
+        (
+            Rule::active_passive_failing(1.0, 0.5, 0.0, manual(30.0)),
+            60.0,
+            20.0,
+        ),
         // No manual recovery: down until the primary is back.
-        (Rule::active_passive_failing(1.0, 0.5, 0.0, None), 60.0, 20.0),
+        (
+            Rule::active_passive_failing(1.0, 0.5, 0.0, None),
+            60.0,
+            20.0,
+        ),
         // An instant failover that fails, 2 h by hand.
-        (Rule::active_passive_failing(0.0, 0.0, 0.0, manual(2.0)), 6.0, 2.0),
+        (
+            Rule::active_passive_failing(0.0, 0.0, 0.0, manual(2.0)),
+            6.0,
+            2.0,
+        ),
         // The plain rule, for reference.
         (Rule::active_passive(1.0), 3.0, 1.0),
     ] {
@@ -378,7 +407,13 @@ fn failover_success_probability_is_binomial() {
         .unwrap();
     let d = r.deployment("ap").unwrap();
     let down = (1.0 - d.availability.mean) * 100.0;
-    assert_within("failover success 0.25", down, 11.25, 2.25 / 8000f64.sqrt(), 4.5);
+    assert_within(
+        "failover success 0.25",
+        down,
+        11.25,
+        2.25 / 8000f64.sqrt(),
+        4.5,
+    );
     assert_eq!(d.outages.mean, 3.0);
 }
 
@@ -390,7 +425,12 @@ fn success_one_and_no_detection_give_the_plain_rule_bit_for_bit() {
         Study::new(settings(3000, 8760.0, 9, Start::SteadyState))
             .region(region("r"))
             .zone(zone("p", "r", exp(300.0), exp(6.0)))
-            .zone(zone("s", "r", exp(500.0), Duration::lognormal(2.0, 1.0).unwrap()))
+            .zone(zone(
+                "s",
+                "r",
+                exp(500.0),
+                Duration::lognormal(2.0, 1.0).unwrap(),
+            ))
             .deployment(Deployment::new("ap", ["p", "s"], rule))
     };
     let plain = build(Rule::active_passive(0.25));
@@ -437,25 +477,39 @@ name = "ap"
 replicas = ["a", "a"]
 rule = { active_passive = { failover_hours = 0.1, success = 1.5, detection_hours = -1 } }
 "#;
-    let err = zonesim::scenario::Scenario::from_str(text, zonesim::scenario::Format::Toml, "m.toml")
-        .unwrap_err();
+    let err =
+        zonesim::scenario::Scenario::from_str(text, zonesim::scenario::Format::Toml, "m.toml")
+            .unwrap_err();
     let lines = err.lines();
     let has = |s: &str| lines.iter().any(|l| l.contains(s));
-    assert!(has("m.toml:12: maintenance[0] \"patch\".zones: \"nowhere\""), "{lines:#?}");
-    assert!(has("maintenance[0] \"patch\".duration_hours: 10 h must be shorter"), "{lines:#?}");
-    assert!(has("deployment[0] \"q\".maintenance.duration_hours: 3 rolling windows"), "{lines:#?}");
-    assert!(has("deployment[1] \"ap\".rule.active_passive.detection_hours"), "{lines:#?}");
+    assert!(
+        has("m.toml:12: maintenance[0] \"patch\".zones: \"nowhere\""),
+        "{lines:#?}"
+    );
+    assert!(
+        has("maintenance[0] \"patch\".duration_hours: 10 h must be shorter"),
+        "{lines:#?}"
+    );
+    assert!(
+        has("deployment[0] \"q\".maintenance.duration_hours: 3 rolling windows"),
+        "{lines:#?}"
+    );
+    assert!(
+        has("deployment[1] \"ap\".rule.active_passive.detection_hours"),
+        "{lines:#?}"
+    );
     // A mistyped option names the rule's forms.
     let typo = text.replace("success = 1.5", "sucess = 1");
-    let err = zonesim::scenario::Scenario::from_str(&typo, zonesim::scenario::Format::Toml, "m.toml")
-        .unwrap_err();
+    let err =
+        zonesim::scenario::Scenario::from_str(&typo, zonesim::scenario::Format::Toml, "m.toml")
+            .unwrap_err();
     assert!(err.to_string().contains("sucess"), "{err}");
 }
 
 #[test]
 fn importance_sampling_refuses_what_it_does_not_model() {
-    let cause = CommonCause::new("campus", ["r"], exp(2000.0), exp(5.0))
-        .with_zone_recovery(exp(20.0));
+    let cause =
+        CommonCause::new("campus", ["r"], exp(2000.0), exp(5.0)).with_zone_recovery(exp(20.0));
     let study = quiet_study(100.0, &["a", "b"])
         .common_cause(cause)
         .maintenance(Maintenance::new("m", ["b"], 100.0, 1.0))
@@ -465,8 +519,14 @@ fn importance_sampling_refuses_what_it_does_not_model() {
                 .with_maintenance(ReplicaMaintenance::new(50.0, 1.0)),
         );
     let err = study.validate().unwrap_err().to_string();
-    assert!(err.contains("zone_recovery (common_cause \"campus\""), "{err}");
-    assert!(err.contains("maintenance windows (maintenance \"m\""), "{err}");
+    assert!(
+        err.contains("zone_recovery (common_cause \"campus\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("maintenance windows (maintenance \"m\""),
+        "{err}"
+    );
     assert!(err.contains("replica maintenance"), "{err}");
 }
 

@@ -58,12 +58,8 @@ fn issue9_tied_instants_over_sixteen_lists() {
         ))
         .deployment(Deployment::new("17of33", &replicas, Rule::AtLeast(17)))
         .deployment(
-            Deployment::new(
-                "ap+replicas",
-                &["z0", "z0"],
-                Rule::active_passive(0.0),
-            )
-            .with_replica_failures(OutageProcess::new(fixed(1e6), fixed(1.0))),
+            Deployment::new("ap+replicas", &["z0", "z0"], Rule::active_passive(0.0))
+                .with_replica_failures(OutageProcess::new(fixed(1e6), fixed(1.0))),
         );
     let sim = Simulation::new(&study).unwrap();
     let r = sim.run(&RunOptions::default()).unwrap();

@@ -348,11 +348,7 @@ fn common_causes_and_replica_failures_exact() {
             dep("2of(a,a,b)+replicas", &["a", "a", "b"], Rule::AtLeast(2))
                 .with_replica_failures(replica),
         )
-        .deployment(dep(
-            "ap(a,b)",
-            &["a", "b"],
-            Rule::active_passive(0.5),
-        ));
+        .deployment(dep("ap(a,b)", &["a", "b"], Rule::active_passive(0.5)));
     check(
         &s,
         &[

@@ -203,8 +203,5 @@ fn the_default_study_three_hubs() {
     assert!(e.unavailability.relative_error.unwrap() < 0.05, "{e:?}");
     // About 0.2 outages a year: Alibaba's provider-wide events (coincident
     // site outages add 1.44e-8).
-    assert!(
-        (e.outages_per_trial.mean / 0.2 - 1.0).abs() < 0.1,
-        "{e:?}"
-    );
+    assert!((e.outages_per_trial.mean / 0.2 - 1.0).abs() < 0.1, "{e:?}");
 }
