@@ -135,9 +135,14 @@ fn maintenance_phase_drawn_per_trial_is_exact_in_the_mean() {
     // every instant is in a window with probability exactly 3/40, so the
     // mean unavailability is 0.075 over any horizon (here 100 h: 2 or 3
     // windows, some cut by the edges).
-    let mut study = quiet_study(100.0, &["a"])
+    let mut study = quiet_study(100.0, &["a", "b"])
         .maintenance(Maintenance::new("m", ["a"], 40.0, 3.0))
-        .deployment(Deployment::new("a", ["a"], Rule::AtLeast(1)));
+        .deployment(Deployment::new("a", ["a"], Rule::AtLeast(1)))
+        // The same schedule on a replica of its own (zone b has none).
+        .deployment(
+            Deployment::new("b", ["b"], Rule::AtLeast(1))
+                .with_maintenance(ReplicaMaintenance::new(40.0, 3.0)),
+        );
     study.simulation.start = Start::SteadyState;
     study.simulation.trials = 20_000;
     // The zone's own process: down 1 h per 1000 h, stationary.
@@ -155,6 +160,14 @@ fn maintenance_phase_drawn_per_trial_is_exact_in_the_mean() {
         d.availability.std / n.sqrt(),
         4.5,
     );
+    let d = r.deployment("b").unwrap();
+    assert_within(
+        "uniform-phase replica maintenance",
+        1.0 - d.availability.mean,
+        want,
+        d.availability.std / n.sqrt(),
+        4.5,
+    );
     // From an all-up start the first window starts in [0, 40): the mean
     // time in windows over [0, 100] is 3 * E[#windows] - E[cut at 100]:
     // phase u: windows at u, u+40, u+80 (if < 100); exact mean 7.5 - the cut
@@ -164,15 +177,30 @@ fn maintenance_phase_drawn_per_trial_is_exact_in_the_mean() {
     study.simulation.start = Start::AllUp;
     let sim = Simulation::new(&study).unwrap();
     let r = sim.run(&RunOptions::default()).unwrap();
-    let d = r.deployment("a").unwrap();
-    let down = (1.0 - d.availability.mean) * 100.0;
-    assert_within(
-        "all-up uniform phase",
-        down,
-        7.3875,
-        d.availability.std * 100.0 / n.sqrt(),
-        4.5,
+    for name in ["a", "b"] {
+        let d = r.deployment(name).unwrap();
+        let down = (1.0 - d.availability.mean) * 100.0;
+        assert_within(
+            &format!("all-up uniform phase, {name}"),
+            down,
+            7.3875,
+            d.availability.std * 100.0 / n.sqrt(),
+            4.5,
+        );
+    }
+}
+
+#[test]
+fn replica_maintenance_joins_the_replicas_own_failures() {
+    // Replica failures fixed 10 up, 5 down: [10,15] [25,30] [40,45]; its
+    // maintenance every 20 h for 3 h from 13: [13,16] [33,36]. The replica
+    // is down in their union: [10,16] [25,30] [33,36] [40,45].
+    let study = quiet_study(50.0, &["a"]).deployment(
+        Deployment::new("r", ["a"], Rule::AtLeast(1))
+            .with_replica_failures(OutageProcess::new(fixed(10.0), fixed(5.0)))
+            .with_maintenance(ReplicaMaintenance::new(20.0, 3.0).with_offset(13.0)),
     );
+    check_trials(&study, &[("r", 19.0, 4, 6.0)]);
 }
 
 #[test]
