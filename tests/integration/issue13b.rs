@@ -547,6 +547,15 @@ fn importance_sampling_refuses_what_it_does_not_model() {
                 .with_maintenance(ReplicaMaintenance::new(50.0, 1.0)),
         );
     let err = study.validate().unwrap_err().to_string();
+    // The analytic module declines them too (they are not up/down processes).
+    let d = &study.deployments[0];
+    assert!(zonesim::analytic::steady_state_availability(&study, d).is_none());
+    let mut plain = study.clone();
+    plain.common_causes[0].zone_recovery = None;
+    plain.maintenance.clear();
+    plain.deployments[0].maintenance = None;
+    assert!(zonesim::analytic::steady_state_availability(&plain, &plain.deployments[0]).is_some());
+    assert!(plain.validate().is_ok());
     assert!(
         err.contains("zone_recovery (common_cause \"campus\""),
         "{err}"
