@@ -7,13 +7,14 @@ use zonesim::catalog::{self, default_study, eu_hubs, provider_wide_event};
 use zonesim::scenario::Scenario;
 use zonesim::study::Study;
 
-const SCENARIOS: [&str; 6] = [
+const SCENARIOS: [&str; 7] = [
     "eu-hubs",
     "paris-two-zones",
     "eu-hubs-strategies",
     "two-zone-quorum",
     "issue3-example",
     "eu-provider-wide",
+    "two-providers",
 ];
 
 fn load(name: &str) -> (Scenario, String) {
