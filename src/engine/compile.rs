@@ -2,7 +2,7 @@
 //! rules reduced to what the sweeps need, and the size checks.
 
 use crate::deployment::Rule;
-use crate::stats::{PERCENTILE_SIGNIFICANT_DIGITS, TrialOutcome};
+use crate::stats::{PERCENTILE_SIGNIFICANT_DIGITS, TrialOutcome, WindowRules};
 use crate::study::{Study, StudyError};
 
 use super::active_passive::Failover;
@@ -96,6 +96,8 @@ pub(super) struct CompiledDeployment {
     pub(super) maintenance: Option<ReplicaSchedule>,
     /// For active-passive: detection, success and manual recovery.
     pub(super) failover: Failover,
+    /// How the study's SLA windows are cut and judged (shared by all).
+    pub(super) windows: std::sync::Arc<WindowRules>,
 }
 
 impl CompiledDeployment {
@@ -207,6 +209,12 @@ impl Simulation {
                 offset: m.offset_hours,
             });
         }
+        let windows = std::sync::Arc::new(WindowRules::new(
+            s.sla_window_hours,
+            horizon,
+            &s.sla_targets,
+            &s.sla_credits,
+        ));
         let mut deployments = Vec::with_capacity(study.deployments.len());
         for d in &study.deployments {
             let mut zone_slot = vec![NONE; zones.len()];
@@ -287,6 +295,7 @@ impl Simulation {
                     },
                     Rule::AtLeast(_) | Rule::Majority | Rule::ZonesUp(_) => Failover::default(),
                 },
+                windows: windows.clone(),
             });
         }
         let baseline = s
@@ -314,6 +323,7 @@ impl Simulation {
             histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,
             longest_percentile: true,
             memory_budget: super::RUN_MEMORY_BUDGET,
+            windows,
         };
         sim.checked_size(study)
     }
