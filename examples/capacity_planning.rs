@@ -71,8 +71,14 @@ fn main() -> Result<(), zonesim::Error> {
         Duration::exponential(8760.0 / 2.0).expect("positive"),
         Duration::lognormal(0.5, 1.0).expect("positive"),
     );
-    let cat = catalog::eu_hubs()
+    let mut cat = catalog::eu_hubs()
         .filter_regions(|r| ["alibaba-fr-par", "alibaba-de-fra"].contains(&r.id.as_str()));
+    // Placement within one provider: its provider-wide event (in the
+    // catalogue since issue 13, ~36 min a year for Alibaba) bounds every
+    // placement here alike and caps P(year >= 99.99%) near 0.82, so this
+    // example leaves it out to compare layouts; `two_providers` shows it.
+    cat.common_causes
+        .retain(|c| !c.name.ends_with("-provider-wide-event"));
     let mut settings = Settings::new(100_000, 8760.0);
     settings.sla_targets = vec![TARGET];
     let mut study = cat.study(settings);

@@ -7,17 +7,18 @@
 //!   alibaba+ovh-paris  Paris [a][b] + OVHcloud Paris [a][b]   (two providers, France only)
 //!
 //!   each zone: own outages;  each region: region-wide events;
-//!   optional: one Alibaba-wide event process over all three regions
+//!   each provider: provider-wide events over all its regions (on by default)
 //! ```
 //!
 //! Active-active deployments on Alibaba Cloud (any replica serves), judged on
 //! the same sampled outages, with the paired comparison against France-only
 //! (`result.comparison`): the difference in yearly downtime, and how often a
 //! strategy has less or more downtime than France-only in the same year.
-//! Then the same study with the optional provider-wide layer of the defaults
-//! switched on (`catalog::provider_wide_event`): once all of one provider's
-//! regions can fail together, spreading across the EU stops paying, and a
-//! second provider in France (OVHcloud Paris) does better.
+//! First without the catalogue's provider-wide events (as the catalogue was
+//! before issue 13), then with them (`catalog::provider_wide_event`, on by
+//! default): once all of one provider's regions can fail together, spreading
+//! across the EU stops paying, and a second provider in France (OVHcloud
+//! Paris) does better.
 //!
 //! Run with `cargo run --release --example eu_hubs_strategies`.
 
@@ -55,10 +56,18 @@ fn main() -> Result<(), zonesim::Error> {
             &two_providers,
             Rule::AtLeast(1),
         ));
-    // Appended last, so every other process draws exactly what it drew
-    // without the layer: the two runs see the same zone and region outages.
-    let layer = catalog::provider_wide_event(&cat, "alibaba").expect("alibaba regions");
-    let with_layer = study.clone().common_cause(layer);
+    // The catalogue's provider-wide events (Alibaba's and OVHcloud's) come
+    // last, so without them every other process draws exactly what it drew
+    // with them: the two runs see the same zone and region outages.
+    let with_layer = study.clone();
+    let mut study = study;
+    study
+        .common_causes
+        .retain(|c| !c.name.ends_with("-provider-wide-event"));
+    assert_eq!(
+        with_layer.common_causes.len(),
+        study.common_causes.len() + 2
+    );
 
     let plain = zonesim::run(&study)?;
     let wide = zonesim::run(&with_layer)?;
@@ -69,8 +78,16 @@ fn main() -> Result<(), zonesim::Error> {
         plain.trials, plain.seed
     );
     for (title, s, r) in [
-        ("Default layers (zones, regions)", &study, &plain),
-        ("With the provider-wide layer on", &with_layer, &wide),
+        (
+            "Zones and regions only (no provider-wide events)",
+            &study,
+            &plain,
+        ),
+        (
+            "The catalogue's defaults (provider-wide events on)",
+            &with_layer,
+            &wide,
+        ),
     ] {
         println!("\n{title}");
         table(s, r);

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //!            Paris region (region-wide events: 0.02 a year, median 6 h)
+//!            Alibaba (provider-wide events: 0.2 a year, median 2.5 h)
 //!   +-----------------------------------------------------------+
 //!   |   zone a (0.18 outages a year)   zone b (0.18 a year)      |
 //!   |   [r1] [r3]                      [r2] [r4]                 |
@@ -123,7 +124,8 @@ fn main() -> Result<(), zonesim::Error> {
     say(&format!(
         "Reading: a second replica only helps in the other zone. One replica per zone \
          cuts the mean downtime from {:.0} to {:.0} minutes a year; what is left \
-         ({:.0} min) is Paris region events, which no placement inside Paris survives: \
+         ({:.0} min) is Paris region events and Alibaba's provider-wide events, which no \
+         placement inside Paris survives: \
          99.99% is still missed in {:.1}% of years. Needing both replicas (capacity) is \
          worse than one replica ({:.0} min), and a 4-replica service with 2 per zone \
          behaves exactly like its 2-replica counterpart: it buys capacity, not nines.",

@@ -94,7 +94,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             _ => return Err("usage: plan_france_vs_eu [--plots DIR]".into()),
         }
     };
-    let study = eu_hubs().study(Settings::new(TRIALS, HOURS_PER_YEAR));
+    let mut study = eu_hubs().study(Settings::new(TRIALS, HOURS_PER_YEAR));
+    // Placement within one provider: Alibaba's provider-wide event (in the
+    // catalogue since issue 13) bounds every Alibaba placement alike and
+    // caps P(year >= 99.99%) near 0.82, so this example leaves it out; the
+    // scenario files keep it and ask for 99.95% in 90% of years instead.
+    study
+        .common_causes
+        .retain(|c| !c.name.ends_with("-provider-wide-event"));
     let target = PlanTarget::new(0.9999, 0.95);
     let spec = |countries: Option<Vec<String>>, in_eu: Option<bool>| {
         let mut spec = PlanSpec::new(Rule::Majority, 5, target).with_providers(["alibaba"]);

@@ -35,10 +35,13 @@ pub const MAX_PROCESSES: usize = 20;
 /// probability `E[down] / (E[up] + E[down])` of each zone and common cause
 /// touching it. `None` for active-passive (it depends on the failover delay
 /// and the durations, not only on the stationary state), for replica
-/// failures, for ids the study does not hold, or when more than
-/// [`MAX_PROCESSES`] processes are involved.
+/// failures, for ids the study does not hold, when more than
+/// [`MAX_PROCESSES`] processes are involved, or when recovery tails
+/// (`zone_recovery`) or maintenance windows touch the deployment (they are
+/// not independent up/down processes; [`Study::importance_blockers`] lists
+/// them).
 pub fn steady_state_availability(study: &Study, d: &Deployment) -> Option<f64> {
-    if d.replica_failures.is_some() {
+    if d.replica_failures.is_some() || !study.importance_blockers(d).is_empty() {
         return None;
     }
     // Distinct zones of the deployment and the replicas each holds.
@@ -157,13 +160,7 @@ mod tests {
     #[test]
     fn none_where_the_stationary_state_is_not_enough() {
         let s = study();
-        let ap = Deployment::new(
-            "ap",
-            &["a", "b"],
-            Rule::ActivePassive {
-                failover_hours: 0.1,
-            },
-        );
+        let ap = Deployment::new("ap", &["a", "b"], Rule::active_passive(0.1));
         assert_eq!(steady_state_availability(&s, &ap), None);
         let unknown = Deployment::new("x", &["nope"], Rule::AtLeast(1));
         assert_eq!(steady_state_availability(&s, &unknown), None);

@@ -106,11 +106,11 @@ pub use study::{Settings, Start, Study};
 
 /// Everything needed to build and run a study in code.
 pub mod prelude {
-    pub use crate::deployment::{Deployment, Rule};
+    pub use crate::deployment::{Deployment, ReplicaMaintenance, Rule};
     pub use crate::distributions::Duration;
     pub use crate::engine::{RunOptions, Simulation, StudyResult};
     pub use crate::study::{Settings, Start, Study};
-    pub use crate::topology::{CommonCause, OutageProcess, Region, Zone};
+    pub use crate::topology::{CommonCause, Maintenance, OutageProcess, Region, Zone};
 }
 
 /// Validates, compiles and runs a study on all cores.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deployment::{Deployment, Rule};
 use crate::distributions::is_positive_finite;
-use crate::topology::{CommonCause, Region, Zone};
+use crate::topology::{CommonCause, Maintenance, Region, Zone};
 
 /// The seed used when a study does not give one.
 pub const DEFAULT_SEED: u64 = 2026;
@@ -160,6 +160,9 @@ pub struct Study {
     /// Deployments, all judged on the same sampled outages.
     #[serde(rename = "deployment")]
     pub deployments: Vec<Deployment>,
+    /// Scheduled maintenance windows of zones and regions.
+    #[serde(rename = "maintenance", skip_serializing_if = "Vec::is_empty")]
+    pub maintenance: Vec<Maintenance>,
 }
 
 /// One problem found in a study: where it is and what is wrong.
@@ -199,7 +202,94 @@ impl fmt::Display for StudyError {
     }
 }
 
+/// The problems of a periodic schedule of `windows` back-to-back windows of
+/// `duration` every `every`, first at `offset`: `(field, message)` pairs.
+fn check_schedule(
+    every: f64,
+    duration: f64,
+    windows: usize,
+    offset: Option<f64>,
+) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    let every_ok = is_positive_finite(every);
+    if !every_ok {
+        out.push((
+            "every_hours",
+            format!("must be a finite number > 0, got {every}"),
+        ));
+    }
+    if !is_positive_finite(duration) {
+        out.push((
+            "duration_hours",
+            format!("must be a finite number > 0, got {duration}"),
+        ));
+    } else if every_ok && duration * windows as f64 >= every {
+        out.push((
+            "duration_hours",
+            if windows == 1 {
+                format!("{duration} h must be shorter than every_hours ({every} h)")
+            } else {
+                format!(
+                    "{windows} rolling windows of {duration} h must fit in every_hours ({every} h) \
+                     with time to spare"
+                )
+            },
+        ));
+    }
+    if let Some(o) = offset
+        && !(o.is_finite() && o >= 0.0)
+    {
+        out.push((
+            "offset_hours",
+            format!("must be a finite number >= 0, got {o}"),
+        ));
+    }
+    out
+}
+
 impl Study {
+    /// Why importance sampling cannot estimate deployment `d` exactly: a
+    /// common cause over its zones leaves zones to recover, a maintenance
+    /// window covers its zones, or its replicas have maintenance. Empty when
+    /// it can.
+    pub fn importance_blockers(&self, d: &Deployment) -> Vec<String> {
+        let zones: Vec<usize> = d
+            .replicas
+            .iter()
+            .filter_map(|r| self.zones.iter().position(|z| &z.id == r))
+            .collect();
+        let covers = |ids: &[String]| {
+            self.zones_named(ids)
+                .is_ok_and(|hit| hit.iter().any(|z| zones.contains(z)))
+        };
+        let mut out = Vec::new();
+        for c in &self.common_causes {
+            if c.zone_recovery.is_some() && covers(&c.affects) {
+                out.push(format!(
+                    "importance sampling does not model zone_recovery (common_cause \"{}\" \
+                     covers this deployment's zones); use estimator = \"crude\"",
+                    c.name
+                ));
+            }
+        }
+        for m in &self.maintenance {
+            if covers(&m.zones) {
+                out.push(format!(
+                    "importance sampling does not model maintenance windows (maintenance \"{}\" \
+                     covers this deployment's zones); use estimator = \"crude\"",
+                    m.name
+                ));
+            }
+        }
+        if d.maintenance.is_some() {
+            out.push(
+                "importance sampling does not model replica maintenance; use estimator = \"crude\""
+                    .into(),
+            );
+        }
+        out
+    }
+
     /// A study with the given settings and nothing else yet.
     pub fn new(simulation: Settings) -> Self {
         Study {
@@ -208,7 +298,14 @@ impl Study {
             zones: Vec::new(),
             common_causes: Vec::new(),
             deployments: Vec::new(),
+            maintenance: Vec::new(),
         }
+    }
+
+    /// Adds a maintenance window schedule.
+    pub fn maintenance(mut self, maintenance: Maintenance) -> Self {
+        self.maintenance.push(maintenance);
+        self
     }
 
     /// Adds a region.
@@ -238,8 +335,14 @@ impl Study {
     /// The zones that a common cause's `affects` list stands for, as zone
     /// indices (a region id expands to its zones), or the unknown id.
     pub fn affected_zones(&self, cause: &CommonCause) -> Result<Vec<usize>, String> {
+        self.zones_named(&cause.affects)
+    }
+
+    /// The zones that region and zone ids stand for, as sorted zone indices
+    /// (a region id expands to its zones), or the first unknown id.
+    pub fn zones_named(&self, ids: &[String]) -> Result<Vec<usize>, String> {
         let mut out = Vec::new();
-        for id in &cause.affects {
+        for id in ids {
             let mut found = false;
             if let Some(i) = self.zones.iter().position(|z| &z.id == id) {
                 out.push(i);
@@ -426,6 +529,29 @@ impl Study {
             }
         }
         let mut names = HashSet::new();
+        for (i, m) in self.maintenance.iter().enumerate() {
+            let at = format!("maintenance[{i}] \"{}\"", m.name);
+            if m.name.trim().is_empty() {
+                bad(format!("maintenance[{i}].name"), "is empty".into());
+            } else if !names.insert(m.name.as_str()) {
+                bad(at.clone(), "name is used twice".into());
+            }
+            if m.zones.is_empty() {
+                bad(format!("{at}.zones"), "is empty".into());
+            }
+            if let Err(id) = self.zones_named(&m.zones) {
+                bad(
+                    format!("{at}.zones"),
+                    format!("\"{id}\" is neither a region id nor a zone id"),
+                );
+            }
+            for (field, message) in
+                check_schedule(m.every_hours, m.duration_hours, 1, m.offset_hours)
+            {
+                bad(format!("{at}.{field}"), message);
+            }
+        }
+        let mut names = HashSet::new();
         for (i, d) in self.deployments.iter().enumerate() {
             let at = format!("deployment[{i}] \"{}\"", d.name);
             if d.name.trim().is_empty() {
@@ -461,6 +587,19 @@ impl Study {
             if let Err((field, message)) = d.rule.check(n, distinct.len()) {
                 let sep = if field.is_empty() { "" } else { "." };
                 bad(format!("{at}.rule{sep}{field}"), message);
+            }
+            if let Some(m) = &d.maintenance {
+                let windows = if m.rolling { n.max(1) } else { 1 };
+                for (field, message) in
+                    check_schedule(m.every_hours, m.duration_hours, windows, m.offset_hours)
+                {
+                    bad(format!("{at}.maintenance.{field}"), message);
+                }
+            }
+            if estimator == Estimator::Importance {
+                for why in self.importance_blockers(d) {
+                    bad(format!("{at}.estimator"), why);
+                }
             }
         }
         if problems.is_empty() {

@@ -245,6 +245,13 @@ pub struct CommonCause {
     pub time_to_failure: Duration,
     /// Length of each event (hours).
     pub time_to_repair: Duration,
+    /// Damage left behind: when an event ends, each affected zone stays down
+    /// for its own independent draw of this duration (hours) before it is
+    /// back (the 2023 Google Cloud `europe-west9` fire: the region back in
+    /// about a day, one zone down for weeks). `None`: every zone is back when
+    /// the event ends. The zones' own processes go on as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_recovery: Option<Duration>,
 }
 
 impl CommonCause {
@@ -268,11 +275,98 @@ impl CommonCause {
                 .collect(),
             time_to_failure,
             time_to_repair,
+            zone_recovery: None,
         }
+    }
+
+    /// The same cause leaving each affected zone down for its own draw of
+    /// `recovery` (hours) after every event ends.
+    ///
+    /// ```
+    /// use zonesim::prelude::*;
+    /// let fire = CommonCause::new(
+    ///     "paris-campus",
+    ///     ["fr-par"],
+    ///     Duration::exponential(87_600.0).unwrap(),
+    ///     Duration::fixed(24.0).unwrap(),
+    /// )
+    /// .with_zone_recovery(Duration::lognormal(48.0, 1.0).unwrap());
+    /// assert!(fire.zone_recovery.is_some());
+    /// ```
+    pub fn with_zone_recovery(mut self, recovery: Duration) -> Self {
+        self.zone_recovery = Some(recovery);
+        self
     }
 
     /// The common cause's outage process.
     pub fn process(&self) -> OutageProcess {
         OutageProcess::new(self.time_to_failure.clone(), self.time_to_repair.clone())
+    }
+}
+
+/// Scheduled downtime of zones: a window of `duration_hours` every
+/// `every_hours`, during which every zone named (or every zone of a region
+/// named) is down, like a common cause with a fixed timetable.
+///
+/// In files:
+/// ```toml
+/// [[maintenance]]
+/// name = "provider-patching"
+/// zones = ["fr-par-a"]      # zone ids and/or region ids
+/// every_hours = 720
+/// duration_hours = 2
+/// offset_hours = 100        # start of the first window; leave it out for a random phase
+/// ```
+///
+/// With `offset_hours`, windows start at `offset + k * every_hours`,
+/// `k = 0, 1, ...`. Without it, the phase is drawn uniformly in
+/// `[0, every_hours)` in each trial; from a steady-state start a window may
+/// then be in progress at time 0 (the one that began a cycle earlier), so every
+/// instant is in a window with probability exactly `duration / every`.
+///
+/// ```
+/// use zonesim::prelude::*;
+/// let m = Maintenance::new("patching", ["fr-par-a"], 720.0, 2.0).with_offset(100.0);
+/// assert_eq!(m.offset_hours, Some(100.0));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Maintenance {
+    /// Unique name within the study.
+    pub name: String,
+    /// Zone ids and/or region ids; a region id stands for all its zones.
+    pub zones: Vec<String>,
+    /// Time from the start of one window to the start of the next (hours).
+    pub every_hours: f64,
+    /// Length of each window (hours), less than `every_hours`.
+    pub duration_hours: f64,
+    /// Start of the first window (hours, at least 0); `None` draws a phase
+    /// uniformly in each trial.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset_hours: Option<f64>,
+}
+
+impl Maintenance {
+    /// Windows of `duration_hours` every `every_hours` on the zones and
+    /// regions named, with a phase drawn in each trial.
+    pub fn new<I>(name: impl Into<String>, zones: I, every_hours: f64, duration_hours: f64) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        Maintenance {
+            name: name.into(),
+            zones: zones.into_iter().map(|s| s.as_ref().to_string()).collect(),
+            every_hours,
+            duration_hours,
+            offset_hours: None,
+        }
+    }
+
+    /// The same windows with the first one starting at `offset_hours`.
+    pub fn with_offset(mut self, offset_hours: f64) -> Self {
+        self.offset_hours = Some(offset_hours);
+        self
     }
 }

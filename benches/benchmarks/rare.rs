@@ -49,9 +49,20 @@ fn three_sites(q: f64, trials: u64) -> Study {
     ))
 }
 
+/// The default study without the provider-wide events (in the catalogue since
+/// issue 13, they make `three-hubs-active` no longer rare: U ~6.8e-5), so the
+/// benchmark keeps measuring the rare case it is stated for (U = 3.70e-12).
+fn rare_default_study() -> zonesim::Study {
+    let mut study = zonesim::catalog::default_study();
+    study
+        .common_causes
+        .retain(|c| !c.name.ends_with("-provider-wide-event"));
+    study
+}
+
 /// Prints the figures the targets are stated in (2 threads).
 fn report() {
-    let study = zonesim::catalog::default_study();
+    let study = rare_default_study();
     let opts = RareOptions {
         cycles: HUBS_CYCLES,
         threads: Some(2),
@@ -101,7 +112,7 @@ fn report() {
 
 fn rare(c: &mut Criterion) {
     report();
-    let study = zonesim::catalog::default_study();
+    let study = rare_default_study();
     let mut group = c.benchmark_group("rare/three-hubs-active");
     group.sampling_mode(SamplingMode::Flat);
     for threads in [1usize, 2] {

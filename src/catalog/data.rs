@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::distributions::Duration;
 use crate::topology::{CommonCause, Confidence, Region, RegionStatus, Zone};
 
-use super::{Catalog, ParameterNote, RegionInfo};
+use super::{Catalog, ParameterNote, ProviderEvent, RegionInfo};
 
 /// The text of `src/catalog/eu-hubs.json`.
 pub(crate) const EU_HUBS_JSON: &str = include_str!("eu-hubs.json");
@@ -43,7 +43,8 @@ pub(crate) struct Parameters {
     pub beta: f64,
     pub zone_repair: Lognormal,
     pub region_event: Lognormal,
-    pub provider_event: ProviderEvent,
+    /// One provider-wide event per provider.
+    pub provider_events: Vec<ProviderEventRow>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,10 +56,18 @@ pub(crate) struct Lognormal {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct ProviderEvent {
+pub(crate) struct ProviderEventRow {
+    pub provider: String,
     pub per_year: f64,
+    pub per_year_range: [f64; 2],
     pub median_hours: f64,
+    pub median_hours_range: [f64; 2],
     pub sigma: f64,
+    pub sigma_range: [f64; 2],
+    pub confidence: Confidence,
+    pub evidence: String,
+    /// Source keys.
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -150,12 +159,36 @@ impl CatalogFile {
             ("zone_repair.sigma", p.zone_repair.sigma),
             ("region_event.median_hours", p.region_event.median_hours),
             ("region_event.sigma", p.region_event.sigma),
-            ("provider_event.per_year", p.provider_event.per_year),
-            ("provider_event.median_hours", p.provider_event.median_hours),
-            ("provider_event.sigma", p.provider_event.sigma),
         ] {
             if !(v.is_finite() && v > 0.0) {
                 return Err(format!("parameters.{what} must be positive, got {v}"));
+            }
+        }
+        let mut providers = HashSet::new();
+        for e in &p.provider_events {
+            let what = format!("provider event \"{}\"", e.provider);
+            if !providers.insert(e.provider.as_str()) {
+                return Err(format!("{what} is given twice"));
+            }
+            if !self.regions.iter().any(|r| r.provider == e.provider) {
+                return Err(format!("{what}: no region of this provider"));
+            }
+            for (field, v, [lo, hi]) in [
+                ("per_year", e.per_year, e.per_year_range),
+                ("median_hours", e.median_hours, e.median_hours_range),
+                ("sigma", e.sigma, e.sigma_range),
+            ] {
+                if !(v.is_finite() && v > 0.0 && lo > 0.0 && lo <= v && v <= hi && hi.is_finite()) {
+                    return Err(format!(
+                        "{what}: {field} {v} must be positive and within its range [{lo}, {hi}]"
+                    ));
+                }
+            }
+            known(&what, &e.sources)?;
+        }
+        for r in &self.regions {
+            if !providers.contains(r.provider.as_str()) {
+                return Err(format!("provider {} has no provider event", r.provider));
             }
         }
         let mut ids = HashSet::new();
@@ -205,7 +238,9 @@ impl CatalogFile {
     }
 
     /// The catalogue: regions with their metadata, then every zone (region by
-    /// region), then one region-wide common cause per region, in file order.
+    /// region), then one region-wide common cause per region, in file order,
+    /// then one provider-wide common cause per provider (in the order of
+    /// `parameters.provider_events`) over all of its regions.
     pub fn build(&self) -> Catalog {
         let p = &self.parameters;
         let lognormal =
@@ -253,17 +288,43 @@ impl CatalogFile {
             }
         }
         for r in &self.regions {
-            common_causes.push(CommonCause {
-                name: format!("{}-region-event", r.id),
-                affects: vec![r.id.clone()],
-                time_to_failure: Duration::exponential(
-                    p.hours_per_year / (self.beta(r) * p.zone_outages_per_year),
-                )
-                .expect("checked positive"),
-                time_to_repair: lognormal(&p.region_event),
+            common_causes.push(CommonCause::new(
+                format!("{}-region-event", r.id),
+                [&r.id],
+                Duration::exponential(p.hours_per_year / (self.beta(r) * p.zone_outages_per_year))
+                    .expect("checked positive"),
+                lognormal(&p.region_event),
+            ));
+        }
+        let mut provider_events = Vec::new();
+        for e in &p.provider_events {
+            let affects: Vec<&String> = self
+                .regions
+                .iter()
+                .filter(|r| r.provider == e.provider)
+                .map(|r| &r.id)
+                .collect();
+            common_causes.push(CommonCause::new(
+                super::provider_wide_name(&e.provider),
+                affects,
+                Duration::exponential(p.hours_per_year / e.per_year).expect("checked positive"),
+                Duration::lognormal(e.median_hours, e.sigma).expect("checked positive"),
+            ));
+            provider_events.push(ProviderEvent {
+                provider: e.provider.clone(),
+                per_year: e.per_year,
+                per_year_range: e.per_year_range,
+                median_hours: e.median_hours,
+                median_hours_range: e.median_hours_range,
+                sigma: e.sigma,
+                sigma_range: e.sigma_range,
+                confidence: e.confidence,
+                evidence: e.evidence.clone(),
+                sources: self.urls(&e.sources),
             });
         }
         Catalog {
+            provider_events,
             name: self.name.clone(),
             description: self.description.clone(),
             regions,
@@ -281,15 +342,5 @@ impl CatalogFile {
                 })
                 .collect(),
         }
-    }
-
-    /// The provider-wide event's outage process: time to failure, time to repair.
-    pub fn provider_event(&self) -> (Duration, Duration) {
-        let p = &self.parameters;
-        let e = &p.provider_event;
-        (
-            Duration::exponential(p.hours_per_year / e.per_year).expect("checked positive"),
-            Duration::lognormal(e.median_hours, e.sigma).expect("checked positive"),
-        )
     }
 }

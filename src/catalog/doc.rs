@@ -26,6 +26,7 @@ pub(crate) fn render(file: &CatalogFile) -> String {
         ("{{statuses}}", statuses(file)),
         ("{{unknowns}}", unknowns(file)),
         ("{{parameters}}", parameters(file)),
+        ("{{provider_events}}", provider_events(file)),
     ] {
         assert_eq!(out.matches(key).count(), 1, "{key} in catalog.md.in");
         out = out.replace(key, &text);
@@ -133,6 +134,43 @@ fn parameters(file: &CatalogFile) -> String {
             capitalised(&n.parameter),
             n.value,
             capitalised(&n.reasoning),
+            sources.join(", ")
+        );
+    }
+    s
+}
+
+fn provider_events(file: &CatalogFile) -> String {
+    let mut s = String::from(
+        "| Provider | Events a year (sweep) | Median h (sweep) | Sigma (sweep) | Mean h a year down \
+         | Confidence | Evidence | Sources |\n|---|---|---|---|---|---|---|---|",
+    );
+    for e in &file.parameters.provider_events {
+        let sources: Vec<String> = e
+            .sources
+            .iter()
+            .map(|k| {
+                let src = file.source(k);
+                format!("[{}]({})", src.title, src.url)
+            })
+            .collect();
+        let mean_down = e.per_year * e.median_hours * (e.sigma * e.sigma / 2.0).exp();
+        let _ = write!(
+            s,
+            "\n| {} | {} ({}-{}) | {} ({}-{}) | {} ({}-{}) | {:.2} | {} | {} | {} |",
+            e.provider,
+            e.per_year,
+            e.per_year_range[0],
+            e.per_year_range[1],
+            e.median_hours,
+            e.median_hours_range[0],
+            e.median_hours_range[1],
+            e.sigma,
+            e.sigma_range[0],
+            e.sigma_range[1],
+            mean_down,
+            e.confidence,
+            capitalised(&e.evidence),
             sources.join(", ")
         );
     }

@@ -64,8 +64,10 @@ pub struct Catalog {
     pub region_info: Vec<RegionInfo>,
     /// Zones with their default outage processes.
     pub zones: Vec<Zone>,
-    /// Region-wide common causes.
+    /// Region-wide common causes, then one provider-wide cause per provider.
     pub common_causes: Vec<CommonCause>,
+    /// The provider-wide events' parameters, evidence and sensitivity ranges.
+    pub provider_events: Vec<ProviderEvent>,
     /// How the default parameters were chosen, with sources.
     pub parameter_notes: Vec<ParameterNote>,
 }
@@ -93,6 +95,35 @@ pub struct RegionInfo {
     pub sources: Vec<String>,
     /// Anything a user should know (e.g. unpublished zone ids).
     pub note: String,
+}
+
+/// One provider's provider-wide event: all its regions down together
+/// (global control plane, identity, DNS, global front door, a bad global
+/// deploy, backbone errors), with the range a sensitivity study should cover.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderEvent {
+    /// The provider, as in [`Region::provider`].
+    pub provider: String,
+    /// Events per year (exponential times between them).
+    pub per_year: f64,
+    /// The rates a sensitivity study should sweep, low to high.
+    pub per_year_range: [f64; 2],
+    /// Median duration (hours); lognormal.
+    pub median_hours: f64,
+    /// Median range for a sensitivity study (x 0.5 to x 2).
+    pub median_hours_range: [f64; 2],
+    /// Log-space sigma of the duration.
+    pub sigma: f64,
+    /// Sigma range for a sensitivity study (tail weight).
+    pub sigma_range: [f64; 2],
+    /// How well the register behind the rate is sourced: verified (the
+    /// provider's own reports), secondary (press quoting them), unverified
+    /// (an assumption: no event of this class observed).
+    pub confidence: Confidence,
+    /// The events behind the figures.
+    pub evidence: String,
+    /// Source URLs.
+    pub sources: Vec<String>,
 }
 
 /// One default parameter, its value and its reasoning.
@@ -128,13 +159,17 @@ impl Catalog {
     }
 
     /// The sub-catalogue of the regions for which `keep` is true: their
-    /// facts, zones and the common causes that affect only them. Handy to
+    /// facts, zones, and the common causes that affect any of them, each
+    /// limited to them (a provider-wide event still covers the provider's
+    /// kept regions). Handy to
     /// keep a study small (every zone in a study is sampled in every trial).
     ///
     /// ```
     /// let alibaba = zonesim::catalog::eu_hubs().filter_regions(|r| r.provider == "alibaba");
     /// assert_eq!(alibaba.regions.len(), 3);
     /// assert_eq!(alibaba.zones.len(), 7);
+    /// // Three region events and the provider-wide one.
+    /// assert_eq!(alibaba.common_causes.len(), 4);
     /// ```
     pub fn filter_regions(&self, keep: impl Fn(&Region) -> bool) -> Catalog {
         let regions: Vec<Region> = self.regions.iter().filter(|r| keep(r)).cloned().collect();
@@ -146,7 +181,14 @@ impl Catalog {
             .cloned()
             .collect();
         let covered = |id: &String| kept(id) || zones.iter().any(|z| &z.id == id);
+        let providers: Vec<&str> = regions.iter().map(|r| r.provider.as_str()).collect();
         Catalog {
+            provider_events: self
+                .provider_events
+                .iter()
+                .filter(|e| providers.contains(&e.provider.as_str()))
+                .cloned()
+                .collect(),
             name: self.name.clone(),
             description: self.description.clone(),
             region_info: self
@@ -155,11 +197,17 @@ impl Catalog {
                 .filter(|i| kept(&i.id))
                 .cloned()
                 .collect(),
+            // A cause over kept and dropped regions (a provider-wide one)
+            // still takes the kept ones down: kept, over them only.
             common_causes: self
                 .common_causes
                 .iter()
-                .filter(|c| c.affects.iter().all(covered))
-                .cloned()
+                .filter(|c| c.affects.iter().any(covered))
+                .map(|c| {
+                    let mut c = c.clone();
+                    c.affects.retain(covered);
+                    c
+                })
                 .collect(),
             zones,
             regions,
@@ -177,6 +225,7 @@ impl Catalog {
             zones: self.zones.clone(),
             common_causes: self.common_causes.clone(),
             deployments: Vec::new(),
+            maintenance: Vec::new(),
         }
     }
 }
@@ -199,65 +248,71 @@ pub const ZONE_REPAIR_SIGMA: f64 = 1.5;
 pub const REGION_EVENT_MEDIAN_HOURS: f64 = 6.0;
 /// Log-space sigma of a region-wide event's duration.
 pub const REGION_EVENT_SIGMA: f64 = 1.2;
-/// Rate of the optional provider-wide event, per provider-year.
-pub const PROVIDER_EVENTS_PER_YEAR: f64 = 0.1;
-/// Median of a provider-wide event (hours); lognormal.
-pub const PROVIDER_EVENT_MEDIAN_HOURS: f64 = 3.0;
-/// Log-space sigma of a provider-wide event's duration.
-pub const PROVIDER_EVENT_SIGMA: f64 = 1.0;
+/// Each provider's provider-wide event: (provider, events per year, median
+/// hours, sigma), lognormal durations (FACTS' provider-wide register).
+pub const PROVIDER_EVENTS: [(&str, f64, f64, f64); 5] = [
+    ("alibaba", 0.2, 2.5, 0.6),
+    ("aws", 0.07, 8.0, 0.6),
+    ("azure", 1.25, 3.0, 0.6),
+    ("gcp", 0.5, 1.0, 1.0),
+    ("ovhcloud", 0.3, 0.6, 1.0),
+];
 /// Hours in a year.
 pub const HOURS_PER_YEAR: f64 = 8760.0;
 
-/// The optional provider-wide layer of FACTS section 7, off by default: one
-/// event process that takes every zone of `provider` in the catalogue down
-/// together, 0.1 times a year, lognormal with median 3 h and sigma 1.0
-/// (anchor: the 4.4 h global Google Cloud Console failure of April 2023).
+/// The name of `provider`'s provider-wide common cause in the catalogue:
+/// `{provider}-provider-wide-event`.
+pub fn provider_wide_name(provider: &str) -> String {
+    format!("{provider}-provider-wide-event")
+}
+
+/// The catalogue's provider-wide common cause of `provider`: one event
+/// process that takes every zone of the provider down together, with the
+/// provider's rate and duration from the event register (see
+/// [`Catalog::provider_events`] and `docs/CATALOG.md`; e.g. Alibaba 0.2 a
+/// year, lognormal median 2.5 h, sigma 0.6). It is part of the catalogue
+/// (and so of every study built on it) since issue 13; this returns it, as
+/// `cat` holds it (over `cat`'s regions of the provider), or `None` when `cat`
+/// has no region of `provider`.
 ///
-/// FACTS describes it as a control-plane event (no create or scale; running
-/// VMs fine), so modelling it as a full outage is pessimistic: it is right for
-/// services that need the control plane to serve or to fail over, and an upper
-/// bound for the others. `None` when the catalogue has no region of `provider`.
+/// It is counted as a full outage: pessimistic where running VMs kept
+/// serving through a control-plane or identity failure, right for services
+/// that need the control plane, identity or the front door to serve or to
+/// fail over.
 ///
 /// ```
 /// use zonesim::catalog;
 /// let cat = catalog::eu_hubs();
 /// let layer = catalog::provider_wide_event(&cat, "alibaba").unwrap();
 /// assert_eq!(layer.affects, ["alibaba-fr-par", "alibaba-de-fra", "alibaba-gb-lon"]);
+/// assert!(cat.common_causes.contains(&layer));
 /// ```
 pub fn provider_wide_event(cat: &Catalog, provider: &str) -> Option<CommonCause> {
-    let affects: Vec<String> = cat
-        .regions
-        .iter()
-        .filter(|r| r.provider == provider)
-        .map(|r| r.id.clone())
-        .collect();
-    if affects.is_empty() {
-        return None;
-    }
-    let (time_to_failure, time_to_repair) = data::eu_hubs_file().provider_event();
-    Some(CommonCause {
-        name: format!("{provider}-provider-wide-event"),
-        affects,
-        time_to_failure,
-        time_to_repair,
-    })
+    let name = provider_wide_name(provider);
+    cat.common_causes.iter().find(|c| c.name == name).cloned()
 }
 
 /// The `eu-hubs` catalogue: Alibaba Cloud's European hubs (the two new Paris
 /// zones, Frankfurt, London), the Paris, Frankfurt and London regions of AWS,
 /// Azure and Google Cloud, and OVHcloud Paris, with the default parameters of
 /// FACTS section 7: every zone has its own outages (exponential, (1 - beta) x
-/// 0.2 a year; lognormal repair, median 2 h, sigma 1.5) and every region one
-/// region-wide common cause (beta x 0.2 a year; lognormal, median 6 h, sigma 1.2).
+/// 0.2 a year; lognormal repair, median 2 h, sigma 1.5), every region one
+/// region-wide common cause (beta x 0.2 a year; lognormal, median 6 h, sigma
+/// 1.2), and every provider one provider-wide common cause over all its
+/// regions (rates and durations per provider from FACTS' event register:
+/// [`Catalog::provider_events`]).
 pub fn eu_hubs() -> Catalog {
     static CATALOG: OnceLock<Catalog> = OnceLock::new();
     CATALOG.get_or_init(|| data::eu_hubs_file().build()).clone()
 }
 
 /// The default study of `zonesim run`: the eu-hubs catalogue, 100,000 one-year
-/// trials from a steady-state start with the default seed, and six strategies
-/// on Alibaba Cloud, all judged on the same sampled outages (the first,
-/// `single-zone`, is the baseline of the paired comparison):
+/// trials from a steady-state start with the default seed, six strategies on
+/// Alibaba Cloud and one over two providers, all judged on the same sampled
+/// outages (the first, `single-zone`, is the baseline of the paired
+/// comparison). Every Alibaba zone also goes down with Alibaba's
+/// provider-wide event (0.2 a year, median 2.5 h: ~36 min a year), which no
+/// placement on Alibaba alone avoids:
 ///
 /// 1. `single-zone`: one replica in Paris zone a; the baseline.
 /// 2. `paris-both-zones`: one replica in each Paris zone, either serves
@@ -270,10 +325,15 @@ pub fn eu_hubs() -> Catalog {
 ///    Frankfurt (`paris-a`, `paris-b`, `frankfurt-a`): survives any one zone,
 ///    but a Paris region event still takes two of three members.
 /// 5. `three-hubs-active`: active-active in Paris, Frankfurt and London, any
-///    one serves; survives any region event (London is outside the EU).
-///    Estimated by importance sampling: plain Monte Carlo sees no downtime.
+///    one serves; survives any region event (London is outside the EU), not
+///    the provider-wide one, which is nearly all of its downtime. Estimated by
+///    importance sampling (it was too rare for plain Monte Carlo before the
+///    provider-wide events; both now agree).
 /// 6. `paris-to-frankfurt-failover`: active-passive, Paris a serving,
 ///    Frankfurt a standing by, 15 minutes (0.25 h) to fail over.
+/// 7. `alibaba+ovh-paris`: one replica in Alibaba Paris a, one in OVHcloud
+///    Paris a, either serves: two providers in France share no common cause,
+///    so only coincident outages are left (importance sampling).
 ///
 /// The study holds the whole catalogue, like a scenario file with
 /// `catalog = "eu-hubs"` (`scenarios/eu-hubs.toml`), so both give the same
@@ -300,16 +360,25 @@ pub fn default_study() -> Study {
         ))
         .deployment(
             Deployment::new("three-hubs-active", &[par[0], fra, lon], Rule::AtLeast(1))
-                // Too reliable for plain Monte Carlo (unavailability ~4e-12).
+                // Importance sampling: it was too rare for plain Monte Carlo
+                // (~4e-12) before the provider-wide events (now ~6.8e-5).
                 .with_estimator(crate::study::Estimator::Importance),
         )
         .deployment(Deployment::new(
             "paris-to-frankfurt-failover",
             &[par[0], fra],
-            Rule::ActivePassive {
-                failover_hours: 0.25,
-            },
+            Rule::active_passive(0.25),
         ))
+        .deployment(
+            Deployment::new(
+                "alibaba+ovh-paris",
+                &[par[0], "ovh-fr-par-a"],
+                Rule::AtLeast(1),
+            )
+            // Two providers share no common cause: only coincident outages
+            // remain, too rare for plain Monte Carlo.
+            .with_estimator(crate::study::Estimator::Importance),
+        )
 }
 
 #[cfg(test)]
@@ -491,7 +560,7 @@ mod tests {
     }
 
     #[test]
-    fn default_study_validates_with_the_six_strategies() {
+    fn default_study_validates_with_the_seven_strategies() {
         let study = default_study();
         study.validate().unwrap();
         let names: Vec<&str> = study.deployments.iter().map(|d| d.name.as_str()).collect();
@@ -503,10 +572,11 @@ mod tests {
                 "paris-quorum-2+1",
                 "paris-quorum+frankfurt",
                 "three-hubs-active",
-                "paris-to-frankfurt-failover"
+                "paris-to-frankfurt-failover",
+                "alibaba+ovh-paris"
             ]
         );
-        for d in &study.deployments {
+        for d in &study.deployments[..6] {
             assert!(d.replicas.iter().all(|z| z.starts_with("alibaba-")));
         }
         assert_eq!(study.simulation.seed, crate::study::DEFAULT_SEED);
@@ -521,18 +591,18 @@ mod tests {
             layer.affects,
             ["alibaba-fr-par", "alibaba-de-fra", "alibaba-gb-lon"]
         );
-        assert!(rel_eq(
-            HOURS_PER_YEAR / layer.time_to_failure.mean(),
-            PROVIDER_EVENTS_PER_YEAR
-        ));
+        assert!(rel_eq(HOURS_PER_YEAR / layer.time_to_failure.mean(), 0.2));
         assert!(provider_wide_event(&cat, "nobody").is_none());
         let sub = cat.filter_regions(|r| r.provider == "alibaba");
-        assert_eq!(sub.common_causes.len(), 3);
+        assert_eq!(sub.common_causes.len(), 4);
         assert_eq!(sub.region_info.len(), 3);
-        sub.study(Settings::new(1, 1.0))
-            .common_cause(provider_wide_event(&sub, "alibaba").unwrap())
-            .validate()
-            .unwrap();
+        assert_eq!(provider_wide_event(&sub, "alibaba"), Some(layer));
+        // Paris alone keeps the provider-wide events, over Paris only.
+        let fr = cat.filter_regions(|r| r.country == "FR");
+        let ali = provider_wide_event(&fr, "alibaba").unwrap();
+        assert_eq!(ali.affects, ["alibaba-fr-par"]);
+        assert_eq!(fr.provider_events.len(), 5);
+        sub.study(Settings::new(1, 1.0)).validate().unwrap();
         let paris = cat.filter_regions(|r| r.country == "FR");
         assert_eq!(paris.regions.len(), 5);
         assert!(paris.regions.iter().all(|r| r.is_in_eu()));
@@ -596,10 +666,17 @@ mod tests {
             (p.zone_repair.sigma, ZONE_REPAIR_SIGMA),
             (p.region_event.median_hours, REGION_EVENT_MEDIAN_HOURS),
             (p.region_event.sigma, REGION_EVENT_SIGMA),
-            (p.provider_event.per_year, PROVIDER_EVENTS_PER_YEAR),
-            (p.provider_event.median_hours, PROVIDER_EVENT_MEDIAN_HOURS),
-            (p.provider_event.sigma, PROVIDER_EVENT_SIGMA),
         ];
+        assert_eq!(p.provider_events.len(), PROVIDER_EVENTS.len());
+        for (e, &(provider, rate, median, sigma)) in p.provider_events.iter().zip(&PROVIDER_EVENTS)
+        {
+            assert_eq!(e.provider, provider);
+            assert_eq!(
+                [e.per_year, e.median_hours, e.sigma].map(f64::to_bits),
+                [rate, median, sigma].map(f64::to_bits),
+                "{provider}"
+            );
+        }
         for (file, constant) in pairs {
             assert_eq!(file.to_bits(), constant.to_bits(), "{file} vs {constant}");
         }
@@ -657,18 +734,30 @@ mod tests {
                 )
                 .unwrap(),
                 time_to_repair: event_ttr.clone(),
+                zone_recovery: None,
             })
             .collect();
-        assert_eq!(cat.common_causes, causes);
-        let layer = provider_wide_event(&cat, "aws").unwrap();
-        assert_eq!(
-            layer.time_to_failure,
-            Duration::exponential(HOURS_PER_YEAR / PROVIDER_EVENTS_PER_YEAR).unwrap()
-        );
-        assert_eq!(
-            layer.time_to_repair,
-            Duration::lognormal(PROVIDER_EVENT_MEDIAN_HOURS, PROVIDER_EVENT_SIGMA).unwrap()
-        );
+        let n = causes.len();
+        assert_eq!(cat.common_causes[..n], causes[..]);
+        // Then one provider-wide cause per provider, over all its regions.
+        assert_eq!(cat.common_causes.len(), n + PROVIDER_EVENTS.len());
+        for (c, &(provider, rate, median, sigma)) in
+            cat.common_causes[n..].iter().zip(&PROVIDER_EVENTS)
+        {
+            let regions: Vec<&str> = cat
+                .regions
+                .iter()
+                .filter(|r| r.provider == provider)
+                .map(|r| r.id.as_str())
+                .collect();
+            let want = CommonCause::new(
+                provider_wide_name(provider),
+                regions,
+                Duration::exponential(HOURS_PER_YEAR / rate).unwrap(),
+                Duration::lognormal(median, sigma).unwrap(),
+            );
+            assert_eq!(c, &want);
+        }
         let ids: Vec<&str> = cat.regions.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(
             ids,

@@ -5,10 +5,14 @@ use crate::deployment::Rule;
 use crate::stats::{PERCENTILE_SIGNIFICANT_DIGITS, TrialOutcome, WindowRules};
 use crate::study::{Study, StudyError};
 
+use super::active_passive::Failover;
 use super::limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
 use super::merge::{Event, NONE};
 use super::process::ProcessSampler;
-use super::streams::{name_stream, stream_key};
+use super::schedule::{Periodic, RecoveryCause, ReplicaSchedule, ZoneExtras};
+use super::streams::{
+    failover_key, maintenance_key, name_stream, recovery_key, replica_maintenance_key, stream_key,
+};
 use super::sweep::EvalState;
 use super::{Simulation, active_passive, counting};
 
@@ -29,7 +33,7 @@ impl CRule {
             Rule::AtLeast(k) => CRule::AtLeast(k),
             Rule::Majority => CRule::AtLeast(replicas as u32 / 2 + 1),
             Rule::ZonesUp(k) => CRule::ZonesUp(k),
-            Rule::ActivePassive { failover_hours } => CRule::ActivePassive(failover_hours),
+            Rule::ActivePassive { failover_hours, .. } => CRule::ActivePassive(failover_hours),
         }
     }
 
@@ -53,12 +57,13 @@ impl CRule {
         events: &[Event],
         horizon: f64,
         st: &mut EvalState,
+        trial: u64,
     ) -> TrialOutcome {
         match *self {
             CRule::AtLeast(k) => counting::sweep_counting(d, k as i32, false, events, horizon, st),
             CRule::ZonesUp(k) => counting::sweep_counting(d, k as i32, true, events, horizon, st),
             CRule::ActivePassive(f) => {
-                active_passive::sweep_active_passive(d, f, events, horizon, st)
+                active_passive::sweep_active_passive(d, f, events, horizon, st, trial)
             }
         }
     }
@@ -87,6 +92,10 @@ pub(super) struct CompiledDeployment {
     pub(super) need: i32,
     pub(super) replica_process: Option<ProcessSampler>,
     pub(super) stream_key: u64,
+    /// The replicas' own maintenance windows.
+    pub(super) maintenance: Option<ReplicaSchedule>,
+    /// For active-passive: detection, success and manual recovery.
+    pub(super) failover: Failover,
     /// How the study's SLA windows are cut and judged (shared by all).
     pub(super) windows: std::sync::Arc<WindowRules>,
 }
@@ -150,16 +159,55 @@ impl Simulation {
             .iter()
             .map(|c| ProcessSampler::new(&c.process(), horizon))
             .collect();
+        // The extra lists of each zone, numbered after the zones' own lists:
+        // causes (list c), then one list per (cause with zone_recovery,
+        // affected zone), then one per maintenance schedule (`schedule`).
         let mut zone_causes = vec![Vec::new(); zones.len()];
+        let mut extras = ZoneExtras {
+            recovery_key: recovery_key(s.seed),
+            maintenance_key: maintenance_key(s.seed),
+            ..ZoneExtras::default()
+        };
+        let unknown = |at: String, id: String| StudyError {
+            problems: vec![crate::study::Problem {
+                at,
+                message: format!("unknown id \"{id}\""),
+            }],
+        };
+        let mut next_list = study.common_causes.len() as u32;
         for (ci, c) in study.common_causes.iter().enumerate() {
-            for z in study.affected_zones(c).map_err(|id| StudyError {
-                problems: vec![crate::study::Problem {
-                    at: format!("common_cause \"{}\".affects", c.name),
-                    message: format!("unknown id \"{id}\""),
-                }],
-            })? {
-                zone_causes[z].push(ci as u32);
+            let hit = study
+                .affected_zones(c)
+                .map_err(|id| unknown(format!("common_cause \"{}\".affects", c.name), id))?;
+            match &c.zone_recovery {
+                None => hit.iter().for_each(|&z| zone_causes[z].push(ci as u32)),
+                Some(recovery) => {
+                    for &z in &hit {
+                        zone_causes[z].push(next_list);
+                        next_list += 1;
+                    }
+                    extras.recovery.push(RecoveryCause {
+                        cause: ci,
+                        zones: hit.len(),
+                        up: c.time_to_failure.sampler(),
+                        down: c.time_to_repair.sampler(),
+                        recovery: recovery.sampler(),
+                        mean_recovery: recovery.mean(),
+                    });
+                }
             }
+        }
+        for m in &study.maintenance {
+            let hit = study
+                .zones_named(&m.zones)
+                .map_err(|id| unknown(format!("maintenance \"{}\".zones", m.name), id))?;
+            hit.iter().for_each(|&z| zone_causes[z].push(next_list));
+            next_list += 1;
+            extras.maintenance.push(Periodic {
+                every: m.every_hours,
+                duration: m.duration_hours,
+                offset: m.offset_hours,
+            });
         }
         let windows = std::sync::Arc::new(WindowRules::new(
             s.sla_window_hours,
@@ -224,6 +272,29 @@ impl Simulation {
                     .as_ref()
                     .map(|p| ProcessSampler::new(p, horizon)),
                 stream_key: stream_key(s.seed, name_stream(&d.name)),
+                maintenance: d.maintenance.as_ref().map(|m| ReplicaSchedule {
+                    periodic: Periodic {
+                        every: m.every_hours,
+                        duration: m.duration_hours,
+                        offset: m.offset_hours,
+                    },
+                    rolling: m.rolling,
+                    key: replica_maintenance_key(s.seed, &d.name),
+                }),
+                failover: match &d.rule {
+                    Rule::ActivePassive {
+                        detection_hours,
+                        success,
+                        manual_recovery,
+                        ..
+                    } => Failover {
+                        detection_hours: *detection_hours,
+                        success: *success,
+                        manual: manual_recovery.as_ref().map(|m| m.sampler()),
+                        key: failover_key(s.seed, &d.name),
+                    },
+                    Rule::AtLeast(_) | Rule::Majority | Rule::ZonesUp(_) => Failover::default(),
+                },
                 windows: windows.clone(),
             });
         }
@@ -244,6 +315,7 @@ impl Simulation {
             zones,
             causes,
             zone_causes,
+            extras,
             deployments,
             baseline,
             zone_stream_key: stream_key(s.seed, 0),
@@ -274,12 +346,30 @@ impl Simulation {
         for (c, p) in study.common_causes.iter().zip(&self.causes) {
             note(p.expected_intervals, format!("common cause \"{}\"", c.name));
         }
+        for rc in &self.extras.recovery {
+            let c = &study.common_causes[rc.cause];
+            note(
+                self.causes[rc.cause].expected_intervals * rc.zones as f64,
+                format!("zone recoveries of common cause \"{}\"", c.name),
+            );
+        }
+        for (m, p) in study.maintenance.iter().zip(&self.extras.maintenance) {
+            note(
+                p.expected_windows(self.horizon),
+                format!("maintenance \"{}\"", m.name),
+            );
+        }
         let mut replica_work = 0.0;
         for d in &self.deployments {
             if let Some(p) = &d.replica_process {
                 let n = p.expected_intervals * d.replica_slot.len() as f64;
                 replica_work += n;
                 note(n, format!("replicas of deployment \"{}\"", d.name));
+            }
+            if let Some(m) = &d.maintenance {
+                let n = m.periodic.expected_windows(self.horizon) * d.replica_slot.len() as f64;
+                replica_work += n;
+                note(n, format!("maintenance of deployment \"{}\"", d.name));
             }
         }
         if total > MAX_EXPECTED_INTERVALS_PER_TRIAL {

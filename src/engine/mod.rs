@@ -8,6 +8,9 @@
 //! Per-replica failures, where a deployment has them, come from a stream keyed
 //! by seed, trial and the deployment's name (not its position), so adding or
 //! removing one deployment leaves the others' results unchanged.
+//! Recovery tails after common causes, maintenance windows and failover
+//! outcomes each have a stream of their own (`schedule`, `active_passive`),
+//! so a study without them draws exactly as it would without the features.
 //!
 //! Trials are grouped into fixed batches that rayon spreads over threads. All
 //! statistics merge exactly ([`crate::stats`]), so the same seed gives
@@ -17,7 +20,8 @@
 //! The parts, in the order a run uses them: `limits` (size limits,
 //! [`RunError`]), `compile` (the study compiled, rules reduced to what the
 //! sweeps need), `streams` (which random stream each trial draws from),
-//! `process` (sampling one process's down intervals), `trial` (one trial's
+//! `process` (sampling one process's down intervals), `schedule` (recovery
+//! tails and maintenance windows), `trial` (one trial's
 //! pipeline), `merge` (the k-way event merge), `sweep`, `counting` and
 //! `active_passive` (judging a deployment), `accumulate` (the per-thread
 //! statistics), `drivers` (sequential and pooled runs) and `report`
@@ -32,6 +36,7 @@ mod limits;
 mod merge;
 mod process;
 mod report;
+mod schedule;
 mod streams;
 mod sweep;
 mod trial;
@@ -128,8 +133,11 @@ pub struct Simulation {
     zone_ids: Vec<String>,
     zones: Vec<ProcessSampler>,
     causes: Vec<ProcessSampler>,
-    /// Covering causes of each zone.
+    /// The extra interval lists of each zone (numbered after the zones'
+    /// own): covering causes, then its recovery and maintenance lists.
     zone_causes: Vec<Vec<u32>>,
+    /// Recovery tails and maintenance windows (`schedule`).
+    extras: schedule::ZoneExtras,
     deployments: Vec<CompiledDeployment>,
     baseline: usize,
     zone_stream_key: u64,

@@ -36,3 +36,31 @@ pub(super) fn name_stream(name: &str) -> u64 {
 pub(super) fn trial_rng(key: u64, trial: u64) -> Xoshiro256PlusPlus {
     Xoshiro256PlusPlus::seed_from_u64(key ^ trial)
 }
+
+/// Stream number of the zones' recovery draws after common causes end.
+const RECOVERY_STREAM: u64 = 0x7265_636f_7665_7279; // "recovery"
+/// Stream number of the maintenance windows' phases.
+const MAINTENANCE_STREAM: u64 = 0x6d61_696e_7465_6e61; // "maintena"
+/// Stream number of active-passive failover outcomes.
+const FAILOVER_STREAM: u64 = 0x6661_696c_6f76_6572; // "failover"
+
+/// The key of the zones' recovery draws (common causes with `zone_recovery`):
+/// a stream of its own, so a study without them draws exactly as before.
+pub(super) fn recovery_key(seed: u64) -> u64 {
+    stream_key(seed, RECOVERY_STREAM)
+}
+
+/// The key of the zone maintenance windows' phases.
+pub(super) fn maintenance_key(seed: u64) -> u64 {
+    stream_key(seed, MAINTENANCE_STREAM)
+}
+
+/// The key of a deployment's replica maintenance phase.
+pub(super) fn replica_maintenance_key(seed: u64, name: &str) -> u64 {
+    stream_key(seed, mix(name_stream(name)) ^ MAINTENANCE_STREAM)
+}
+
+/// The key of a deployment's failover outcomes and manual recoveries.
+pub(super) fn failover_key(seed: u64, name: &str) -> u64 {
+    stream_key(seed, mix(name_stream(name)) ^ FAILOVER_STREAM)
+}

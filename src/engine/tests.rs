@@ -75,12 +75,14 @@ fn mixed_study(trials: u64) -> Study {
         affects: vec!["r1".into()],
         time_to_failure: d(Duration::exponential(900.0)),
         time_to_repair: d(Duration::exponential(8.0)),
+        zone_recovery: None,
     })
     .common_cause(CommonCause {
         name: "pair".into(),
         affects: vec!["b".into(), "d".into()],
         time_to_failure: d(Duration::exponential(1500.0)),
         time_to_repair: d(Duration::lognormal(3.0, 0.8)),
+        zone_recovery: None,
     })
     .deployment(Deployment::new("1of1", &["a"], Rule::AtLeast(1)))
     .deployment(Deployment::new("2of3", &["a", "b", "c"], Rule::ZonesUp(2)))
@@ -102,9 +104,7 @@ fn mixed_study(trials: u64) -> Study {
     .deployment(Deployment::new(
         "ap",
         &["b", "d"],
-        Rule::ActivePassive {
-            failover_hours: 0.5,
-        },
+        Rule::active_passive(0.5),
     ))
 }
 
@@ -116,7 +116,7 @@ fn reference_counting(sim: &Simulation, sc: &mut Scratch, d: &CompiledDeployment
         return TrialOutcome::default();
     }
     d.rule
-        .sweep_events(d, &sc.events, sim.horizon, &mut sc.eval)
+        .sweep_events(d, &sc.events, sim.horizon, &mut sc.eval, 0)
 }
 
 /// The fast paths for counting rules (the "cannot fail" filter and the
@@ -185,14 +185,8 @@ fn threads_do_not_change_results() {
             .with_replica_failures(replica.clone()),
     );
     study = study.deployment(
-        Deployment::new(
-            "rep-ap",
-            &["c", "a"],
-            Rule::ActivePassive {
-                failover_hours: 0.2,
-            },
-        )
-        .with_replica_failures(replica),
+        Deployment::new("rep-ap", &["c", "a"], Rule::active_passive(0.2))
+            .with_replica_failures(replica),
     );
     let sim = Simulation::new(&study).unwrap();
     let one = sim

@@ -110,6 +110,8 @@ impl Simulation {
                 .ok_or_else(too_many)?;
             sc.raw_off.push(sc.raw.len());
         }
+        // Recovery tails and maintenance windows, as further lists (`schedule`).
+        self.sample_zone_extras(trial, sc)?;
         // 2. Each zone's timeline: its own intervals where no covering cause
         // fired (a range of `raw`, not copied), else their union with the
         // causes' intervals, appended to `raw`.
@@ -155,8 +157,9 @@ impl Simulation {
         sc.outcomes.clear();
         let mut merged = false;
         for d in &self.deployments {
-            let o = match &d.replica_process {
-                None => {
+            let own_timelines = d.replica_process.is_some() || d.maintenance.is_some();
+            let o = match own_timelines {
+                false => {
                     if !d.may_fail(&sc.zone_rng) {
                         sc.outcomes.push(TrialOutcome::default());
                         continue;
@@ -174,18 +177,11 @@ impl Simulation {
                         merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
                         merged = true;
                     }
-                    d.rule.sweep_events(d, &sc.events, h, &mut sc.eval)
+                    d.rule.sweep_events(d, &sc.events, h, &mut sc.eval, trial)
                 }
-                Some(p) => {
-                    let mut rng = trial_rng(d.stream_key, trial);
-                    sc.rep_iv.clear();
-                    sc.rep_rng.clear();
-                    for _ in 0..d.replica_slot.len() {
-                        let a = sc.rep_iv.len();
-                        self.sample_process(p, &mut rng, &mut sc.rep_iv)
-                            .ok_or_else(too_many)?;
-                        sc.rep_rng.push((a, sc.rep_iv.len()));
-                    }
+                true => {
+                    // Replica failures and maintenance (`schedule`).
+                    self.replica_timelines(d, trial, sc)?;
                     if !merged {
                         merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
                         merged = true;
@@ -203,7 +199,7 @@ impl Simulation {
                     if events.is_empty() {
                         TrialOutcome::default()
                     } else {
-                        d.rule.sweep_events(d, events, h, &mut sc.eval)
+                        d.rule.sweep_events(d, events, h, &mut sc.eval, trial)
                     }
                 }
             };

@@ -190,13 +190,7 @@ mod tests {
         assert_ne!(c.key(&[0, 2]), c.key(&[6, 2])); // r1-c differs
         assert_ne!(c.key(&[0, 0]), c.key(&[0, 1])); // stacked vs spread
         // Active-passive: only swaps within a zone class, in order.
-        let ap = Classifier::new(
-            &s,
-            &zones,
-            &Rule::ActivePassive {
-                failover_hours: 0.1,
-            },
-        );
+        let ap = Classifier::new(&s, &zones, &Rule::active_passive(0.1));
         assert_eq!(ap.key(&[0, 2]), ap.key(&[1, 2]));
         assert_eq!(ap.key(&[0, 2]), ap.key(&[0, 3]));
         assert_ne!(ap.key(&[0, 2]), ap.key(&[2, 4]));

@@ -423,12 +423,7 @@ mod analytic_tests {
         }
         assert!(
             analytic
-                .availability(
-                    &[0],
-                    &Rule::ActivePassive {
-                        failover_hours: 0.1
-                    }
-                )
+                .availability(&[0], &Rule::active_passive(0.1))
                 .is_none()
         );
     }

@@ -23,9 +23,10 @@
 //!
 //! let study = zonesim::catalog::default_study();
 //! let opts = RareOptions { cycles: 20_000, ..RareOptions::default() };
-//! let e = estimate(&study, "three-hubs-active", &opts).unwrap();
-//! // Exact: 3.70e-12.
-//! assert!((e.unavailability.mean / 3.70e-12 - 1.0).abs() < 0.1);
+//! // One replica in Alibaba Paris, one in OVHcloud Paris: down only when both
+//! // are (no common cause between two providers). Exact: 4.206e-8.
+//! let e = estimate(&study, "alibaba+ovh-paris", &opts).unwrap();
+//! assert!((e.unavailability.mean / 4.206e-8 - 1.0).abs() < 0.1);
 //! ```
 
 mod excursion;

@@ -78,6 +78,14 @@ impl Model {
                 });
             }
         };
+        // Recovery tails and maintenance windows are not alternating
+        // renewal processes: refused (validation says so first).
+        if let Some(reason) = study.importance_blockers(d).into_iter().next() {
+            return Err(RareError::Unsupported {
+                deployment: d.name.clone(),
+                reason,
+            });
+        }
         let mut zones: Vec<usize> = Vec::new();
         let mut replica_zone = Vec::with_capacity(d.replicas.len());
         for r in &d.replicas {

@@ -63,7 +63,7 @@ use crate::deployment::Deployment;
 use crate::distributions::Duration;
 use crate::plan::PlanSpec;
 use crate::study::{DEFAULT_SEED, DEFAULT_SLA_TARGETS, Problem, Settings, Start, Study};
-use crate::topology::{CommonCause, Confidence, Region, RegionStatus, Zone};
+use crate::topology::{CommonCause, Confidence, Maintenance, Region, RegionStatus, Zone};
 
 /// Trials when a scenario does not give `simulation.trials`.
 pub const DEFAULT_TRIALS: u64 = 100_000;
@@ -224,7 +224,7 @@ pub struct Scenario {
 #[derive(Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a scenario (a table of simulation, region, zone, common_cause, deployment, plan, sweep, uncertain, uncertainty)"
+    expecting = "a scenario (a table of simulation, region, zone, common_cause, maintenance, deployment, plan, sweep, uncertain, uncertainty)"
 )]
 struct RawScenario {
     catalog: Option<String>,
@@ -237,6 +237,8 @@ struct RawScenario {
     common_causes: Vec<CommonCause>,
     #[serde(default, rename = "deployment")]
     deployments: Vec<Deployment>,
+    #[serde(default, rename = "maintenance")]
+    maintenance: Vec<Maintenance>,
     plan: Option<PlanSpec>,
     sweep: Option<sweep::RawSweep>,
     #[serde(default)]
@@ -540,6 +542,7 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
         }
     }
     study.deployments = raw.deployments;
+    study.maintenance = raw.maintenance;
     (
         Scenario {
             name: name.to_string(),

@@ -51,7 +51,8 @@ fn toml_error(text: &str, name: &str, field: &str, e: &toml::de::Error) -> Scena
 
 /// What a rule looks like in a file.
 const RULE_FORMS: &str = "{ at_least = K }, \"majority\", { zones_up = K } or \
-                          { active_passive = { failover_hours = H } }";
+                          { active_passive = { failover_hours = H } } (with optional \
+                          detection_hours, success and manual_recovery)";
 
 /// serde's wording for a mistyped rule or distribution ("invalid type: unit
 /// variant, expected newtype variant") in the file's terms: what is expected.

@@ -283,7 +283,7 @@ impl ParamPath {
                     named = true;
                     let described = d.rule.to_string();
                     match &mut d.rule {
-                        Rule::ActivePassive { failover_hours } => {
+                        Rule::ActivePassive { failover_hours, .. } => {
                             slots.push(Slot::Failover(failover_hours))
                         }
                         Rule::AtLeast(_) | Rule::Majority | Rule::ZonesUp(_) if wildcard => {}

@@ -22,9 +22,7 @@ fn study() -> Study {
         .deployment(Deployment::new(
             "ap",
             ["r-a", "r-b"],
-            Rule::ActivePassive {
-                failover_hours: 0.25,
-            },
+            Rule::active_passive(0.25),
         ))
 }
 
@@ -50,21 +48,11 @@ fn paths_get_and_set_every_form() {
     p("deployment.ap.rule.active_passive.failover_hours")
         .set(&mut s, 1.5)
         .unwrap();
-    assert_eq!(
-        s.deployments[1].rule,
-        Rule::ActivePassive {
-            failover_hours: 1.5
-        }
-    );
+    assert_eq!(s.deployments[1].rule, Rule::active_passive(1.5));
     p("deployment.*.rule.active_passive.failover_hours")
         .set(&mut s, 0.5)
         .unwrap();
-    assert_eq!(
-        s.deployments[1].rule,
-        Rule::ActivePassive {
-            failover_hours: 0.5
-        }
-    );
+    assert_eq!(s.deployments[1].rule, Rule::active_passive(0.5));
 }
 
 #[test]

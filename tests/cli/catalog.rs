@@ -19,7 +19,7 @@ fn dump_validate_load(format: &str) {
     let o = zonesim([std::ffi::OsStr::new("validate"), path.as_os_str()]);
     assert!(o.status.success(), "validate {format}: {}", stderr(&o));
     assert!(
-        stdout(&o).contains("13 regions, 37 zones, 13 common causes, 6 deployments"),
+        stdout(&o).contains("13 regions, 37 zones, 18 common causes, 7 deployments"),
         "{}",
         stdout(&o)
     );

@@ -295,7 +295,7 @@ fn no_arguments_runs_the_default_study() {
         "{t}"
     );
     assert!(
-        t.contains("alibaba-fr-par-region-event covers 2 of 3 members"),
+        t.contains("alibaba-provider-wide-event and 1 other common cause(s) covers 3 of 3 members"),
         "{t}"
     );
     assert!(!t.contains("three-hubs-active: one common-cause"), "{t}");

@@ -43,12 +43,7 @@ fn issue_example_is_read_exactly() {
     );
     assert_eq!(st.deployments[0].rule, Rule::AtLeast(2));
     assert_eq!(st.deployments[0].replicas.len(), 4);
-    assert_eq!(
-        st.deployments[1].rule,
-        Rule::ActivePassive {
-            failover_hours: 0.25
-        }
-    );
+    assert_eq!(st.deployments[1].rule, Rule::active_passive(0.25));
     let rf = st.deployments[1]
         .replica_failures
         .as_ref()

@@ -558,9 +558,7 @@ fn replica_failures_product_form() {
     let with_rep = |name: &str, replicas: &[&str], rule: Rule| {
         Deployment::new(name, replicas, rule).with_replica_failures(rep.clone())
     };
-    let ap0 = Rule::ActivePassive {
-        failover_hours: 0.0,
-    };
+    let ap0 = Rule::active_passive(0.0);
     let study = study
         .deployment(with_rep("a", &["a"], Rule::AtLeast(1)))
         .deployment(with_rep("2of3", &["a", "b", "c"], Rule::AtLeast(2)))

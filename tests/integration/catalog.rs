@@ -7,13 +7,14 @@ use zonesim::catalog::{self, default_study, eu_hubs, provider_wide_event};
 use zonesim::scenario::Scenario;
 use zonesim::study::Study;
 
-const SCENARIOS: [&str; 6] = [
+const SCENARIOS: [&str; 7] = [
     "eu-hubs",
     "paris-two-zones",
     "eu-hubs-strategies",
     "two-zone-quorum",
     "issue3-example",
     "eu-provider-wide",
+    "two-providers",
 ];
 
 fn load(name: &str) -> (Scenario, String) {
@@ -60,10 +61,19 @@ fn eu_hubs_file_is_the_default_study() {
 }
 
 #[test]
-fn provider_wide_file_matches_the_catalogue_layer() {
+fn provider_wide_file_overrides_the_catalogue_event_in_place() {
     let (s, _) = load("eu-provider-wide");
-    let layer = provider_wide_event(&eu_hubs(), "alibaba").unwrap();
-    assert_eq!(s.study().common_causes.last(), Some(&layer));
+    let cat = eu_hubs();
+    let layer = provider_wide_event(&cat, "alibaba").unwrap();
+    let causes = &s.study().common_causes;
+    // Same place, same zones, the sweep's high end instead of the default.
+    assert_eq!(causes.len(), cat.common_causes.len());
+    let i = cat.common_causes.iter().position(|c| c == &layer).unwrap();
+    assert_eq!(causes[i].name, layer.name);
+    assert_eq!(causes[i].affects, layer.affects);
+    assert!((8760.0 / causes[i].time_to_failure.mean() - 0.5).abs() < 1e-12);
+    assert_eq!(causes[..i], cat.common_causes[..i]);
+    assert_eq!(causes[i + 1..], cat.common_causes[i + 1..]);
 }
 
 #[test]

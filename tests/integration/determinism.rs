@@ -68,22 +68,14 @@ pub fn mixed_study(seed: u64, start: Start) -> Study {
         .deployment(Deployment::new(
             "ap",
             &["a", "d", "b"],
-            Rule::ActivePassive {
-                failover_hours: 0.25,
-            },
+            Rule::active_passive(0.25),
         ))
         .deployment(
-            Deployment::new(
-                "ap+replicas",
-                &["c", "e"],
-                Rule::ActivePassive {
-                    failover_hours: 0.1,
-                },
-            )
-            .with_replica_failures(OutageProcess::new(
-                Duration::weibull(1.2, 800.0).unwrap(),
-                Duration::lognormal(0.5, 0.7).unwrap(),
-            )),
+            Deployment::new("ap+replicas", &["c", "e"], Rule::active_passive(0.1))
+                .with_replica_failures(OutageProcess::new(
+                    Duration::weibull(1.2, 800.0).unwrap(),
+                    Duration::lognormal(0.5, 0.7).unwrap(),
+                )),
         )
 }
 

@@ -54,20 +54,12 @@ fn issue9_tied_instants_over_sixteen_lists() {
         .deployment(Deployment::new(
             "ap",
             &["z0", "z0"],
-            Rule::ActivePassive {
-                failover_hours: 0.0,
-            },
+            Rule::active_passive(0.0),
         ))
         .deployment(Deployment::new("17of33", &replicas, Rule::AtLeast(17)))
         .deployment(
-            Deployment::new(
-                "ap+replicas",
-                &["z0", "z0"],
-                Rule::ActivePassive {
-                    failover_hours: 0.0,
-                },
-            )
-            .with_replica_failures(OutageProcess::new(fixed(1e6), fixed(1.0))),
+            Deployment::new("ap+replicas", &["z0", "z0"], Rule::active_passive(0.0))
+                .with_replica_failures(OutageProcess::new(fixed(1e6), fixed(1.0))),
         );
     let sim = Simulation::new(&study).unwrap();
     let r = sim.run(&RunOptions::default()).unwrap();
@@ -191,9 +183,7 @@ fn many_deployments(n: usize, trials: u64) -> Study {
         let rule = match i % 3 {
             0 => Rule::AtLeast(1),
             1 => Rule::ZonesUp(2),
-            _ => Rule::ActivePassive {
-                failover_hours: 0.5,
-            },
+            _ => Rule::active_passive(0.5),
         };
         s = s.deployment(Deployment::new(format!("d{i}"), replicas, rule));
     }

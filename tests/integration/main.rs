@@ -10,6 +10,7 @@ mod common;
 mod analytic;
 mod catalog;
 mod determinism;
+mod issue13b;
 mod issue9;
 mod samplers;
 mod timelines;

@@ -348,13 +348,7 @@ fn common_causes_and_replica_failures_exact() {
             dep("2of(a,a,b)+replicas", &["a", "a", "b"], Rule::AtLeast(2))
                 .with_replica_failures(replica),
         )
-        .deployment(dep(
-            "ap(a,b)",
-            &["a", "b"],
-            Rule::ActivePassive {
-                failover_hours: 0.5,
-            },
-        ));
+        .deployment(dep("ap(a,b)", &["a", "b"], Rule::active_passive(0.5)));
     check(
         &s,
         &[
@@ -412,7 +406,7 @@ fn common_causes_and_replica_failures_exact() {
 #[test]
 fn active_passive_exact() {
     let ap = |name: &str, replicas: &[&str], failover_hours: f64| {
-        Deployment::new(name, replicas, Rule::ActivePassive { failover_hours })
+        Deployment::new(name, replicas, Rule::active_passive(failover_hours))
     };
     let s = study(100.0)
         .region(region("r"))
@@ -522,7 +516,7 @@ fn named_baseline_comparison() {
 #[test]
 fn active_passive_return_during_failover() {
     let ap = |name: &str, replicas: &[&str], failover_hours: f64| {
-        Deployment::new(name, replicas, Rule::ActivePassive { failover_hours })
+        Deployment::new(name, replicas, Rule::active_passive(failover_hours))
     };
     let s = study(28.0)
         .region(region("r"))

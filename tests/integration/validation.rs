@@ -132,16 +132,12 @@ fn study_validate_lists_every_problem() {
         .deployment(Deployment::new(
             "ap-nan",
             &["a", "b"],
-            Rule::ActivePassive {
-                failover_hours: f64::NAN,
-            },
+            Rule::active_passive(f64::NAN),
         ))
         .deployment(Deployment::new(
             "ap-neg",
             &["a", "b"],
-            Rule::ActivePassive {
-                failover_hours: -1.0,
-            },
+            Rule::active_passive(-1.0),
         ))
         .deployment(Deployment::new("k>n", &["a"], Rule::AtLeast(1)));
     let err = study.validate().unwrap_err();
@@ -314,9 +310,7 @@ fn thousands_of_zones_run_and_match_the_binomial() {
         .deployment(Deployment::new(
             "active-passive",
             &replicas,
-            Rule::ActivePassive {
-                failover_hours: 0.1,
-            },
+            Rule::active_passive(0.1),
         ));
     let result = zonesim::run(&study).expect("runs");
     let a = up / (up + down);

@@ -34,13 +34,7 @@ fn fixed_study() -> Study {
         // down intervals.
         .deployment(Deployment::new("one", ["a"], Rule::AtLeast(1)))
         .deployment(Deployment::new("events", ["a"], Rule::AtLeast(1)).with_replica_failures(never))
-        .deployment(Deployment::new(
-            "ap",
-            ["a"],
-            Rule::ActivePassive {
-                failover_hours: 0.5,
-            },
-        ))
+        .deployment(Deployment::new("ap", ["a"], Rule::active_passive(0.5)))
         .deployment(Deployment::new("never", ["b"], Rule::AtLeast(1)))
 }
 

@@ -402,6 +402,11 @@ fn fast_search_equals_exhaustive_search() {
     study.regions = cat.regions;
     study.zones = cat.zones;
     study.common_causes = cat.common_causes;
+    // Placement within one provider: its provider-wide events (issue 13)
+    // would cap every placement below the target; left out here.
+    study
+        .common_causes
+        .retain(|c| !c.name.ends_with("-provider-wide-event"));
     let spec = PlanSpec::new(Rule::Majority, 4, PlanTarget::new(0.9999, 0.95))
         .with_providers(["alibaba"])
         .with_replica_cost("alibaba-gb-lon-a", 1.2);
@@ -419,14 +424,8 @@ fn fast_search_equals_exhaustive_search() {
         exact.best.as_ref().map(|b| &b.replicas)
     );
     // Active-passive: only swaps within a zone class, in priority order.
-    let ap = PlanSpec::new(
-        Rule::ActivePassive {
-            failover_hours: 0.25,
-        },
-        2,
-        PlanTarget::new(0.9999, 0.9),
-    )
-    .with_providers(["alibaba"]);
+    let ap = PlanSpec::new(Rule::active_passive(0.25), 2, PlanTarget::new(0.9999, 0.9))
+        .with_providers(["alibaba"]);
     let fast = plan(&study, &ap, &opts(2)).unwrap();
     let exact = plan_exhaustive(&study, &ap, &opts(2)).unwrap();
     assert!(fast.screening.as_ref().unwrap().classes < 35);

@@ -560,11 +560,7 @@ fn bad_specs_are_refused_naming_the_field() {
         &["plan.rule", "max_replicas is 3"],
     );
     check(
-        &|s| {
-            s.rule = Rule::ActivePassive {
-                failover_hours: -1.0,
-            }
-        },
+        &|s| s.rule = Rule::active_passive(-1.0),
         &["plan.rule.active_passive.failover_hours"],
     );
     // Several problems are all reported.

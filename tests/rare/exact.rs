@@ -187,7 +187,9 @@ fn the_default_study_three_hubs() {
         .find(|d| d.name == "three-hubs-active")
         .unwrap();
     let u_exact = 1.0 - steady_state_availability(&study, d).unwrap();
-    assert!((u_exact / 3.70e-12 - 1.0).abs() < 0.01);
+    // Alibaba's provider-wide events (6.833e-5) plus coincident site outages
+    // (3.70e-12, all there was before issue 13).
+    assert!((u_exact / 6.832966e-5 - 1.0).abs() < 1e-6, "{u_exact:e}");
     let (u2, nu) = exact(&study, d);
     assert!((u2 / u_exact - 1.0).abs() < 1e-3, "{u2:e} {u_exact:e}");
     let opts = RareOptions {
@@ -199,9 +201,7 @@ fn the_default_study_three_hubs() {
     assert!(z(&e.outages_per_hour, nu).abs() <= 4.5, "{nu:e} {e:?}");
     // Well inside the ±10% of the speed target.
     assert!(e.unavailability.relative_error.unwrap() < 0.05, "{e:?}");
-    // About 1.44e-8 outages a year.
-    assert!(
-        (e.outages_per_trial.mean / 1.44e-8 - 1.0).abs() < 0.1,
-        "{e:?}"
-    );
+    // About 0.2 outages a year: Alibaba's provider-wide events (coincident
+    // site outages add 1.44e-8).
+    assert!((e.outages_per_trial.mean / 0.2 - 1.0).abs() < 0.1, "{e:?}");
 }

@@ -132,9 +132,7 @@ fn refusals_name_what_is_wrong() {
     let s = study().deployment(Deployment::new(
         "ap",
         &["r0-a", "r1-a"],
-        Rule::ActivePassive {
-            failover_hours: 0.25,
-        },
+        Rule::active_passive(0.25),
     ));
     let err = estimate(&s, "ap", &RareOptions::default()).unwrap_err();
     assert!(matches!(err, RareError::Unsupported { .. }));

@@ -35,6 +35,9 @@ pub fn validate(a: &ValidateArgs) -> Result<(), CliError> {
         count(st.common_causes.len(), "common cause"),
         count(st.deployments.len(), "deployment"),
     ];
+    if !st.maintenance.is_empty() {
+        parts.insert(3, count(st.maintenance.len(), "maintenance schedule"));
+    }
     if s.plan().is_some() {
         parts.push("a plan".into());
     }

@@ -83,6 +83,36 @@ pub fn catalog_table(cat: &Catalog) -> String {
     for c in &cat.common_causes {
         let _ = writeln!(out, "{}  (affects {})", c.name, c.affects.join(", "));
         describe_process(&mut out, &c.time_to_failure, &c.time_to_repair);
+        if let Some(r) = &c.zone_recovery {
+            let _ = writeln!(
+                out,
+                "    each zone then recovers in: {}",
+                describe_duration(r)
+            );
+        }
+    }
+    out.push_str("\nProvider-wide events (sensitivity ranges in brackets)\n\n");
+    for e in &cat.provider_events {
+        let _ = writeln!(
+            out,
+            "{}: {} a year [{}-{}], median {} h [{}-{}], sigma {} [{}-{}]; {}",
+            e.provider,
+            e.per_year,
+            e.per_year_range[0],
+            e.per_year_range[1],
+            e.median_hours,
+            e.median_hours_range[0],
+            e.median_hours_range[1],
+            e.sigma,
+            e.sigma_range[0],
+            e.sigma_range[1],
+            e.confidence
+        );
+        out.push_str(&wrap(
+            &format!("    evidence: {}", e.evidence),
+            WIDTH,
+            "    ",
+        ));
     }
     out.push_str("\nDefault parameters and their reasoning\n\n");
     for n in &cat.parameter_notes {
