@@ -86,6 +86,7 @@ pub mod distributions;
 pub mod engine;
 pub mod error;
 mod lookup;
+pub mod partial;
 pub mod plan;
 #[cfg(feature = "plot")]
 pub mod plot;

@@ -248,6 +248,7 @@ struct RawSimulation {
     sla_targets: Option<Vec<f64>>,
     baseline: Option<String>,
     estimator: Option<crate::study::Estimator>,
+    precision: Option<crate::study::Precision>,
 }
 
 #[derive(Deserialize)]
@@ -391,6 +392,7 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
             .unwrap_or_else(|| DEFAULT_SLA_TARGETS.to_vec()),
         baseline: sim.baseline,
         estimator: sim.estimator.unwrap_or_default(),
+        precision: sim.precision,
     };
     let mut study = Study::new(simulation);
     if let Some(c) = &raw.catalog {
