@@ -110,7 +110,14 @@ impl Simulation {
     ) -> Result<Accumulators, RunError> {
         let batches = batches.start.min(self.batches())..batches.end.min(self.batches());
         let exec = self.executor(opts)?;
-        self.run_windows(&exec, batches.clone(), opts, batches.end, &mut None, |_, _| true)
+        self.run_windows(
+            &exec,
+            batches.clone(),
+            opts,
+            batches.end,
+            &mut None,
+            |_, _| true,
+        )
     }
 
     /// Runs batches `batches` and calls `observer` for every trial, in trial
@@ -131,7 +138,9 @@ impl Simulation {
         let batches = batches.start.min(self.batches())..batches.end.min(self.batches());
         let exec = self.executor(opts)?;
         let window = super::CHECKPOINT_BATCHES;
-        self.run_windows(&exec, batches, opts, window, &mut Some(observer), |_, _| true)
+        self.run_windows(&exec, batches, opts, window, &mut Some(observer), |_, _| {
+            true
+        })
     }
 
     /// The importance-sampling sums of every deployment whose estimator is

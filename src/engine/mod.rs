@@ -42,8 +42,8 @@ mod tests;
 
 pub use accumulate::Accumulators;
 pub use drivers::{RarePart, TrialObserver};
-pub use precision::{PrecisionCheck, PrecisionOutcome};
 pub use limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
+pub use precision::{PrecisionCheck, PrecisionOutcome};
 pub use report::{Comparison, DiffStats, PairedDiff, StudyResult, ZoneSummary};
 
 use crate::study::{Start, Study};
@@ -187,7 +187,9 @@ impl Simulation {
         self.trials
     }
 
-    /// Runs all trials and summarises them.
+    /// Runs all trials and summarises them; a study with a target precision
+    /// ([`crate::study::Settings::precision`]) runs until it is met (see
+    /// [`Simulation::run_detailed`]).
     ///
     /// # Errors
     /// [`RunError`] if the thread pool cannot start or a trial exceeds its
@@ -197,7 +199,7 @@ impl Simulation {
     }
 
     /// Adds the importance-sampling estimate of every deployment whose
-    /// estimator is [`Estimator::Importance`] to a result of
+    /// estimator is [`crate::study::Estimator::Importance`] to a result of
     /// [`Simulation::summarise`] ([`Simulation::run`] does this itself): its
     /// `estimator`, `unavailability` and `importance` fields. Each is run with
     /// the study's trials as cycles and its seed, so the figures are

@@ -56,8 +56,8 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::engine::{Accumulators, RarePart, RunError, RunOptions, Simulation, StudyResult};
 use crate::Error;
+use crate::engine::{Accumulators, RarePart, RunError, RunOptions, Simulation, StudyResult};
 use crate::study::{Estimator, Study};
 
 /// The version of the file format this crate writes and reads.
@@ -167,7 +167,10 @@ pub enum PartialProblem {
         other: String,
     },
     /// The merged partials do not cover every batch.
-    #[error("incomplete: batches {} are missing (of {batches}); merge the missing shards too, or use --partial", ranges_text(missing))]
+    #[error(
+        "incomplete: batches {} are missing (of {batches}); merge the missing shards too, or use --partial",
+        ranges_text(missing)
+    )]
     Missing {
         /// The missing batch ranges.
         missing: Vec<Range<u64>>,
@@ -543,10 +546,12 @@ impl Partial {
     /// importance-sampling estimator's errors.
     pub fn finish(&self, sim: &Simulation, opts: &RunOptions<'_>) -> Result<StudyResult, Error> {
         let file = "the merged partials";
-        let err = |problem| Error::from(PartialError {
-            file: file.to_string(),
-            problem,
-        });
+        let err = |problem| {
+            Error::from(PartialError {
+                file: file.to_string(),
+                problem,
+            })
+        };
         if !self.is_complete() {
             return Err(err(PartialProblem::Missing {
                 missing: self.missing(),

@@ -58,7 +58,11 @@ pub struct DeploymentAccumulator {
 /// Unavailability from the mean and variance of per-trial downtime (hours)
 /// over `n` trials of `horizon_hours`: the mean with its 95% interval
 /// (clamped into `[0, 1]`) and relative standard error.
-fn crude_unavailability((mean_down, var_down): (f64, f64), n: u64, horizon_hours: f64) -> Unavailability {
+fn crude_unavailability(
+    (mean_down, var_down): (f64, f64),
+    n: u64,
+    horizon_hours: f64,
+) -> Unavailability {
     let n = n.max(1) as f64;
     // In this order of operations, bit for bit as the summary always did.
     let std_avail = var_down.sqrt() / horizon_hours;

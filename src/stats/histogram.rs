@@ -61,8 +61,9 @@ impl TryFrom<HistogramRepr> for DurationHistogram {
     type Error = String;
 
     fn try_from(r: HistogramRepr) -> Result<Self, String> {
-        if !(r.horizon_hours.is_finite() && r.horizon_hours > 0.0) || !(1..=5).contains(&r.digits)
-        {
+        let bounds_ok =
+            r.horizon_hours.is_finite() && r.horizon_hours > 0.0 && (1..=5).contains(&r.digits);
+        if !bounds_ok {
             return Err(format!(
                 "histogram: bad bounds (horizon {} h, {} digits)",
                 r.horizon_hours, r.digits

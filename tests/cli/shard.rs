@@ -114,7 +114,10 @@ fn merge_prints_exactly_what_run_prints() {
             args.extend(["--format".into(), "json".into()]);
             let m = zonesim(&args);
             assert!(m.status.success(), "{}", stderr(&m));
-            assert!(m.stdout == one.stdout, "{start}: {n} shards differ from one run");
+            assert!(
+                m.stdout == one.stdout,
+                "{start}: {n} shards differ from one run"
+            );
         }
     }
 }
@@ -129,19 +132,45 @@ fn merged_partials_table_and_picture() {
     let one = zonesim(["run", s(&study), "--plot", s(&svg_one)]);
     assert!(one.status.success());
     let parts: Vec<PathBuf> = (0..5)
-        .map(|i| shard(&study, &dir, i, 5, &["--threads", if i % 2 == 0 { "1" } else { "2" }]))
+        .map(|i| {
+            shard(
+                &study,
+                &dir,
+                i,
+                5,
+                &["--threads", if i % 2 == 0 { "1" } else { "2" }],
+            )
+        })
         .collect();
     let left = dir.join("left.zsp");
-    let o = zonesim(["merge", "--partial", s(&parts[3]), s(&parts[0]), "--output", s(&left)]);
+    let o = zonesim([
+        "merge",
+        "--partial",
+        s(&parts[3]),
+        s(&parts[0]),
+        "--output",
+        s(&left),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let right = dir.join("right.zsp");
-    let o = zonesim(["merge", "--partial", s(&parts[4]), s(&parts[2]), s(&parts[1]), "--output", s(&right)]);
+    let o = zonesim([
+        "merge",
+        "--partial",
+        s(&parts[4]),
+        s(&parts[2]),
+        s(&parts[1]),
+        "--output",
+        s(&right),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let svg = dir.join("merged.svg");
     let m = zonesim(["merge", s(&right), s(&left), "--plot", s(&svg)]);
     assert!(m.status.success(), "{}", stderr(&m));
     assert_eq!(stdout(&m), stdout(&one));
-    assert_eq!(std::fs::read(&svg).unwrap(), std::fs::read(&svg_one).unwrap());
+    assert_eq!(
+        std::fs::read(&svg).unwrap(),
+        std::fs::read(&svg_one).unwrap()
+    );
 }
 
 /// `--shard auto/N` takes the index from Slurm, Kubernetes or AWS Batch,
@@ -151,7 +180,11 @@ fn auto_shard_index_comes_from_the_batch_engine() {
     let dir = scratch("shard-auto");
     let study = write_study(&dir, "all_up");
     let want = std::fs::read(shard(&study, &dir, 2, 3, &[])).unwrap();
-    let vars = ["SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"];
+    let vars = [
+        "SLURM_ARRAY_TASK_ID",
+        "JOB_COMPLETION_INDEX",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+    ];
     let run = |env: &[(&str, &str)], out: &Path| {
         let mut c = Command::new(env!("CARGO_BIN_EXE_zonesim"));
         c.args(["run", s(&study), "--shard", "auto/3", "--output", s(out)]);
@@ -173,10 +206,19 @@ fn auto_shard_index_comes_from_the_batch_engine() {
     let o = run(&[], &out);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX is set"), "{e}");
+    assert!(
+        e.contains(
+            "none of SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX is set"
+        ),
+        "{e}"
+    );
     let o = run(&[("SLURM_ARRAY_TASK_ID", "3")], &out);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("SLURM_ARRAY_TASK_ID=3 is not below the number of shards 3"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("SLURM_ARRAY_TASK_ID=3 is not below the number of shards 3"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&[("JOB_COMPLETION_INDEX", "x")], &out);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("JOB_COMPLETION_INDEX=\"x\" is not a shard index"));
@@ -192,17 +234,53 @@ fn merge_refuses_what_does_not_belong() {
     let p1 = shard(&study, &dir, 1, 3, &[]);
     let p2 = shard(&study, &dir, 2, 3, &[]);
     let other_seed = dir.join("seed.zsp");
-    let o = zonesim(["run", s(&study), "--seed", "43", "--shard", "2/3", "--output", s(&other_seed)]);
+    let o = zonesim([
+        "run",
+        s(&study),
+        "--seed",
+        "43",
+        "--shard",
+        "2/3",
+        "--output",
+        s(&other_seed),
+    ]);
     assert!(o.status.success());
     let other_est = dir.join("est.zsp");
-    let o = zonesim(["run", s(&study), "--estimator", "importance", "--shard", "2/3", "--output", s(&other_est)]);
+    let o = zonesim([
+        "run",
+        s(&study),
+        "--estimator",
+        "importance",
+        "--shard",
+        "2/3",
+        "--output",
+        s(&other_est),
+    ]);
     // active-passive cannot be importance-sampled: refused before running.
     assert_eq!(o.status.code(), Some(2));
     let other_trials = dir.join("trials.zsp");
-    let o = zonesim(["run", s(&study), "--trials", "7300", "--shard", "2/3", "--output", s(&other_trials)]);
+    let o = zonesim([
+        "run",
+        s(&study),
+        "--trials",
+        "7300",
+        "--shard",
+        "2/3",
+        "--output",
+        s(&other_trials),
+    ]);
     assert!(o.status.success());
     let other_base = dir.join("base.zsp");
-    let o = zonesim(["run", s(&study), "--baseline", "ap", "--shard", "2/3", "--output", s(&other_base)]);
+    let o = zonesim([
+        "run",
+        s(&study),
+        "--baseline",
+        "ap",
+        "--shard",
+        "2/3",
+        "--output",
+        s(&other_base),
+    ]);
     assert!(o.status.success());
     let bytes = std::fs::read(&p2).unwrap();
     let truncated = dir.join("truncated.zsp");
@@ -228,13 +306,20 @@ fn merge_refuses_what_does_not_belong() {
         let o = zonesim(["merge", s(&p0), s(&p1), s(file), "--output", s(&out)]);
         assert_eq!(o.status.code(), Some(2), "{says}");
         let e = stderr(&o);
-        assert!(e.contains(&format!("{}: ", s(file))) && e.contains(says), "{says}: {e}");
+        assert!(
+            e.contains(&format!("{}: ", s(file))) && e.contains(says),
+            "{says}: {e}"
+        );
         assert!(!out.exists());
     }
     // Missing shards: the batches are named.
     let o = zonesim(["merge", s(&p0), s(&p2), "--format", "json"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("batches 2..5 are missing (of 8)"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("batches 2..5 are missing (of 8)"),
+        "{}",
+        stderr(&o)
+    );
     // Not a file; --partial without --output; --shard without --output, with
     // --plot, with --precision.
     let o = zonesim(["merge", s(&dir.join("nope.zsp"))]);
@@ -244,9 +329,18 @@ fn merge_refuses_what_does_not_belong() {
     assert_eq!(o.status.code(), Some(2));
     for (extra, says) in [
         (vec![], "give --output"),
-        (vec!["--output", "x.zsp", "--plot", "x.svg"], "--plot draws the whole run"),
-        (vec!["--output", "x.zsp", "--precision", "0.1"], "target precision"),
-        (vec!["--output", "x.zsp", "--trials-out", "x.csv"], "--trials-out"),
+        (
+            vec!["--output", "x.zsp", "--plot", "x.svg"],
+            "--plot draws the whole run",
+        ),
+        (
+            vec!["--output", "x.zsp", "--precision", "0.1"],
+            "target precision",
+        ),
+        (
+            vec!["--output", "x.zsp", "--trials-out", "x.csv"],
+            "--trials-out",
+        ),
     ] {
         let mut args = vec!["run", s(&study), "--shard", "0/2"];
         args.extend(extra);
@@ -267,7 +361,18 @@ fn precision_on_the_command_line() {
     let dir = scratch("precision");
     let study = write_study(&dir, "steady_state");
     let run = |threads: &str| {
-        zonesim(["run", s(&study), "--trials", "400000", "--precision", "0.05", "--threads", threads, "--format", "json"])
+        zonesim([
+            "run",
+            s(&study),
+            "--trials",
+            "400000",
+            "--precision",
+            "0.05",
+            "--threads",
+            threads,
+            "--format",
+            "json",
+        ])
     };
     let (a, b) = (run("1"), run("2"));
     assert!(a.status.success(), "{}", stderr(&a));
@@ -292,7 +397,10 @@ fn precision_on_the_command_line() {
     let o = zonesim(["run", s(&f), "--format", "json"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!((r["trials"].as_u64(), r["precision"]["met"].as_bool()), (Some(3000), Some(false)));
+    assert_eq!(
+        (r["trials"].as_u64(), r["precision"]["met"].as_bool()),
+        (Some(3000), Some(false))
+    );
     assert!(stderr(&o).contains("NOT met after max_trials = 3000"));
 }
 
@@ -304,8 +412,26 @@ fn trials_out_rows_match_the_json() {
     let study = write_study(&dir, "steady_state");
     let csv1 = dir.join("t1.csv");
     let csv3 = dir.join("t3.csv");
-    let o1 = zonesim(["run", s(&study), "--format", "json", "--threads", "1", "--trials-out", s(&csv1)]);
-    let o3 = zonesim(["run", s(&study), "--format", "json", "--threads", "3", "--trials-out", s(&csv3)]);
+    let o1 = zonesim([
+        "run",
+        s(&study),
+        "--format",
+        "json",
+        "--threads",
+        "1",
+        "--trials-out",
+        s(&csv1),
+    ]);
+    let o3 = zonesim([
+        "run",
+        s(&study),
+        "--format",
+        "json",
+        "--threads",
+        "3",
+        "--trials-out",
+        s(&csv3),
+    ]);
     assert!(o1.status.success(), "{}", stderr(&o1));
     assert_eq!(o1.stdout, o3.stdout);
     assert_eq!(std::fs::read(&csv1).unwrap(), std::fs::read(&csv3).unwrap());
@@ -315,7 +441,14 @@ fn trials_out_rows_match_the_json() {
     let mut rd = csv::Reader::from_path(&csv1).unwrap();
     let head: Vec<String> = rd.headers().unwrap().iter().map(String::from).collect();
     assert_eq!(head[0], "trial");
-    assert_eq!(head[1..4], ["single.downtime_minutes", "single.outages", "single.longest_outage_minutes"]);
+    assert_eq!(
+        head[1..4],
+        [
+            "single.downtime_minutes",
+            "single.outages",
+            "single.longest_outage_minutes"
+        ]
+    );
     let rows: Vec<Vec<f64>> = rd
         .records()
         .map(|r| r.unwrap().iter().map(|x| x.parse().unwrap()).collect())
@@ -333,9 +466,25 @@ fn trials_out_rows_match_the_json() {
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs().max(1e-300);
         let name = d["name"].as_str().unwrap();
         // Outage counts are integers: exactly the JSON's mean.
-        assert_eq!(mean(col(1)), d["outages"]["mean"].as_f64().unwrap(), "{name}");
-        assert!(close(mean(col(0)), d["downtime_minutes"]["mean"].as_f64().unwrap()), "{name}");
-        assert!(close(mean(col(2)), d["longest_outage_minutes"]["mean"].as_f64().unwrap()), "{name}");
+        assert_eq!(
+            mean(col(1)),
+            d["outages"]["mean"].as_f64().unwrap(),
+            "{name}"
+        );
+        assert!(
+            close(
+                mean(col(0)),
+                d["downtime_minutes"]["mean"].as_f64().unwrap()
+            ),
+            "{name}"
+        );
+        assert!(
+            close(
+                mean(col(2)),
+                d["longest_outage_minutes"]["mean"].as_f64().unwrap()
+            ),
+            "{name}"
+        );
         let p_none = rows.iter().filter(|r| r[1 + 3 * j + 1] == 0.0).count() as f64 / n;
         assert_eq!(p_none, d["outages"]["p_none"].as_f64().unwrap(), "{name}");
     }

@@ -52,7 +52,12 @@ pub fn shard_index(shard: ShardArg, env: impl Fn(&str) -> Option<String>) -> Res
 /// # Errors
 /// Bad arguments (no `--output`, `--plot`, `--trials-out`, a target
 /// precision), a failed run, or a file that could not be written.
-pub fn run_shard(a: &RunArgs, shard: ShardArg, study: &Study, source: &str) -> Result<(), CliError> {
+pub fn run_shard(
+    a: &RunArgs,
+    shard: ShardArg,
+    study: &Study,
+    source: &str,
+) -> Result<(), CliError> {
     let Some(output) = a.out.output.as_deref() else {
         return Err(CliError::Input(
             "--shard writes a partial result: give --output part-I.zsp (merge the parts with \
@@ -84,7 +89,6 @@ pub fn run_shard(a: &RunArgs, shard: ShardArg, study: &Study, source: &str) -> R
     let part = with_progress(sim.trials(), a.sim.threads, |opts| {
         Partial::run(&sim, batches.clone(), opts).map_err(|e| CliError::Run(e.to_string()))
     })?;
-    write_file(output, &part.to_bytes()).map_err(|e| {
-        CliError::Run(format!("cannot write {}: {e}", output.display()))
-    })
+    write_file(output, &part.to_bytes())
+        .map_err(|e| CliError::Run(format!("cannot write {}: {e}", output.display())))
 }

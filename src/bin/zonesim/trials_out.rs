@@ -5,10 +5,10 @@ use std::cell::RefCell;
 use std::io;
 use std::path::Path;
 
+use zonesim::StudyResult;
 use zonesim::engine::{Accumulators, TrialObserver};
 use zonesim::stats::TrialOutcome;
 use zonesim::study::Study;
-use zonesim::StudyResult;
 
 use crate::error::CliError;
 use crate::output::write_file_with;
