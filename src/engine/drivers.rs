@@ -124,8 +124,9 @@ impl Simulation {
     /// order whatever the number of threads, with one outcome per deployment.
     /// Batches run in windows of a few per thread, so memory stays bounded
     /// (about 16 batches' outcomes) whatever the number of trials. When the
-    /// observer returns `false` the run stops after the current window and
-    /// returns the accumulators of the trials run.
+    /// observer returns `false` it is not called again, and the run stops
+    /// after the current window and returns the accumulators of the trials
+    /// run.
     ///
     /// # Errors
     /// As [`Simulation::run`].
@@ -351,7 +352,8 @@ impl Simulation {
                 for (b, batch_rows) in (start..end).zip(&rows) {
                     let (first, _) = self.batch_trials(b);
                     for (t, outcomes) in (first..).zip(batch_rows.chunks(per_trial)) {
-                        go_on &= obs(t, outcomes);
+                        // Once it said stop, the observer is not called again.
+                        go_on = go_on && obs(t, outcomes);
                     }
                 }
             }

@@ -427,3 +427,23 @@ fn the_observer_sees_every_trial_in_order() {
     assert!(seen.windows(2).all(|w| w[0] == w[1]));
     assert_eq!(seen[0][..50], per_trial(&sim, 50)[..]);
 }
+
+/// More shards than batches: the extra shards are empty, still merge, and
+/// the result is still one run's; one complete partial finishes alone.
+#[test]
+fn more_shards_than_batches() {
+    let mut s = study(Start::AllUp, 12);
+    s.simulation.trials = 2 * BATCH_TRIALS + 1; // 3 batches
+    let sim = Simulation::new(&s).unwrap();
+    let one = json(&sim.run(&RunOptions::new()).unwrap());
+    let parts: Vec<Partial> = (0..5).map(|i| shard(&sim, i, 5)).collect();
+    let empty = parts
+        .iter()
+        .filter(|p| p.accumulators().trials == 0)
+        .count();
+    assert_eq!(empty, 2);
+    let m = Partial::merge_all(parts.into_iter().zip(0..99).rev()).unwrap();
+    assert_eq!(json(&m.finish(&sim, &RunOptions::new()).unwrap()), one);
+    let whole = shard(&sim, 0, 1);
+    assert_eq!(json(&whole.finish(&sim, &RunOptions::new()).unwrap()), one);
+}

@@ -194,9 +194,6 @@ pub struct MergeArgs {
     /// parts merge too).
     #[arg(long)]
     pub partial: bool,
-    /// Worker threads for importance-sampled deployments' summaries; results do not depend on it.
-    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u64).range(1..=1024))]
-    pub threads: Option<u64>,
     /// Also draw the complementary CDF of yearly downtime per deployment (SVG).
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,

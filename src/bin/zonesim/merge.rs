@@ -84,10 +84,8 @@ pub fn merge(a: &MergeArgs) -> Result<(), CliError> {
         .study(&first)
         .map_err(|e| CliError::Input(e.to_string()))?;
     let sim = Simulation::new(&study).map_err(|e| with_source(&first, e.into()))?;
-    let mut opts = RunOptions::new();
-    if let Some(t) = a.threads {
-        opts = opts.threads(t as usize);
-    }
+    // Finishing only summarises: nothing is simulated, on no threads.
+    let opts = RunOptions::new().threads(1);
     let result = merged
         .finish(&sim, &opts)
         .map_err(|e| with_source(&names(), e.into()))?;
