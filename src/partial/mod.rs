@@ -91,6 +91,10 @@ pub struct Header {
     /// The validated study as JSON (a scenario file that loads back into
     /// the same study), so that a merge needs nothing but partials.
     pub study_json: String,
+    /// For a shard of a plan (`zonesim plan --shard`): the `[plan]` spec
+    /// as JSON; `study_json` is then the study the plan was made from, and
+    /// `study_sha256` hashes both.
+    pub plan_json: Option<String>,
 }
 
 /// The exact accumulators of some batches of a run, with what identifies
@@ -194,6 +198,21 @@ pub fn study_sha256(study: &Study) -> String {
     hex(&Sha256::digest(study_json(study).as_bytes()))
 }
 
+/// The hash of a partial's work: its study's JSON, and its plan's.
+fn work_sha256(study_json: &str, plan: Option<&crate::plan::PlanSpec>) -> String {
+    let mut h = Sha256::new();
+    h.update(study_json.as_bytes());
+    if let Some(p) = plan {
+        h.update(b"\n[plan]\n");
+        h.update(plan_json(p).as_bytes());
+    }
+    hex(&h.finalize())
+}
+
+fn plan_json(p: &crate::plan::PlanSpec) -> String {
+    serde_json::to_string(p).expect("a plan serialises")
+}
+
 fn study_json(study: &Study) -> String {
     serde_json::to_string(study).expect("a study serialises to JSON")
 }
@@ -230,6 +249,33 @@ impl Partial {
         batches: Range<u64>,
         opts: &RunOptions<'_>,
     ) -> Result<Partial, RunError> {
+        Partial::run_for(sim, sim.study(), None, batches, opts)
+    }
+
+    /// Runs batches `batches` of a plan's planning simulation (the one
+    /// [`crate::plan::plan_with`] hands its `run`), made from `study` and
+    /// `spec`: a shard of `zonesim plan`. The merged accumulators finish
+    /// through [`crate::plan::plan_with`] into exactly the plan's result.
+    ///
+    /// # Errors
+    /// As [`Partial::run`].
+    pub fn run_plan(
+        sim: &Simulation,
+        study: &Study,
+        spec: &crate::plan::PlanSpec,
+        batches: Range<u64>,
+        opts: &RunOptions<'_>,
+    ) -> Result<Partial, RunError> {
+        Partial::run_for(sim, study, Some(spec), batches, opts)
+    }
+
+    fn run_for(
+        sim: &Simulation,
+        source: &Study,
+        plan: Option<&crate::plan::PlanSpec>,
+        batches: Range<u64>,
+        opts: &RunOptions<'_>,
+    ) -> Result<Partial, RunError> {
         let study = sim.study();
         if study.simulation.precision.is_some() {
             return Err(RunError::Unsupported(
@@ -242,12 +288,12 @@ impl Partial {
         let batches = batches.start.min(sim.batches())..batches.end.min(sim.batches());
         let acc = sim.run_range(batches.clone(), opts)?;
         let rare = sim.rare_range(batches.clone(), opts)?;
-        let json = study_json(study);
+        let json = study_json(source);
         let default = study.simulation.estimator;
         Ok(Partial {
             header: Header {
                 crate_version: env!("CARGO_PKG_VERSION").to_string(),
-                study_sha256: hex(&Sha256::digest(json.as_bytes())),
+                study_sha256: work_sha256(&json, plan),
                 seed: study.simulation.seed,
                 estimators: study
                     .deployments
@@ -258,10 +304,19 @@ impl Partial {
                 batches: sim.batches(),
                 ranges: normalise(vec![batches]).unwrap_or_default(),
                 study_json: json,
+                plan_json: plan.map(plan_json),
             },
             acc,
             rare,
         })
+    }
+
+    /// The plan's spec, for a shard of a plan (checked when read).
+    pub fn plan(&self) -> Option<crate::plan::PlanSpec> {
+        self.header
+            .plan_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
     }
 
     /// What identifies the work.
@@ -391,6 +446,9 @@ impl Partial {
                 self.acc.trials
             ));
         }
+        if h.plan_json.is_some() && self.plan().is_none() {
+            return Err("its plan does not read back".into());
+        }
         if h.estimators.len() != self.acc.deployments.len() {
             return Err("one estimator per deployment expected".into());
         }
@@ -431,13 +489,30 @@ impl Partial {
                 a.crate_version.clone(),
             ));
         }
+        if a.plan_json.is_some() != b.plan_json.is_some() {
+            let kind = |p: &Header| {
+                if p.plan_json.is_some() {
+                    "a plan"
+                } else {
+                    "a run"
+                }
+            };
+            return Err(mismatch("the kind of work", kind(b).into(), kind(a).into()));
+        }
         if a.seed != b.seed {
             return Err(mismatch("the seed", b.seed.to_string(), a.seed.to_string()));
         }
         if a.estimators != b.estimators {
-            let text = |e: &[Estimator]| format!("{e:?}").to_lowercase();
+            let text = |e: &[Estimator]| {
+                if e.len() <= 8 {
+                    format!("{e:?}").to_lowercase()
+                } else {
+                    let is = e.iter().filter(|e| **e == Estimator::Importance).count();
+                    format!("{} deployments, {is} importance-sampled", e.len())
+                }
+            };
             return Err(mismatch(
-                "the estimators",
+                "the estimator of each deployment",
                 text(&b.estimators),
                 text(&a.estimators),
             ));
@@ -528,7 +603,7 @@ impl Partial {
         )
         .map_err(|e| err(format!("its study does not load: {e}")))?;
         let study = scenario.into_study();
-        if study_sha256(&study) != self.header.study_sha256 {
+        if work_sha256(&study_json(&study), self.plan().as_ref()) != self.header.study_sha256 {
             return Err(err(
                 "its study loads back into another study than the one hashed".into(),
             ));
@@ -559,7 +634,7 @@ impl Partial {
             }));
         }
         let hash = study_sha256(sim.study());
-        if hash != self.header.study_sha256 {
+        if self.header.plan_json.is_some() || hash != self.header.study_sha256 {
             return Err(err(PartialProblem::Mismatch {
                 what: "the study (SHA-256)",
                 other: "the simulation".into(),

@@ -210,6 +210,27 @@ pub fn plan(
     spec: &PlanSpec,
     opts: &RunOptions<'_>,
 ) -> Result<PlanResult, crate::Error> {
+    plan_with(study, spec, opts, |sim, opts| {
+        Ok(sim.run_accumulators(opts)?)
+    })
+}
+
+/// [`plan`] with the planning run left to `run`: given the planning
+/// simulation (one deployment per candidate placement) and the run's
+/// options, it returns the accumulators of every trial. The hook for
+/// sharded plans (issue 11): a shard runs a range of batches and keeps its
+/// partial, a merge returns the merged accumulators, and the placements are
+/// judged exactly as [`plan`] judges them. `run` is not called when no
+/// placement can satisfy the rule.
+///
+/// # Errors
+/// As [`plan`], and whatever `run` returns.
+pub fn plan_with(
+    study: &Study,
+    spec: &PlanSpec,
+    opts: &RunOptions<'_>,
+    run: impl FnOnce(&Simulation, &RunOptions<'_>) -> Result<crate::engine::Accumulators, crate::Error>,
+) -> Result<PlanResult, crate::Error> {
     // The study's own deployments, baseline and SLA targets are replaced by
     // the plan's; check the rest of it first, then the spec against it.
     let zones = spec.check(study)?;
@@ -296,7 +317,7 @@ pub fn plan(
         threads: Some(wanted.min(affordable)),
         ..*opts
     };
-    let acc = sim.run_accumulators(&opts)?;
+    let acc = run(&sim, &opts)?;
     let fraction = spec.target.in_fraction_of_years;
     let candidates: Vec<Placement> = planning
         .deployments

@@ -494,3 +494,68 @@ fn trials_out_rows_match_the_json() {
     let o = zonesim(["run", s(&study), "--trials-out", s(&dir)]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+/// `plan --shard`: any N from 1 to 7, merged in any order, prints exactly
+/// what `zonesim plan` prints (JSON and table); a plan's shard does not
+/// merge with a run's.
+#[test]
+fn plan_shards_merge_to_the_plan() {
+    let dir = scratch("plan-shard");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/plan-france-vs-eu.toml");
+    let f = s(&file);
+    let one = zonesim(["plan", f, "--trials", "3000", "--format", "json"]);
+    assert!(one.status.success(), "{}", stderr(&one));
+    let table = zonesim(["plan", f, "--trials", "3000"]);
+    for n in 1..=7u64 {
+        let parts: Vec<String> = (0..n)
+            .map(|i| {
+                let out = dir.join(format!("plan-{i}-of-{n}.zsp"));
+                let o = zonesim([
+                    "plan",
+                    f,
+                    "--trials",
+                    "3000",
+                    "--shard",
+                    &format!("{i}/{n}"),
+                    "--output",
+                    s(&out),
+                ]);
+                assert!(o.status.success(), "{}", stderr(&o));
+                s(&out).to_string()
+            })
+            .rev()
+            .collect();
+        let mut args = vec!["merge".to_string()];
+        args.extend(parts.iter().cloned());
+        let t = zonesim(&args);
+        assert_eq!(stdout(&t), stdout(&table), "{n} shards: table");
+        args.extend(["--format".into(), "json".into()]);
+        let m = zonesim(&args);
+        assert!(m.status.success(), "{}", stderr(&m));
+        assert!(
+            m.stdout == one.stdout,
+            "{n} plan shards differ from one plan"
+        );
+    }
+    let run_part = dir.join("run.zsp");
+    let o = zonesim([
+        "run",
+        "--trials",
+        "3000",
+        "--shard",
+        "1/2",
+        "--output",
+        s(&run_part),
+    ]);
+    assert!(o.status.success());
+    let o = zonesim(["merge", s(&dir.join("plan-0-of-2.zsp")), s(&run_part)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the kind of work differs"),
+        "{}",
+        stderr(&o)
+    );
+    let o = zonesim(["plan", f, "--shard", "0/2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("give --output"));
+}

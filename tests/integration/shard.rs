@@ -166,7 +166,7 @@ fn parts_of_another_run_are_refused_naming_the_file() {
     let small = shard(&Simulation::new(&t).unwrap(), 0, 2);
     mismatch(
         problem(small.merge("a.zsp", other(s), "b.zsp"), "b.zsp"),
-        "the estimators",
+        "the estimator of each deployment",
     );
     let mut s = base.clone();
     s.simulation.trials += 1;
