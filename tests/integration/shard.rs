@@ -447,3 +447,53 @@ fn more_shards_than_batches() {
     let whole = shard(&sim, 0, 1);
     assert_eq!(json(&whole.finish(&sim, &RunOptions::new()).unwrap()), one);
 }
+
+/// A plan's shards (`Partial::run_plan` through the `plan::plan_with`
+/// hook), merged in any order, judge the placements exactly as one plan
+/// does: any N from 1 to 7, both start states.
+#[test]
+fn plan_shards_give_the_plan() {
+    use zonesim::plan::{PlanSpec, PlanTarget, plan, plan_with};
+    let spec = PlanSpec::new(Rule::Majority, 3, PlanTarget::new(0.9999, 0.9))
+        .with_providers(["alibaba"])
+        .with_in_eu(true)
+        .with_replica_cost("alibaba-de-fra-a", 1.3);
+    for start in [Start::SteadyState, Start::AllUp] {
+        let mut study = zonesim::catalog::default_study();
+        study.simulation.trials = 3 * BATCH_TRIALS + 11;
+        study.simulation.start = start;
+        let opts = RunOptions::new().threads(2);
+        let one = serde_json::to_string(&plan(&study, &spec, &opts).unwrap()).unwrap();
+        for n in 1..=7 {
+            let parts: Vec<Partial> = (0..n)
+                .map(|i| {
+                    let mut part = None;
+                    plan_with(&study, &spec, &opts, |sim, o| {
+                        let p = Partial::run_plan(sim, &study, &spec, sim.shard_batches(i, n), o)?;
+                        let acc = p.accumulators().clone();
+                        part = Some(Partial::from_bytes(&p.to_bytes(), "p").unwrap());
+                        Ok(acc)
+                    })
+                    .unwrap();
+                    part.unwrap()
+                })
+                .collect();
+            let m = Partial::merge_all(parts.into_iter().zip(0..99).rev()).unwrap();
+            assert!(m.is_complete());
+            assert_eq!(m.plan().as_ref(), Some(&spec));
+            assert_eq!(m.study("m").unwrap(), study);
+            let got = plan_with(&study, &spec, &opts, |sim, _| {
+                assert!(m.accumulators().fits(sim));
+                Ok(m.accumulators().clone())
+            })
+            .unwrap();
+            assert!(
+                serde_json::to_string(&got).unwrap() == one,
+                "{start:?}: {n} shards"
+            );
+            // A plan's partial does not finish as a run.
+            let sim = Simulation::new(&study).unwrap();
+            assert!(m.finish(&sim, &opts).is_err());
+        }
+    }
+}
