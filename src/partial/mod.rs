@@ -91,10 +91,6 @@ pub struct Header {
     /// The validated study as JSON (a scenario file that loads back into
     /// the same study), so that a merge needs nothing but partials.
     pub study_json: String,
-    /// For a shard of a plan (`zonesim plan --shard`): the `[plan]` spec
-    /// as JSON; `study_json` is then the study the plan was made from, and
-    /// `study_sha256` hashes both.
-    pub plan_json: Option<String>,
 }
 
 /// The exact accumulators of some batches of a run, with what identifies
@@ -198,21 +194,6 @@ pub fn study_sha256(study: &Study) -> String {
     hex(&Sha256::digest(study_json(study).as_bytes()))
 }
 
-/// The hash of a partial's work: its study's JSON, and its plan's.
-fn work_sha256(study_json: &str, plan: Option<&crate::plan::PlanSpec>) -> String {
-    let mut h = Sha256::new();
-    h.update(study_json.as_bytes());
-    if let Some(p) = plan {
-        h.update(b"\n[plan]\n");
-        h.update(plan_json(p).as_bytes());
-    }
-    hex(&h.finalize())
-}
-
-fn plan_json(p: &crate::plan::PlanSpec) -> String {
-    serde_json::to_string(p).expect("a plan serialises")
-}
-
 fn study_json(study: &Study) -> String {
     serde_json::to_string(study).expect("a study serialises to JSON")
 }
@@ -249,30 +230,12 @@ impl Partial {
         batches: Range<u64>,
         opts: &RunOptions<'_>,
     ) -> Result<Partial, RunError> {
-        Partial::run_for(sim, sim.study(), None, batches, opts)
-    }
-
-    /// Runs batches `batches` of a plan's planning simulation (the one
-    /// [`crate::plan::plan_with`] hands its `run`), made from `study` and
-    /// `spec`: a shard of `zonesim plan`. The merged accumulators finish
-    /// through [`crate::plan::plan_with`] into exactly the plan's result.
-    ///
-    /// # Errors
-    /// As [`Partial::run`].
-    pub fn run_plan(
-        sim: &Simulation,
-        study: &Study,
-        spec: &crate::plan::PlanSpec,
-        batches: Range<u64>,
-        opts: &RunOptions<'_>,
-    ) -> Result<Partial, RunError> {
-        Partial::run_for(sim, study, Some(spec), batches, opts)
+        Partial::run_for(sim, sim.study(), batches, opts)
     }
 
     fn run_for(
         sim: &Simulation,
         source: &Study,
-        plan: Option<&crate::plan::PlanSpec>,
         batches: Range<u64>,
         opts: &RunOptions<'_>,
     ) -> Result<Partial, RunError> {
@@ -293,7 +256,7 @@ impl Partial {
         Ok(Partial {
             header: Header {
                 crate_version: env!("CARGO_PKG_VERSION").to_string(),
-                study_sha256: work_sha256(&json, plan),
+                study_sha256: hex(&Sha256::digest(json.as_bytes())),
                 seed: study.simulation.seed,
                 estimators: study
                     .deployments
@@ -304,19 +267,10 @@ impl Partial {
                 batches: sim.batches(),
                 ranges: normalise(vec![batches]).unwrap_or_default(),
                 study_json: json,
-                plan_json: plan.map(plan_json),
             },
             acc,
             rare,
         })
-    }
-
-    /// The plan's spec, for a shard of a plan (checked when read).
-    pub fn plan(&self) -> Option<crate::plan::PlanSpec> {
-        self.header
-            .plan_json
-            .as_deref()
-            .and_then(|j| serde_json::from_str(j).ok())
     }
 
     /// What identifies the work.
@@ -446,9 +400,6 @@ impl Partial {
                 self.acc.trials
             ));
         }
-        if h.plan_json.is_some() && self.plan().is_none() {
-            return Err("its plan does not read back".into());
-        }
         if h.estimators.len() != self.acc.deployments.len() {
             return Err("one estimator per deployment expected".into());
         }
@@ -488,16 +439,6 @@ impl Partial {
                 b.crate_version.clone(),
                 a.crate_version.clone(),
             ));
-        }
-        if a.plan_json.is_some() != b.plan_json.is_some() {
-            let kind = |p: &Header| {
-                if p.plan_json.is_some() {
-                    "a plan"
-                } else {
-                    "a run"
-                }
-            };
-            return Err(mismatch("the kind of work", kind(b).into(), kind(a).into()));
         }
         if a.seed != b.seed {
             return Err(mismatch("the seed", b.seed.to_string(), a.seed.to_string()));
@@ -603,7 +544,7 @@ impl Partial {
         )
         .map_err(|e| err(format!("its study does not load: {e}")))?;
         let study = scenario.into_study();
-        if work_sha256(&study_json(&study), self.plan().as_ref()) != self.header.study_sha256 {
+        if study_sha256(&study) != self.header.study_sha256 {
             return Err(err(
                 "its study loads back into another study than the one hashed".into(),
             ));
@@ -634,7 +575,7 @@ impl Partial {
             }));
         }
         let hash = study_sha256(sim.study());
-        if self.header.plan_json.is_some() || hash != self.header.study_sha256 {
+        if hash != self.header.study_sha256 {
             return Err(err(PartialProblem::Mismatch {
                 what: "the study (SHA-256)",
                 other: "the simulation".into(),

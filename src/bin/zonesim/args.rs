@@ -216,11 +216,6 @@ pub struct PlanArgs {
     /// Output options.
     #[command(flatten)]
     pub out: OutputArgs,
-    /// Judge only shard I of N (0-based) of the trials and write its partial
-    /// result to --output (merge them with `zonesim merge`); `auto/N` as for
-    /// `run --shard`.
-    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
-    pub shard: Option<ShardArg>,
 }
 
 /// Arguments of `zonesim validate`.

@@ -83,9 +83,6 @@ pub fn merge(a: &MergeArgs) -> Result<(), CliError> {
     let study = merged
         .study(&first)
         .map_err(|e| CliError::Input(e.to_string()))?;
-    if let Some(spec) = merged.plan() {
-        return finish_plan(a, &merged, &study, &spec, &names());
-    }
     let sim = Simulation::new(&study).map_err(|e| with_source(&first, e.into()))?;
     // Finishing only summarises: nothing is simulated, on no threads.
     let opts = RunOptions::new().threads(1);
@@ -98,42 +95,6 @@ pub fn merge(a: &MergeArgs) -> Result<(), CliError> {
     };
     if let Some(path) = &a.plot {
         let svg = zonesim::plot::downtime_ccdf_svg(&result, merged.accumulators())
-            .map_err(|e| CliError::Run(e.to_string()))?;
-        emit(&svg, Some(path))?;
-    }
-    emit(&text, a.out.output.as_deref())
-}
-
-/// The plan's result from its merged shards, printed as `zonesim plan`
-/// prints it.
-fn finish_plan(
-    a: &MergeArgs,
-    merged: &Partial,
-    study: &zonesim::Study,
-    spec: &zonesim::plan::PlanSpec,
-    names: &str,
-) -> Result<(), CliError> {
-    let opts = RunOptions::new().threads(1);
-    let result = zonesim::plan::plan_with(study, spec, &opts, |sim, _| {
-        if !merged.accumulators().fits(sim) {
-            return Err(zonesim::partial::PartialError {
-                file: names.to_string(),
-                problem: PartialProblem::Misfit(
-                    "another shape of accumulators than its plan gives".into(),
-                ),
-            }
-            .into());
-        }
-        Ok(merged.accumulators().clone())
-    })
-    .map_err(|e| with_source(names, e.into()))?;
-    let horizon = study.simulation.horizon_hours;
-    let text = match a.out.format {
-        OutputFormat::Table => table::plan_table(&result, horizon),
-        OutputFormat::Json => to_json(&result)?,
-    };
-    if let Some(path) = &a.plot {
-        let svg = zonesim::plot::frontier_svg_over(&result, horizon)
             .map_err(|e| CliError::Run(e.to_string()))?;
         emit(&svg, Some(path))?;
     }

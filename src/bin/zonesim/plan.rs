@@ -26,9 +26,6 @@ pub fn plan(a: &PlanArgs) -> Result<(), CliError> {
     })?;
     let mut study = scenario.into_study();
     a.sim.apply(&mut study);
-    if let Some(shard) = a.shard {
-        return crate::shard::plan_shard(a, shard, &study, &spec, &source);
-    }
     let result = with_progress(study.simulation.trials, a.sim.threads, |opts| {
         zonesim::plan::plan(&study, &spec, opts).map_err(|e| with_source(&source, e.into()))
     })?;

@@ -5,9 +5,7 @@ use zonesim::engine::Simulation;
 use zonesim::partial::Partial;
 use zonesim::study::Study;
 
-use zonesim::plan::PlanSpec;
-
-use crate::args::{PlanArgs, RunArgs, SHARD_INDEX_VARS, ShardArg};
+use crate::args::{RunArgs, SHARD_INDEX_VARS, ShardArg};
 use crate::error::{CliError, with_source};
 use crate::output::write_file;
 use crate::run::with_progress;
@@ -91,52 +89,6 @@ pub fn run_shard(
     let part = with_progress(sim.trials(), a.sim.threads, |opts| {
         Partial::run(&sim, batches.clone(), opts).map_err(|e| CliError::Run(e.to_string()))
     })?;
-    write_file(output, &part.to_bytes())
-        .map_err(|e| CliError::Run(format!("cannot write {}: {e}", output.display())))
-}
-
-/// Runs one shard of the plan of `study` and writes its partial result to
-/// `--output`.
-///
-/// # Errors
-/// Bad arguments (no `--output`, `--plot`), a plan with no placement to
-/// judge, a failed run, or a file that could not be written.
-pub fn plan_shard(
-    a: &PlanArgs,
-    shard: ShardArg,
-    study: &Study,
-    spec: &PlanSpec,
-    source: &str,
-) -> Result<(), CliError> {
-    let Some(output) = a.out.output.as_deref() else {
-        return Err(CliError::Input(
-            "--shard writes a partial result: give --output part-I.zsp (merge the parts with \
-             zonesim merge)"
-                .into(),
-        ));
-    };
-    if a.plot.is_some() {
-        return Err(CliError::Input(
-            "--plot draws the whole plan: give it to zonesim merge, not to one --shard".into(),
-        ));
-    }
-    let index = shard_index(shard, |v| std::env::var(v).ok())?;
-    let mut part = None;
-    with_progress(study.simulation.trials, a.sim.threads, |opts| {
-        zonesim::plan::plan_with(study, spec, opts, |sim, o| {
-            let p = Partial::run_plan(sim, study, spec, sim.shard_batches(index, shard.count), o)?;
-            let acc = p.accumulators().clone();
-            part = Some(p);
-            Ok(acc)
-        })
-        .map_err(|e| with_source(source, e.into()))
-    })?;
-    let Some(part) = part else {
-        return Err(CliError::Input(format!(
-            "{source}: no placement can satisfy the plan's rule, so there are no trials to \
-             shard; run zonesim plan without --shard"
-        )));
-    };
     write_file(output, &part.to_bytes())
         .map_err(|e| CliError::Run(format!("cannot write {}: {e}", output.display())))
 }
