@@ -48,6 +48,11 @@ pub enum ErrorKind {
     Plot(crate::plot::PlotError),
     /// A partial result (a shard of a run) could not be read or merged.
     Partial(PartialError),
+    /// An incident log could not be read or fitted (feature `fit`).
+    #[cfg(feature = "fit")]
+    Fit(crate::fit::FitError),
+    /// A parameter path, sweep or uncertain parameter is invalid.
+    Param(crate::sensitivity::ParamError),
 }
 
 /// The phase an error comes from.
@@ -90,6 +95,9 @@ impl Error {
             ErrorKind::Run(_) => Phase::Run,
             #[cfg(feature = "plot")]
             ErrorKind::Plot(_) => Phase::Render,
+            #[cfg(feature = "fit")]
+            ErrorKind::Fit(_) => Phase::Load,
+            ErrorKind::Param(_) => Phase::Build,
         }
     }
 
@@ -103,6 +111,9 @@ impl Error {
             #[cfg(feature = "plot")]
             ErrorKind::Plot(e) => e,
             ErrorKind::Partial(e) => e,
+            #[cfg(feature = "fit")]
+            ErrorKind::Fit(e) => e,
+            ErrorKind::Param(e) => e,
         }
     }
 }
@@ -151,6 +162,9 @@ from_phase! {
     #[cfg(feature = "plot")]
     crate::plot::PlotError => Plot,
     PartialError => Partial,
+    #[cfg(feature = "fit")]
+    crate::fit::FitError => Fit,
+    crate::sensitivity::ParamError => Param,
 }
 
 #[cfg(test)]

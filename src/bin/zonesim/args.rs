@@ -32,6 +32,12 @@ pub enum Command {
     /// Merge partial results (`run --shard I/N --output part-I.zsp`) into what
     /// one `run` prints, or (`--partial`) into one partial.
     Merge(MergeArgs),
+    /// Fit time-to-failure and time-to-repair distributions from an incident log (CSV).
+    Fit(crate::fit::FitArgs),
+    /// Sweep one or two parameters on common random numbers, or rank them in a tornado.
+    Sweep(crate::sweep::SweepArgs),
+    /// Carry parameter uncertainty into the answer: the file's `[[uncertain]]` parameters.
+    Uncertain(crate::sweep::UncertainArgs),
 }
 
 /// How results are printed.
