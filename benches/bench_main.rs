@@ -1,6 +1,8 @@
 //! zonesim's benchmarks: engine throughput (trials per second) on the
 //! reference studies of issue 4, on 1 and 2 threads, against the draws floor;
-//! and the rare-event estimator (`benchmarks::rare`).
+//! the rare-event estimator (`benchmarks::rare`); and the fixed cost of a
+//! shard: writing, reading, merging and finishing partials
+//! (`benchmarks::shard`).
 //!
 //! `cargo bench --bench bench_main`; see docs/PERFORMANCE.md for the figures
 //! and for `benches/ratios.py`, which turns criterion's estimates into the
@@ -10,4 +12,8 @@ use criterion::criterion_main;
 
 mod benchmarks;
 
-criterion_main!(benchmarks::studies::benches, benchmarks::rare::benches);
+criterion_main!(
+    benchmarks::studies::benches,
+    benchmarks::rare::benches,
+    benchmarks::shard::benches
+);

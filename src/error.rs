@@ -20,6 +20,7 @@
 use std::fmt;
 
 use crate::engine::RunError;
+use crate::partial::PartialError;
 use crate::plan::PlanError;
 #[cfg(feature = "scenario")]
 use crate::scenario::ScenarioError;
@@ -45,6 +46,8 @@ pub enum ErrorKind {
     /// A picture could not be drawn.
     #[cfg(feature = "plot")]
     Plot(crate::plot::PlotError),
+    /// A partial result (a shard of a run) could not be read or merged.
+    Partial(PartialError),
     /// An incident log could not be read or fitted (feature `fit`).
     #[cfg(feature = "fit")]
     Fit(crate::fit::FitError),
@@ -56,7 +59,7 @@ pub enum ErrorKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Phase {
-    /// Reading and parsing input (a scenario file).
+    /// Reading and parsing input (a scenario file, a partial result).
     Load,
     /// Building the validated model: the study or the plan is invalid, or
     /// too large to run.
@@ -87,7 +90,8 @@ impl Error {
             #[cfg(feature = "scenario")]
             ErrorKind::Scenario(_) => Phase::Load,
             ErrorKind::Study(_) | ErrorKind::Plan(_) => Phase::Build,
-            ErrorKind::Run(RunError::TooLarge(_)) => Phase::Build,
+            ErrorKind::Run(RunError::TooLarge(_) | RunError::Unsupported(_)) => Phase::Build,
+            ErrorKind::Partial(_) => Phase::Load,
             ErrorKind::Run(_) => Phase::Run,
             #[cfg(feature = "plot")]
             ErrorKind::Plot(_) => Phase::Render,
@@ -106,6 +110,7 @@ impl Error {
             ErrorKind::Run(e) => e,
             #[cfg(feature = "plot")]
             ErrorKind::Plot(e) => e,
+            ErrorKind::Partial(e) => e,
             #[cfg(feature = "fit")]
             ErrorKind::Fit(e) => e,
             ErrorKind::Param(e) => e,
@@ -156,6 +161,7 @@ from_phase! {
     RunError => Run,
     #[cfg(feature = "plot")]
     crate::plot::PlotError => Plot,
+    PartialError => Partial,
     #[cfg(feature = "fit")]
     crate::fit::FitError => Fit,
     crate::sensitivity::ParamError => Param,

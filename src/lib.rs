@@ -88,6 +88,7 @@ pub mod error;
 #[cfg(feature = "fit")]
 pub mod fit;
 mod lookup;
+pub mod partial;
 pub mod plan;
 #[cfg(feature = "plot")]
 pub mod plot;

@@ -1,6 +1,7 @@
 //! Bench modules and what they share: the reference studies and the config.
 
 pub mod rare;
+pub mod shard;
 pub mod studies;
 
 use std::time::Duration;

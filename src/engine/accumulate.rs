@@ -1,12 +1,16 @@
 //! Exactly mergeable statistics of a run, and one thread's worker.
 
-use crate::stats::{DeploymentAccumulator, ExactSum};
+use crate::stats::{DeploymentAccumulator, ExactSum, TrialOutcome};
 
 use super::trial::Scratch;
 use super::{RunError, Simulation};
 
 /// Exactly mergeable statistics of a whole run (or part of one).
-#[derive(Debug, Clone)]
+///
+/// They serialise (serde) exactly, so a part of a run written by one
+/// process and read by another merges to the same bits
+/// ([`crate::partial`]).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Accumulators {
     /// Trials recorded.
     pub trials: u64,
@@ -29,6 +33,31 @@ impl Accumulators {
         }
     }
 
+    /// Whether these accumulators have the shape `sim`'s runs give (its
+    /// deployments and zones, horizon, SLA targets and histogram bounds),
+    /// so they merge with them and summarise with it. Each deployment's
+    /// trials must also be the set's trials.
+    pub fn fits(&self, sim: &Simulation) -> bool {
+        let fresh = deployment_accumulator(sim);
+        self.deployments.len() == sim.deployments.len()
+            && self.zone_down.len() == sim.zones.len()
+            && self
+                .deployments
+                .iter()
+                .all(|d| d.same_shape(&fresh) && d.trials() == self.trials)
+    }
+
+    /// Whether `other` has the same shape as these, so the two merge.
+    pub fn same_shape(&self, other: &Accumulators) -> bool {
+        self.deployments.len() == other.deployments.len()
+            && self.zone_down.len() == other.zone_down.len()
+            && self
+                .deployments
+                .iter()
+                .zip(&other.deployments)
+                .all(|(a, b)| a.same_shape(b))
+    }
+
     /// Approximate heap memory of these accumulators, in bytes.
     pub fn approx_bytes(&self) -> usize {
         self.deployments
@@ -38,7 +67,10 @@ impl Accumulators {
             + self.zone_down.len() * ExactSum::approx_bytes()
     }
 
-    pub(super) fn merge(&mut self, o: &Accumulators) {
+    /// Merges the accumulators of other trials of the same simulation
+    /// (another range of batches, another thread's), exactly: the order and
+    /// grouping of merges never changes a bit.
+    pub fn merge(&mut self, o: &Accumulators) {
         self.trials += o.trials;
         for (a, b) in self.deployments.iter_mut().zip(&o.deployments) {
             a.merge(b);
@@ -85,11 +117,14 @@ impl Worker {
         }
     }
 
+    /// Runs trials `first..last` (one batch) into the accumulators; with
+    /// `rows`, also appends every trial's outcomes (one per deployment).
     pub(super) fn run_batch(
         &mut self,
         sim: &Simulation,
         first: u64,
         last: u64,
+        mut rows: Option<&mut Vec<TrialOutcome>>,
     ) -> Result<(), RunError> {
         self.zone_partial.fill(0.0);
         for trial in first..last {
@@ -101,6 +136,9 @@ impl Worker {
             }
             for (p, &down) in self.zone_partial.iter_mut().zip(&sc.zone_down) {
                 *p += down;
+            }
+            if let Some(rows) = rows.as_mut() {
+                rows.extend_from_slice(&sc.outcomes);
             }
         }
         self.acc.trials += last - first;

@@ -306,7 +306,7 @@ impl Simulation {
         let sim = Simulation {
             warnings: crate::diagnostics::warnings(study),
             study: study.clone(),
-            trials: s.trials,
+            trials: s.max_trials(),
             horizon,
             seed: s.seed,
             start: s.start,

@@ -36,6 +36,10 @@ pub enum RunError {
         /// The per-trial limit that was hit.
         limit: usize,
     },
+    /// The run was asked for something it cannot do (a sharded run to a
+    /// target precision); nothing was run.
+    #[error("{0}")]
+    Unsupported(String),
     /// The thread pool could not be built.
     #[error("could not start {threads} worker threads: {message}")]
     ThreadPool {

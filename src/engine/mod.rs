@@ -34,6 +34,7 @@ mod counting;
 mod drivers;
 mod limits;
 mod merge;
+mod precision;
 mod process;
 mod report;
 mod schedule;
@@ -45,11 +46,12 @@ mod trial;
 mod tests;
 
 pub use accumulate::Accumulators;
+pub use drivers::{RarePart, TrialObserver};
 pub use limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
+pub use precision::{PrecisionCheck, PrecisionOutcome};
 pub use report::{Comparison, DiffStats, PairedDiff, StudyResult, ZoneSummary};
 
-use crate::stats::Unavailability;
-use crate::study::{Estimator, Start, Study};
+use crate::study::{Start, Study};
 
 use compile::CompiledDeployment;
 use process::ProcessSampler;
@@ -57,6 +59,11 @@ use process::ProcessSampler;
 /// Trials per batch: the unit of parallel work. Results do not depend on it
 /// (every trial has its own random stream); it only sets the scheduling grain.
 pub const BATCH_TRIALS: u64 = 1024;
+
+/// Batches between two checkpoints of a run to a target precision (and
+/// the window of batches whose trials a per-trial observer sees at once):
+/// fixed, so where a run stops does not depend on the thread count.
+pub const CHECKPOINT_BATCHES: u64 = 16;
 
 /// Options of one run that do not change its results.
 ///
@@ -209,20 +216,19 @@ impl Simulation {
         self.trials
     }
 
-    /// Runs all trials and summarises them.
+    /// Runs all trials and summarises them; a study with a target precision
+    /// ([`crate::study::Settings::precision`]) runs until it is met (see
+    /// [`Simulation::run_detailed`]).
     ///
     /// # Errors
     /// [`RunError`] if the thread pool cannot start or a trial exceeds its
     /// interval cap.
     pub fn run(&self, opts: &RunOptions<'_>) -> Result<StudyResult, RunError> {
-        let acc = self.run_accumulators(opts)?;
-        let mut result = self.summarise(&acc);
-        self.estimate_rare(&mut result, opts)?;
-        Ok(result)
+        Ok(self.run_detailed(opts, None)?.1)
     }
 
     /// Adds the importance-sampling estimate of every deployment whose
-    /// estimator is [`Estimator::Importance`] to a result of
+    /// estimator is [`crate::study::Estimator::Importance`] to a result of
     /// [`Simulation::summarise`] ([`Simulation::run`] does this itself): its
     /// `estimator`, `unavailability` and `importance` fields. Each is run with
     /// the study's trials as cycles and its seed, so the figures are
@@ -235,29 +241,8 @@ impl Simulation {
         result: &mut StudyResult,
         opts: &RunOptions<'_>,
     ) -> Result<(), RunError> {
-        let default = self.study.simulation.estimator;
-        for (d, summary) in self.study.deployments.iter().zip(&mut result.deployments) {
-            match d.estimator.unwrap_or(default) {
-                Estimator::Crude => {}
-                Estimator::Importance => {
-                    let mut rare = crate::rare::RareOptions::for_study(&self.study);
-                    rare.threads = opts.threads;
-                    let e = crate::rare::estimate(&self.study, &d.name, &rare).map_err(|e| {
-                        RunError::Estimator {
-                            deployment: d.name.clone(),
-                            message: e.to_string(),
-                        }
-                    })?;
-                    summary.estimator = Estimator::Importance;
-                    summary.unavailability = Unavailability {
-                        mean: e.unavailability.mean,
-                        ci95: e.unavailability.ci95,
-                        relative_error: e.unavailability.relative_error,
-                    };
-                    summary.importance = Some(e);
-                }
-            }
-        }
+        let parts = self.rare_range(0..crate::rare::batches(self.trials), opts)?;
+        self.finish_rare(result, &parts, opts)?;
         Ok(())
     }
 }

@@ -32,6 +32,10 @@ pub struct StudyResult {
     /// What the model itself says about the deployments: quorums one zone
     /// or one common cause takes down ([`crate::diagnostics`]).
     pub warnings: Vec<Warning>,
+    /// For a run to a target precision: the target, the trials run and
+    /// whether it was met (absent from the JSON otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<super::PrecisionOutcome>,
 }
 
 /// One zone's simulated availability.
@@ -133,6 +137,7 @@ impl Simulation {
             deployments,
             zones,
             warnings: self.warnings.clone(),
+            precision: None,
             comparison: Comparison {
                 baseline: self.deployments[self.baseline].name.clone(),
                 against,

@@ -225,7 +225,7 @@ pub struct RareEstimate {
 }
 
 /// Exact, order-free sums over excursions.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Acc {
     cycles: u64,
     with_downtime: u64,
@@ -364,6 +364,49 @@ pub fn estimate(
     deployment: &str,
     opts: &RareOptions,
 ) -> Result<RareEstimate, RareError> {
+    let acc = accumulate(study, deployment, opts, 0..batches(opts.cycles))?;
+    finish(study, deployment, &acc, opts)
+}
+
+/// The batches of [`CYCLES_PER_BATCH`] excursions that `cycles` excursions
+/// make (the last one may be shorter).
+pub fn batches(cycles: u64) -> u64 {
+    cycles.div_ceil(CYCLES_PER_BATCH)
+}
+
+/// The exact, mergeable sums of a range of batches of excursions (see
+/// [`accumulate`]): [`estimate`] is [`accumulate`] over every batch then
+/// [`finish`], so ranges accumulated apart (shards of a run) and merged give
+/// the same bits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RareAccumulator(Acc);
+
+impl RareAccumulator {
+    /// Adds another range's sums, exactly (ranges must not overlap).
+    pub fn merge(&mut self, other: &RareAccumulator) {
+        let a = std::mem::replace(&mut self.0, Acc::new(0));
+        self.0 = a.merge(other.0.clone());
+    }
+
+    /// Excursions recorded.
+    pub fn cycles(&self) -> u64 {
+        self.0.cycles
+    }
+}
+
+/// Runs batches `batches` (of [`CYCLES_PER_BATCH`] excursions each; the last
+/// batch of `opts.cycles` may be shorter) of deployment `deployment`'s
+/// estimate and returns their exact sums. Batch `b` always draws from the
+/// same stream, so any split into ranges merges to the same bits.
+///
+/// # Errors
+/// As [`estimate`].
+pub fn accumulate(
+    study: &Study,
+    deployment: &str,
+    opts: &RareOptions,
+    batches: std::ops::Range<u64>,
+) -> Result<RareAccumulator, RareError> {
     check_options(opts)?;
     study.validate()?;
     let d = study
@@ -378,7 +421,7 @@ pub fn estimate(
         failure_log: -(1.0 - opts.failure_bias).ln(),
         repair_mix: opts.repair_bias,
     };
-    let batches = opts.cycles.div_ceil(CYCLES_PER_BATCH);
+    let batches = batches.start..batches.end.min(self::batches(opts.cycles));
     let run_batch = |mut acc: Acc, b: u64| {
         let mut rng = batch_rng(opts.seed, &d.name, b);
         let mut scratch = Scratch::new(&model);
@@ -390,7 +433,8 @@ pub fn estimate(
         acc
     };
     let work = || {
-        (0..batches)
+        batches
+            .clone()
             .into_par_iter()
             .fold(|| Acc::new(targets.len()), run_batch)
             .reduce(|| Acc::new(targets.len()), Acc::merge)
@@ -406,12 +450,33 @@ pub fn estimate(
             })?
             .install(work),
     };
+    Ok(RareAccumulator(acc))
+}
+
+/// The estimate from the sums of every batch ([`accumulate`], merged).
+///
+/// # Errors
+/// As [`estimate`].
+pub fn finish(
+    study: &Study,
+    deployment: &str,
+    acc: &RareAccumulator,
+    opts: &RareOptions,
+) -> Result<RareEstimate, RareError> {
+    check_options(opts)?;
+    study.validate()?;
+    let d = study
+        .deployments
+        .iter()
+        .find(|d| d.name == deployment)
+        .ok_or_else(|| RareError::UnknownDeployment(deployment.into()))?;
+    let model = Model::new(study, d)?;
     Ok(summarise(
         &model,
         d.name.clone(),
-        &acc,
-        horizon,
-        targets,
+        &acc.0,
+        study.simulation.horizon_hours,
+        &study.simulation.sla_targets,
         opts,
     ))
 }

@@ -258,6 +258,7 @@ struct RawSimulation {
     estimator: Option<crate::study::Estimator>,
     sla_window_hours: Option<f64>,
     sla_credits: Option<Vec<crate::stats::CreditBand>>,
+    precision: Option<crate::study::Precision>,
 }
 
 #[derive(Deserialize)]
@@ -408,6 +409,7 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
             .sla_window_hours
             .unwrap_or(crate::stats::DEFAULT_SLA_WINDOW_HOURS),
         sla_credits: sim.sla_credits.unwrap_or_default(),
+        precision: sim.precision,
     };
     let mut study = Study::new(simulation);
     if let Some(c) = &raw.catalog {

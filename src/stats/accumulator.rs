@@ -23,14 +23,19 @@ pub struct TrialOutcome {
 /// Per-batch floating-point partial sum of the longest outages, added into
 /// the exact sum at the end of each batch. Batches are fixed ranges of
 /// trials, so it does not depend on the thread that ran them.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 struct Partial {
     longest: f64,
 }
 
 /// Streaming statistics of one deployment over many trials. Memory is fixed
 /// (two histograms and a few exact sums) whatever the number of trials.
-#[derive(Debug, Clone)]
+///
+/// It serialises (serde) exactly: reading it back gives the same counts,
+/// histograms and exact sums, so merging and summarising are unchanged
+/// (`crate::partial` writes it in a compact binary form). A field added
+/// here is serialised by deriving.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DeploymentAccumulator {
     horizon_hours: f64,
     /// Downtime thresholds (hours) for each SLA target: meets iff downtime <= threshold.
@@ -54,6 +59,27 @@ pub struct DeploymentAccumulator {
     partial: Partial,
     /// SLA windows, when a trial holds at least one.
     windows: Option<WindowAccumulator>,
+}
+
+/// Unavailability from the mean and variance of per-trial downtime (hours)
+/// over `n` trials of `horizon_hours`: the mean with its 95% interval
+/// (clamped into `[0, 1]`) and relative standard error.
+fn crude_unavailability(
+    (mean_down, var_down): (f64, f64),
+    n: u64,
+    horizon_hours: f64,
+) -> Unavailability {
+    let n = n.max(1) as f64;
+    // In this order of operations, bit for bit as the summary always did.
+    let std_avail = var_down.sqrt() / horizon_hours;
+    let half = Z95 * std_avail / n.sqrt();
+    let se = std_avail / n.sqrt();
+    let unavail = mean_down / horizon_hours;
+    Unavailability {
+        mean: unavail,
+        ci95: [(unavail - half).max(0.0), (unavail + half).min(1.0)],
+        relative_error: (unavail > 0.0).then(|| se / unavail),
+    }
 }
 
 /// The SLA thresholds of a study: a trial meets target t iff its availability
@@ -194,6 +220,27 @@ impl DeploymentAccumulator {
         }
     }
 
+    /// Whether `other` accumulates the same figures (horizon, SLA targets,
+    /// histogram bounds), so that the two merge: true for two accumulators
+    /// of one deployment of one simulation.
+    pub fn same_shape(&self, other: &DeploymentAccumulator) -> bool {
+        self.horizon_hours.to_bits() == other.horizon_hours.to_bits()
+            && self.sla_thresholds.len() == other.sla_thresholds.len()
+            && self
+                .sla_thresholds
+                .iter()
+                .zip(&other.sla_thresholds)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+            && self.sla_meets.len() == self.sla_thresholds.len()
+            && other.sla_meets.len() == other.sla_thresholds.len()
+            && self.downtime.same_bounds(&other.downtime)
+            && match (&self.longest, &other.longest) {
+                (Some(a), Some(b)) => a.same_bounds(b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+
     /// Approximate heap memory of this accumulator, in bytes (its two
     /// histograms dominate).
     pub fn approx_bytes(&self) -> usize {
@@ -237,6 +284,22 @@ impl DeploymentAccumulator {
         &self.downtime
     }
 
+    /// The crude estimate of unavailability of the trials of `parts` (sets
+    /// of the same deployment over different trials) taken together, as
+    /// [`DeploymentAccumulator::summary`] of their merge would give it,
+    /// without merging their histograms: for checkpoints of a run to a
+    /// target precision.
+    pub fn merged_unavailability(parts: &[&DeploymentAccumulator]) -> Unavailability {
+        let (mut n, mut sum, mut sum_sq) = (0, ExactSum::new(), ExactSum::new());
+        for p in parts {
+            n += p.n;
+            sum.merge(&p.sum_down);
+            sum_sq.merge(&p.sum_down_sq);
+        }
+        let h = parts.first().map_or(1.0, |p| p.horizon_hours);
+        crude_unavailability(mean_var(&sum, &sum_sq, n), n, h)
+    }
+
     /// The summary for this deployment.
     pub fn summary(&self, name: &str) -> DeploymentSummary {
         let n = self.n.max(1) as f64;
@@ -246,15 +309,9 @@ impl DeploymentAccumulator {
         let mean_avail = 1.0 - mean_down / h;
         let half = Z95 * std_avail / n.sqrt();
         let down_q = |level: f64| self.downtime.quantile_hours(level / 100.0);
-        let unavail = mean_down / h;
-        let se = std_avail / n.sqrt();
         DeploymentSummary {
             estimator: crate::study::Estimator::Crude,
-            unavailability: Unavailability {
-                mean: unavail,
-                ci95: [(unavail - half).max(0.0), (unavail + half).min(1.0)],
-                relative_error: (unavail > 0.0).then(|| se / unavail),
-            },
+            unavailability: crude_unavailability((mean_down, var_down), self.n, h),
             importance: None,
             windows: self.windows.as_ref().and_then(|w| w.summary(self.n)),
             name: name.to_string(),

@@ -19,7 +19,12 @@ const ADDS_BEFORE_CARRY: u32 = 1 << 30;
 /// a.merge(&b);
 /// assert_eq!(a.value(), 1.0 + 1e-30);
 /// ```
-#[derive(Clone)]
+///
+/// It serialises (serde) as its canonical, normalised limbs, only the
+/// non-zero ones: the same value always gives the same bytes, and reading it
+/// back gives exactly the same sum.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[serde(into = "SparseLimbs", try_from = "SparseLimbs")]
 pub struct ExactSum {
     limbs: Box<[i64; LIMBS]>,
     adds: u32,
@@ -28,6 +33,47 @@ pub struct ExactSum {
 impl std::fmt::Debug for ExactSum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("ExactSum").field(&self.value()).finish()
+    }
+}
+
+/// The serialised form of an [`ExactSum`]: `(index, limb)` of each non-zero
+/// limb after normalising, in increasing index order.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SparseLimbs(Vec<(u8, i64)>);
+
+impl From<ExactSum> for SparseLimbs {
+    fn from(mut s: ExactSum) -> Self {
+        s.normalize();
+        SparseLimbs(
+            s.limbs
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| **l != 0)
+                .map(|(i, &l)| (i as u8, l))
+                .collect(),
+        )
+    }
+}
+
+impl TryFrom<SparseLimbs> for ExactSum {
+    type Error = String;
+
+    fn try_from(s: SparseLimbs) -> Result<Self, String> {
+        let mut out = ExactSum::new();
+        let mut last: Option<u8> = None;
+        for (i, l) in s.0 {
+            let idx = i as usize;
+            if idx >= LIMBS || last.is_some_and(|p| p >= i) {
+                return Err(format!("exact sum: limb index {i} out of order or range"));
+            }
+            // A normalised sum: every limb but the top one in [0, 2^32).
+            if idx < LIMBS - 1 && !(0..1i64 << 32).contains(&l) {
+                return Err(format!("exact sum: limb {i} = {l} is not normalised"));
+            }
+            out.limbs[idx] = l;
+            last = Some(i);
+        }
+        Ok(out)
     }
 }
 

@@ -8,7 +8,12 @@ use hdrhistogram::Histogram;
 pub const PERCENTILE_SIGNIFICANT_DIGITS: u8 = 3;
 
 /// A mergeable histogram of durations (milliseconds) bounded by the horizon.
-#[derive(Debug, Clone)]
+///
+/// It serialises (serde) as its bounds and the count of each non-empty
+/// bucket; reading it back gives a histogram with exactly the same counts,
+/// so every quantile, merge and CCDF point is the same.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(into = "HistogramRepr", try_from = "HistogramRepr")]
 pub struct DurationHistogram {
     hist: Histogram<u64>,
     horizon_hours: f64,
@@ -17,6 +22,81 @@ pub struct DurationHistogram {
     /// the range of the data and are exact when all values are equal.
     min_hours: f64,
     max_hours: f64,
+}
+
+/// The serialised form of a [`DurationHistogram`].
+#[derive(serde::Serialize, serde::Deserialize)]
+struct HistogramRepr {
+    horizon_hours: f64,
+    digits: u8,
+    min_hours: f64,
+    max_hours: f64,
+    /// `(lowest value of the bucket in ms, count)` of each non-empty bucket,
+    /// in increasing order.
+    buckets: Vec<(u64, u64)>,
+}
+
+impl From<DurationHistogram> for HistogramRepr {
+    fn from(h: DurationHistogram) -> Self {
+        HistogramRepr {
+            horizon_hours: h.horizon_hours,
+            digits: h.hist.sigfig(),
+            min_hours: h.min_hours,
+            max_hours: h.max_hours,
+            buckets: h
+                .hist
+                .iter_recorded()
+                .map(|v| {
+                    (
+                        h.hist.lowest_equivalent(v.value_iterated_to()),
+                        v.count_at_value(),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+impl TryFrom<HistogramRepr> for DurationHistogram {
+    type Error = String;
+
+    fn try_from(r: HistogramRepr) -> Result<Self, String> {
+        let bounds_ok =
+            r.horizon_hours.is_finite() && r.horizon_hours > 0.0 && (1..=5).contains(&r.digits);
+        if !bounds_ok {
+            return Err(format!(
+                "histogram: bad bounds (horizon {} h, {} digits)",
+                r.horizon_hours, r.digits
+            ));
+        }
+        let mut h = DurationHistogram::new(r.horizon_hours, r.digits);
+        let mut last: Option<u64> = None;
+        for (value, count) in r.buckets {
+            if last.is_some_and(|p| p >= value) || count == 0 {
+                return Err("histogram: buckets out of order or empty".into());
+            }
+            h.hist
+                .record_n(value, count)
+                .map_err(|e| format!("histogram: bucket {value} ms: {e:?}"))?;
+            last = Some(value);
+        }
+        let empty = h.hist.is_empty();
+        let range_ok = if empty {
+            r.min_hours == f64::INFINITY && r.max_hours == f64::NEG_INFINITY
+        } else {
+            (0.0..=r.horizon_hours).contains(&r.min_hours)
+                && (r.min_hours..=r.horizon_hours).contains(&r.max_hours)
+        };
+        if !range_ok {
+            return Err(format!(
+                "histogram: range [{}, {}] h does not fit its counts",
+                r.min_hours, r.max_hours
+            ));
+        }
+        h.min_hours = r.min_hours;
+        h.max_hours = r.max_hours;
+        Ok(h)
+    }
 }
 
 impl DurationHistogram {
@@ -44,6 +124,14 @@ impl DurationHistogram {
             self.min_hours = self.min_hours.min(x);
             self.max_hours = self.max_hours.max(x);
         }
+    }
+
+    /// Whether `other` has the same bounds and resolution, so the two merge.
+    pub fn same_bounds(&self, other: &DurationHistogram) -> bool {
+        self.horizon_hours.to_bits() == other.horizon_hours.to_bits()
+            && self.hist.sigfig() == other.hist.sigfig()
+            && self.hist.high() == other.hist.high()
+            && self.hist.low() == other.hist.low()
     }
 
     /// Merges another histogram with the same bounds into this one.

@@ -14,6 +14,7 @@ mod outputs;
 mod pipes;
 mod plan;
 mod scenario_api;
+mod shard;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

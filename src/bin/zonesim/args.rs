@@ -29,6 +29,9 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// Find the cheapest placement meeting the `[plan]` target of a scenario file.
     Plan(PlanArgs),
+    /// Merge partial results (`run --shard I/N --output part-I.zsp`) into what
+    /// one `run` prints, or (`--partial`) into one partial.
+    Merge(MergeArgs),
     /// Fit time-to-failure and time-to-repair distributions from an incident log (CSV).
     Fit(crate::fit::FitArgs),
     /// Sweep one or two parameters on common random numbers, or rank them in a tornado.
@@ -115,6 +118,88 @@ pub struct RunArgs {
     /// Deployment the others are compared with (default: the file's, else the first).
     #[arg(long, value_name = "NAME")]
     pub baseline: Option<String>,
+    /// Also draw the complementary CDF of yearly downtime per deployment (SVG).
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// Run only shard I of N (0-based) and write its partial result to
+    /// --output (merge them with `zonesim merge`); `auto/N` takes I from
+    /// SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<ShardArg>,
+    /// Run until every deployment's 95% interval on unavailability is within
+    /// ±REL of its value (checked every 16,384 trials), or the file's
+    /// `precision.max_trials` (else its trials) have run.
+    #[arg(long, value_name = "REL", value_parser = parse_precision)]
+    pub precision: Option<f64>,
+    /// Write one row per trial (trial, and per deployment downtime minutes,
+    /// outages, longest outage minutes) to this CSV file, in trial order.
+    #[arg(long, value_name = "FILE.csv")]
+    pub trials_out: Option<PathBuf>,
+}
+
+/// `--shard I/N`: which part of a run this process does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardArg {
+    /// The shard's index (0-based); `None` for `auto`.
+    pub index: Option<u64>,
+    /// The number of shards.
+    pub count: u64,
+}
+
+/// The environment variables `--shard auto/N` reads, in this order.
+pub const SHARD_INDEX_VARS: [&str; 3] = [
+    "SLURM_ARRAY_TASK_ID",
+    "JOB_COMPLETION_INDEX",
+    "AWS_BATCH_JOB_ARRAY_INDEX",
+];
+
+fn parse_shard(s: &str) -> Result<ShardArg, String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("expected I/N or auto/N (e.g. 0/4), got \"{s}\""))?;
+    let count: u64 = n
+        .parse()
+        .ok()
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| format!("the number of shards must be an integer >= 1, got \"{n}\""))?;
+    let index = if i == "auto" {
+        None
+    } else {
+        let i: u64 = i
+            .parse()
+            .map_err(|_| format!("the shard index must be an integer or auto, got \"{i}\""))?;
+        if i >= count {
+            return Err(format!(
+                "shard index {i} is not below the number of shards {count} (shards are 0-based)"
+            ));
+        }
+        Some(i)
+    };
+    Ok(ShardArg { index, count })
+}
+
+fn parse_precision(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r > 0.0 && r < 1.0 => Ok(r),
+        _ => Err(format!(
+            "the relative half-width must be a number in (0, 1) (0.05 for ±5%), got \"{s}\""
+        )),
+    }
+}
+
+/// Arguments of `zonesim merge`.
+#[derive(Debug, Clone, Args)]
+pub struct MergeArgs {
+    /// Partial results (`zonesim run --shard I/N --output part-I.zsp`), in any order.
+    #[arg(required = true, value_name = "PART.zsp")]
+    pub files: Vec<PathBuf>,
+    /// Write one merged partial to --output instead of the result (parts of
+    /// parts merge too).
+    #[arg(long)]
+    pub partial: bool,
     /// Also draw the complementary CDF of yearly downtime per deployment (SVG).
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,

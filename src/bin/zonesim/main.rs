@@ -16,11 +16,14 @@ mod catalog;
 mod error;
 mod fit;
 mod input;
+mod merge;
 mod output;
 mod plan;
 mod run;
+mod shard;
 mod sweep;
 mod table;
+mod trials_out;
 mod validate;
 
 use std::io::Write;
@@ -77,8 +80,12 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
                 format: OutputFormat::Table,
                 output: None,
             },
+            shard: None,
+            precision: None,
+            trials_out: None,
         }),
         Some(Command::Run(a)) => run::run(a),
+        Some(Command::Merge(a)) => merge::merge(a),
         Some(Command::Validate(a)) => validate::validate(a),
         Some(Command::Catalog(a)) => catalog::show_catalog(a),
         Some(Command::Plan(a)) => plan::plan(a),

@@ -178,23 +178,41 @@ fn under_proc(p: &Path) -> bool {
 /// Any I/O error; a regular file is then untouched and no temporary file
 /// is left.
 pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_file_with(path, |f| f.write_all(bytes))
+}
+
+/// Writes to `path` what `write` writes (streamed, in constant memory), as
+/// [`write_file`] does: a regular file atomically (complete or untouched),
+/// a FIFO or a device in place.
+///
+/// # Errors
+/// Any I/O error, `write`'s included; a regular file is then untouched and
+/// no temporary file is left.
+pub fn write_file_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     match plan_write(path)? {
-        Plan::Replace(target, perms) => write_atomically(&target, bytes, perms),
+        Plan::Replace(target, perms) => write_atomically(&target, write, perms),
         Plan::InPlace(target) => {
-            let mut f = fs::OpenOptions::new().write(true).open(target)?;
-            f.write_all(bytes)?;
+            let mut f = io::BufWriter::new(fs::OpenOptions::new().write(true).open(target)?);
+            write(&mut f)?;
             f.flush()
         }
     }
 }
 
-/// Writes `bytes` to a new temporary file next to `path`, then renames it
-/// over `path`, so `path` is either untouched or complete. `perms` (the
+/// Writes what `write` writes to a new temporary file next to `path`, then
+/// renames it over `path`, so `path` is either untouched or complete. `perms` (the
 /// replaced file's) are given to the new file.
 ///
 /// # Errors
 /// Any I/O error; the temporary file is removed.
-fn write_atomically(path: &Path, bytes: &[u8], perms: Option<fs::Permissions>) -> io::Result<()> {
+fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    perms: Option<fs::Permissions>,
+) -> io::Result<()> {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -211,11 +229,13 @@ fn write_atomically(path: &Path, bytes: &[u8], perms: Option<fs::Permissions>) -
     ));
     let written = (|| {
         // create_new: never follow or reuse something already at that name.
-        let mut f = fs::OpenOptions::new()
+        let f = fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&tmp)?;
-        f.write_all(bytes)?;
+        let mut buf = io::BufWriter::new(f);
+        write(&mut buf)?;
+        let f = buf.into_inner().map_err(io::IntoInnerError::into_error)?;
         if let Some(p) = perms {
             f.set_permissions(p)?;
         }

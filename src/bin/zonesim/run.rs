@@ -3,17 +3,18 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use zonesim::catalog;
-use zonesim::engine::{RunOptions, Simulation};
-use zonesim::study::Study;
+use zonesim::engine::{PrecisionOutcome, RunOptions, Simulation, TrialObserver};
+use zonesim::study::{Precision, Study};
 
 use crate::args::{OutputFormat, RunArgs};
 use crate::error::{CliError, with_source};
 use crate::input::read_scenario;
 use crate::output::{check_distinct, emit, to_json};
-use crate::table;
+use crate::{shard, table};
 
 /// Loads a scenario file, or the built-in default study when `file` is `None`.
 ///
@@ -31,10 +32,11 @@ pub fn load_study(file: Option<&Path>) -> Result<Study, CliError> {
 /// # Errors
 /// Bad input, a failed run, or output that could not be written.
 pub fn run(a: &RunArgs) -> Result<(), CliError> {
-    check_distinct(
-        a.file.as_deref(),
-        &outputs(a.plot.as_deref(), a.out.output.as_deref()),
-    )?;
+    let mut outs = outputs(a.plot.as_deref(), a.out.output.as_deref());
+    if let Some(p) = &a.trials_out {
+        outs.push(("--trials-out", p));
+    }
+    check_distinct(a.file.as_deref(), &outs)?;
     let mut study = load_study(a.file.as_deref())?;
     let source = a
         .file
@@ -44,17 +46,31 @@ pub fn run(a: &RunArgs) -> Result<(), CliError> {
     if let Some(b) = &a.baseline {
         study.simulation.baseline = Some(b.clone());
     }
+    if let Some(rel) = a.precision {
+        let mut p = Precision::new(rel);
+        if let Some(n) = study.simulation.precision.and_then(|p| p.max_trials) {
+            p = p.with_max_trials(n);
+        }
+        study.simulation.precision = Some(p);
+    }
     let study = study;
+    if let Some(shard) = a.shard {
+        return shard::run_shard(a, shard, &study, &source);
+    }
     let sim = Simulation::new(&study).map_err(|e| with_source(&source, e.into()))?;
     let (acc, result) = with_progress(sim.trials(), a.sim.threads, |opts| {
-        let acc = sim
-            .run_accumulators(opts)
-            .map_err(|e| CliError::Run(e.to_string()))?;
-        let mut result = sim.summarise(&acc);
-        sim.estimate_rare(&mut result, opts)
-            .map_err(|e| CliError::Run(e.to_string()))?;
-        Ok((acc, result))
+        let run = |observer: Option<&mut TrialObserver<'_>>| {
+            sim.run_detailed(opts, observer)
+                .map_err(|e| CliError::Run(e.to_string()))
+        };
+        match &a.trials_out {
+            None => run(None),
+            Some(path) => crate::trials_out::write(path, &study, run),
+        }
     })?;
+    if let Some(p) = &result.precision {
+        note_precision(p);
+    }
     let text = match a.out.format {
         OutputFormat::Table => table::study_table(&result, &study),
         OutputFormat::Json => to_json(&result)?,
@@ -65,6 +81,36 @@ pub fn run(a: &RunArgs) -> Result<(), CliError> {
         emit(&svg, Some(path))?;
     }
     emit(&text, a.out.output.as_deref())
+}
+
+/// One line on stderr saying how a run to a target precision ended.
+fn note_precision(p: &PrecisionOutcome) {
+    let pct = |r: f64| format!("{:.2}%", r * 100.0);
+    let line = if p.met {
+        format!(
+            "precision: every deployment within ±{} after {} trials ({} checkpoints)",
+            pct(p.relative_half_width),
+            p.trials,
+            p.checkpoints
+        )
+    } else {
+        let worst: Vec<String> = p
+            .deployments
+            .iter()
+            .filter(|d| !d.met)
+            .map(|d| match d.relative_half_width {
+                Some(r) => format!("{} ±{}", d.name, pct(r)),
+                None => format!("{} (no downtime seen)", d.name),
+            })
+            .collect();
+        format!(
+            "precision: target ±{} NOT met after max_trials = {} trials: {}",
+            pct(p.relative_half_width),
+            p.trials,
+            worst.join(", ")
+        )
+    };
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// Runs `f` with a progress bar on stderr when stderr is a terminal, then
@@ -87,17 +133,18 @@ pub fn with_progress<T>(
         );
         bar
     });
+    // Counts the trials run (a shard or a run to a target precision runs
+    // fewer than the study's), for the line below.
+    let ran = AtomicU64::new(0);
     let tick = |n: u64| {
+        ran.fetch_add(n, Ordering::Relaxed);
         if let Some(b) = &bar {
             b.inc(n);
         }
     };
-    let mut opts = RunOptions::new();
+    let mut opts = RunOptions::new().progress(&tick);
     if let Some(t) = threads {
         opts = opts.threads(t as usize);
-    }
-    if bar.is_some() {
-        opts = opts.progress(&tick);
     }
     let started = Instant::now();
     let result = f(&opts);
@@ -106,6 +153,7 @@ pub fn with_progress<T>(
         b.finish_and_clear();
     }
     let result = result?;
+    let trials = ran.load(Ordering::Relaxed);
     // Never panic on a closed stderr (eprintln! would).
     let _ = writeln!(
         std::io::stderr(),
