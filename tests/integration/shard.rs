@@ -30,13 +30,7 @@ fn study(start: Start, seed: u64) -> Study {
             Deployment::new("two-of-three", ["a", "b", "c"], Rule::AtLeast(2))
                 .with_replica_failures(rf),
         )
-        .deployment(Deployment::new(
-            "ap",
-            ["a", "c"],
-            Rule::ActivePassive {
-                failover_hours: 0.5,
-            },
-        ))
+        .deployment(Deployment::new("ap", ["a", "c"], Rule::active_passive(0.5)))
         .deployment(Deployment::new("zones", ["a", "b", "c"], Rule::ZonesUp(2)))
 }
 
