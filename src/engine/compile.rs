@@ -87,6 +87,9 @@ pub(super) struct CompiledDeployment {
     pub(super) need: i32,
     pub(super) replica_process: Option<ProcessSampler>,
     pub(super) stream_key: u64,
+    /// An earlier deployment with the same outcome in every trial, whose
+    /// sweep this one shares (`sweep::shared_sweeps`).
+    pub(super) same_as: Option<u32>,
 }
 
 impl CompiledDeployment {
@@ -216,13 +219,20 @@ impl Simulation {
                     .as_ref()
                     .map(|p| ProcessSampler::new(p, horizon)),
                 stream_key: stream_key(s.seed, name_stream(&d.name)),
+                same_as: None,
             });
+        }
+        let shared = super::sweep::shared_sweeps(&deployments);
+        for (d, same) in deployments.iter_mut().zip(shared) {
+            d.same_as = same;
         }
         let baseline = s
             .baseline
             .as_ref()
             .and_then(|b| study.deployments.iter().position(|d| &d.name == b))
             .unwrap_or(0);
+        let grid =
+            super::prefilter::BucketGrid::for_processes(horizon, zones.iter().chain(&causes));
         let sim = Simulation {
             warnings: crate::diagnostics::warnings(study),
             study: study.clone(),
@@ -238,6 +248,7 @@ impl Simulation {
             deployments,
             baseline,
             zone_stream_key: stream_key(s.seed, 0),
+            grid,
             interval_cap: 0,
             histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,
             longest_percentile: true,

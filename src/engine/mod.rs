@@ -30,6 +30,7 @@ mod counting;
 mod drivers;
 mod limits;
 mod merge;
+mod prefilter;
 mod process;
 mod report;
 mod streams;
@@ -133,6 +134,8 @@ pub struct Simulation {
     deployments: Vec<CompiledDeployment>,
     baseline: usize,
     zone_stream_key: u64,
+    /// The overlap pre-filter's buckets (`prefilter`).
+    grid: prefilter::BucketGrid,
     interval_cap: usize,
     histogram_digits: u8,
     longest_percentile: bool,

@@ -3,7 +3,7 @@
 
 use crate::stats::TrialOutcome;
 
-use super::compile::CompiledDeployment;
+use super::compile::{CRule, CompiledDeployment};
 use super::merge::{DOWN, Event, NONE, REPLICA};
 
 /// Per-slot and per-replica state reused across trials.
@@ -109,4 +109,70 @@ pub(super) fn apply(d: &CompiledDeployment, st: &mut EvalState, e: Event) -> (i3
         let dz = (after > 0) as i32 - (before > 0) as i32;
         (if down { -1 } else { 1 }, dz)
     }
+}
+
+/// What a deployment's outcome depends on, where two deployments may share
+/// one sweep: equal keys give equal outcomes in every trial.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum SweepKey {
+    /// A counting rule: down exactly while the units of its down zones exceed
+    /// `tolerance`. A zone's units are capped at `tolerance + 1` (one such
+    /// zone down is already too many), so that, e.g., `at_least(2)` over
+    /// three zones and `zones_up(2)` over the same zones share a key.
+    Counting {
+        tolerance: i32,
+        /// (zone, capped units), by zone; zones with no units left out.
+        zones: Vec<(u32, i32)>,
+    },
+    /// Active-passive: the replicas' zones in priority order (from which
+    /// every compiled field follows) and the failover's bits.
+    ActivePassive { failover: u64, zones: Vec<u32> },
+}
+
+fn sweep_key(d: &CompiledDeployment) -> Option<SweepKey> {
+    if d.replica_process.is_some() {
+        // Its own replica failures come from a stream keyed by its name.
+        return None;
+    }
+    Some(match d.rule {
+        CRule::AtLeast(_) | CRule::ZonesUp(_) => {
+            let tolerance = d.units - d.need;
+            let mut zones: Vec<(u32, i32)> = d
+                .slot_zone
+                .iter()
+                .map(|&z| (z, d.zone_units[z as usize].min(tolerance + 1)))
+                .filter(|&(_, w)| w > 0)
+                .collect();
+            zones.sort_unstable();
+            SweepKey::Counting { tolerance, zones }
+        }
+        CRule::ActivePassive(f) => SweepKey::ActivePassive {
+            failover: f.to_bits(),
+            zones: d
+                .replica_slot
+                .iter()
+                .map(|&s| d.slot_zone[s as usize])
+                .collect(),
+        },
+    })
+}
+
+/// For each deployment, the earlier deployment whose outcome it shares in
+/// every trial (same zones and an equivalent rule, no replica failures of
+/// either), so that a trial sweeps it once.
+pub(super) fn shared_sweeps(ds: &[CompiledDeployment]) -> Vec<Option<u32>> {
+    let mut first = std::collections::HashMap::new();
+    ds.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let key = sweep_key(d)?;
+            match first.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i as u32);
+                    None
+                }
+            }
+        })
+        .collect()
 }
