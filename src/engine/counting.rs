@@ -1,8 +1,5 @@
 //! Counting rules (`at_least`, `majority`, `zones_up`): how many units are up.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 use crate::stats::TrialOutcome;
 
 use super::compile::CompiledDeployment;
@@ -105,70 +102,63 @@ pub(super) fn sweep_zone_intervals(
     track.finish(horizon)
 }
 
-/// [`sweep_zone_intervals`] for deployments over many zones: the next
-/// starts and the ends in progress in two binary heaps instead of scans, at
-/// O(log n) an interval for n zones. Within an instant the order of changes
-/// does not matter (units are summed exactly and the state is judged after
-/// all of them), so it gives exactly the outcome of the scanning sweep.
+/// [`sweep_zone_intervals`] for deployments over many zones: each zone's
+/// next change (its next start, or the end of its interval in progress) in
+/// a binary heap, at O(log n) a change for n zones. Within an instant the
+/// order of changes does not matter (units are summed exactly and the state
+/// is judged after all of them), so it gives exactly the outcome of the
+/// scanning sweep.
 pub(super) fn sweep_zone_intervals_heap(
     d: &CompiledDeployment,
     raw: &[Interval],
     zone_rng: &[(usize, usize)],
     horizon: f64,
-    heaps: &mut IntervalHeaps,
+    heap: &mut Vec<ZoneHead>,
 ) -> TrialOutcome {
-    let IntervalHeaps { starts, ends } = heaps;
-    starts.clear();
-    ends.clear();
-    starts.extend(d.slot_zone.iter().filter_map(|&z| {
+    heap.clear();
+    for &z in &d.slot_zone {
         let (a, b) = zone_rng[z as usize];
         let w = d.zone_units[z as usize];
-        (a < b && w > 0).then(|| NextStart {
-            t: raw[a].start,
-            pos: a,
-            last: b,
-            w,
-        })
-    }));
+        if a < b && w > 0 {
+            heap.push(ZoneHead {
+                key: time_key(raw[a].start),
+                pos: 2 * a,
+                end: 2 * b,
+                w,
+            });
+        }
+    }
+    for i in (0..heap.len() / 2).rev() {
+        sift_down(heap, i);
+    }
     let mut track = OutageTrack::new();
     let tolerance = d.units - d.need;
     let mut lost = 0i32;
     let mut instant = f64::NAN;
-    loop {
-        let s = starts.peek().map_or(f64::INFINITY, |n| n.t);
-        while let Some(e) = ends.peek() {
-            if e.t > s {
-                break;
-            }
-            if e.t != instant {
-                if !instant.is_nan() {
-                    track.set(instant, lost <= tolerance);
-                }
-                instant = e.t;
-            }
-            lost -= e.w;
-            ends.pop();
-        }
-        let Some(mut next) = starts.peek_mut() else {
-            break;
-        };
-        if s != instant {
+    while let Some(top) = heap.first_mut() {
+        let t = f64::from_bits(top.key);
+        if t != instant {
             if !instant.is_nan() {
                 track.set(instant, lost <= tolerance);
             }
-            instant = s;
+            instant = t;
         }
-        lost += next.w;
-        ends.push(InProgress {
-            t: raw[next.pos].end,
-            w: next.w,
-        });
-        next.pos += 1;
-        if next.pos < next.last {
-            next.t = raw[next.pos].start;
+        // Change j of a zone is its interval j/2's start (even j) or end.
+        let p = top.pos;
+        lost += if p & 1 == 0 { top.w } else { -top.w };
+        let p = p + 1;
+        if p < top.end {
+            let x = raw[p >> 1];
+            top.key = time_key(if p & 1 == 0 { x.start } else { x.end });
+            top.pos = p;
         } else {
-            std::collections::binary_heap::PeekMut::pop(next);
+            let last = heap.pop().expect("not empty");
+            if heap.is_empty() {
+                break;
+            }
+            heap[0] = last;
         }
+        sift_down(heap, 0);
     }
     if !instant.is_nan() {
         track.set(instant, lost <= tolerance);
@@ -176,52 +166,47 @@ pub(super) fn sweep_zone_intervals_heap(
     track.finish(horizon)
 }
 
-/// The heaps of [`sweep_zone_intervals_heap`], reused across trials.
-#[derive(Debug, Default)]
-pub(super) struct IntervalHeaps {
-    starts: BinaryHeap<NextStart>,
-    ends: BinaryHeap<InProgress>,
+/// A time as a key whose integer order is the time order: times are finite
+/// and not negative, and `+ 0.0` turns a negative zero into a positive one.
+#[inline(always)]
+fn time_key(t: f64) -> u64 {
+    (t + 0.0).to_bits()
 }
 
-/// A zone's next interval in [`sweep_zone_intervals_heap`]: the earliest
-/// start is the heap's greatest element.
+/// Restores the (min-)heap order of `h` below position `i`.
+#[inline]
+fn sift_down(h: &mut [ZoneHead], mut i: usize) {
+    let n = h.len();
+    loop {
+        let l = 2 * i + 1;
+        if l >= n {
+            return;
+        }
+        let c = if l + 1 < n && h[l + 1].key < h[l].key {
+            l + 1
+        } else {
+            l
+        };
+        if h[c].key >= h[i].key {
+            return;
+        }
+        h.swap(c, i);
+        i = c;
+    }
+}
+
+/// A zone's next change in [`sweep_zone_intervals_heap`].
 #[derive(Debug, Clone, Copy)]
-struct NextStart {
-    t: f64,
+pub(super) struct ZoneHead {
+    /// When ([`time_key`]).
+    key: u64,
+    /// Changes are numbered from twice the zone's first interval; `end` is
+    /// twice its range's end.
     pos: usize,
-    last: usize,
+    end: usize,
+    /// Units the zone takes down.
     w: i32,
 }
-
-/// An interval in progress: the earliest end is the heap's greatest element.
-#[derive(Debug, Clone, Copy)]
-struct InProgress {
-    t: f64,
-    w: i32,
-}
-
-macro_rules! earliest_first {
-    ($t:ty) => {
-        impl PartialEq for $t {
-            fn eq(&self, o: &Self) -> bool {
-                self.cmp(o) == Ordering::Equal
-            }
-        }
-        impl Eq for $t {}
-        impl PartialOrd for $t {
-            fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-                Some(self.cmp(o))
-            }
-        }
-        impl Ord for $t {
-            fn cmp(&self, o: &Self) -> Ordering {
-                o.t.total_cmp(&self.t)
-            }
-        }
-    };
-}
-earliest_first!(NextStart);
-earliest_first!(InProgress);
 
 /// The most distinct zones a counting deployment may span and still be swept
 /// interval by interval (its cost grows with zones times outages).

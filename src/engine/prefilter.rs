@@ -74,7 +74,9 @@ impl BucketGrid {
     fn bucket(&self, t: f64) -> usize {
         // Through i32, whose conversion is cheaper than usize's: the product
         // is at most MAX_BUCKETS (a little more by rounding).
-        ((t * self.per_hour) as i32).clamp(0, self.buckets as i32 - 1) as usize
+        ((t * self.per_hour) as i32)
+            .max(0)
+            .min(self.buckets as i32 - 1) as usize
     }
 }
 
@@ -121,31 +123,28 @@ impl Prefilter {
         if tolerance < 0 {
             return true;
         }
+        let cells = &mut self.cells[..];
         for &z in &d.slot_zone {
             let w = d.zone_units[z as usize];
             let (a, b) = zone_rng[z as usize];
-            if w <= 0 || a == b {
+            if w <= 0 {
                 continue;
             }
             // The zone's intervals are sorted and disjoint, so its buckets come
-            // in order: each is counted once however many intervals touch it.
+            // in order: each is counted once however many intervals touch it
+            // (`from` is the first bucket it has not counted yet).
             let mut from = 0usize;
             for iv in &raw[a..b] {
-                let first = grid.bucket(iv.start).max(from);
                 let last = grid.bucket(iv.end);
-                let Some(cells) = self.cells.get_mut(first..last + 1) else {
-                    // Within the bucket its previous interval ended in.
-                    continue;
-                };
-                for c in cells {
-                    if c.stamp == stamp {
-                        c.units += w;
-                    } else {
-                        *c = Cell { stamp, units: w };
-                    }
-                    if c.units > tolerance {
+                let mut k = grid.bucket(iv.start).max(from);
+                while k <= last {
+                    let c = &mut cells[k];
+                    let units = if c.stamp == stamp { c.units + w } else { w };
+                    *c = Cell { stamp, units };
+                    if units > tolerance {
                         return true;
                     }
+                    k += 1;
                 }
                 from = last + 1;
             }
@@ -156,7 +155,7 @@ impl Prefilter {
 
 #[cfg(test)]
 mod tests {
-    use super::super::counting::{IntervalHeaps, sweep_zone_intervals, sweep_zone_intervals_heap};
+    use super::super::counting::{ZoneHead, sweep_zone_intervals, sweep_zone_intervals_heap};
     use super::super::merge::merge_events;
     use super::super::trial::Scratch;
     use super::super::{RunOptions, Simulation};
@@ -278,8 +277,7 @@ mod tests {
     fn prefilter_and_heap_sweep_match_the_scan_on_random_timelines() {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(14);
         let mut sim = Simulation::new(&study(40, 100.0)).unwrap();
-        let (mut lists, mut heaps, mut pre) =
-            (Vec::new(), IntervalHeaps::default(), Prefilter::default());
+        let (mut lists, mut heaps, mut pre) = (Vec::new(), Vec::new(), Prefilter::default());
         let (mut cleared, mut failed) = (0, 0);
         for round in 0..4000 {
             let n = 1 + round % 40;

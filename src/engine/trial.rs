@@ -6,7 +6,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use crate::stats::TrialOutcome;
 
 use super::counting::{
-    IntervalHeaps, IntervalList, MAX_INTERVAL_SWEEP_ZONES, sweep_zone_intervals,
+    IntervalList, MAX_INTERVAL_SWEEP_ZONES, ZoneHead, sweep_zone_intervals,
     sweep_zone_intervals_heap,
 };
 use super::merge::{Event, Head, REPLICA, merge_events, merge_two};
@@ -34,7 +34,7 @@ pub(super) struct Scratch {
     pub(super) dep_events: Vec<Event>,
     pub(super) eval: EvalState,
     pub(super) isweep: Vec<IntervalList>,
-    pub(super) iheaps: IntervalHeaps,
+    pub(super) iheaps: Vec<ZoneHead>,
     pub(super) prefilter: Prefilter,
     pub(super) outcomes: Vec<TrialOutcome>,
 }
