@@ -155,7 +155,7 @@ impl Prefilter {
 
 #[cfg(test)]
 mod tests {
-    use super::super::counting::{ZoneHead, sweep_zone_intervals, sweep_zone_intervals_heap};
+    use super::super::counting::{sweep_zone_intervals, sweep_zone_intervals_heap};
     use super::super::merge::merge_events;
     use super::super::trial::Scratch;
     use super::super::{RunOptions, Simulation};
@@ -172,7 +172,8 @@ mod tests {
     /// uniform durations on whole hours over a short horizon, a common cause
     /// over the first half of the zones, and counting deployments of every
     /// shape over all of them (tolerances 0, 1, about half, n - 1), with
-    /// duplicates and equivalent rules that share a sweep.
+    /// duplicates and equivalent rules that share a sweep, and active-passive
+    /// over three of them (twice).
     fn study(n: usize, horizon: f64) -> Study {
         let d = |x: Result<Duration, _>| x.unwrap();
         let mut s = Study::new(Settings::new(1, horizon)).region(Region::new("r", "r", "t", "FR"));
@@ -200,6 +201,9 @@ mod tests {
         doubled.push(all[0]);
         doubled.push(all[0]);
         let n32 = n as u32;
+        let ap = Rule::ActivePassive {
+            failover_hours: 0.5,
+        };
         s.deployment(Deployment::new("all", &all, Rule::ZonesUp(n32)))
             .deployment(Deployment::new("all-again", &all, Rule::AtLeast(n32)))
             .deployment(Deployment::new(
@@ -211,6 +215,8 @@ mod tests {
             .deployment(Deployment::new("any", &all, Rule::AtLeast(1)))
             .deployment(Deployment::new("doubled", &doubled, Rule::AtLeast(n32)))
             .deployment(Deployment::new("majority-again", &all, Rule::Majority))
+            .deployment(Deployment::new("ap", &[all[1], all[0], all[2]], ap.clone()))
+            .deployment(Deployment::new("ap-again", &[all[1], all[0], all[2]], ap))
     }
 
     /// The reference: the general per-slot sweep over the merged events of
@@ -227,7 +233,8 @@ mod tests {
     }
 
     /// Every trial's outcomes (pre-filter, shared sweeps, scan and heap
-    /// sweeps, "cannot fail") equal the general sweep's, bit for bit, at
+    /// sweeps, "cannot fail", active-passive on its own zones' events)
+    /// equal the general sweep's, bit for bit, at
     /// 3 to 1000 zones; and each shortcut is taken in a good share of them.
     #[test]
     fn fast_paths_equal_the_plain_sweep_at_many_zone_counts() {
@@ -247,6 +254,7 @@ mod tests {
             assert_eq!(sim.deployments[2].same_as, None);
             // Two more replicas in z0 need all zones as before: not shared.
             assert_eq!(sim.deployments[5].same_as, None);
+            assert_eq!(sim.deployments[8].same_as, Some(7));
             let mut sc = Scratch::default();
             let (mut down, mut up) = (0, 0);
             for trial in 0..trials {
@@ -318,21 +326,21 @@ mod tests {
         );
     }
 
-    /// Two zones with one outage each: cleared when the outages are apart
-    /// (even within one bucket's reach of each other only if they share
-    /// none), sent to the sweep when they overlap or share a bucket.
+    /// Two zones with outages: cleared when the outages are apart (even
+    /// close, if they share no bucket), sent to the sweep when they overlap
+    /// or share a bucket; a tolerance of 0 is sent at any outage.
     #[test]
     fn prefilter_clears_outages_apart_and_keeps_overlaps() {
-        let sim = Simulation::new(&study(2, 100.0)).unwrap();
-        // "all" (tolerance 0) and "any" (tolerance 1) over z0, z1.
-        let (all, any) = (&sim.deployments[0], &sim.deployments[4]);
+        let sim = Simulation::new(&study(3, 100.0)).unwrap();
+        // "all" (tolerance 0) and "one-down" (tolerance 1) over z0, z1, z2.
+        let (all, any) = (&sim.deployments[0], &sim.deployments[2]);
         let grid = BucketGrid::new(100.0, 10.0);
         let mut pre = Prefilter::default();
         let iv = |s, e| Interval { start: s, end: e };
         let raw = [iv(1.0, 5.0), iv(41.0, 45.0), iv(4.0, 8.0), iv(18.0, 19.0)];
-        let apart = [(0, 1), (1, 2)];
-        let overlap = [(0, 1), (2, 3)];
-        let same_bucket = [(0, 1), (3, 4)];
+        let apart = [(0, 1), (1, 2), (4, 4)];
+        let overlap = [(0, 1), (2, 3), (4, 4)];
+        let same_bucket = [(0, 1), (3, 4), (4, 4)];
         assert!(
             pre.may_fail(&grid, all, &raw, &apart),
             "tolerance 0: any outage"
@@ -350,12 +358,36 @@ mod tests {
         );
         // A zone's own intervals in one bucket count once.
         let own = [iv(1.0, 2.0), iv(3.0, 4.0), iv(6.0, 7.0)];
-        assert!(!pre.may_fail(&grid, any, &own, &[(0, 3), (3, 3)]));
+        assert!(!pre.may_fail(&grid, any, &own, &[(0, 3), (3, 3), (3, 3)]));
         // The grid follows the horizon: buckets as wide as the outages.
         assert_eq!(BucketGrid::new(8760.0, 4.0).buckets, 2190);
         assert_eq!(BucketGrid::new(87600.0, 4.0).buckets, 21900);
         assert_eq!(BucketGrid::new(1e9, 1.0).buckets, MAX_BUCKETS);
         assert_eq!(BucketGrid::new(10.0, f64::INFINITY).buckets, 1);
+    }
+
+    /// The default study: the 2+1 quorum in Paris is down exactly while
+    /// its doubled zone is (its other zone never matters), so it shares the
+    /// single zone's sweep; nothing else is shared.
+    #[test]
+    fn equivalent_quorums_share_a_sweep() {
+        let sim = Simulation::new(&crate::catalog::default_study()).unwrap();
+        let shared: Vec<_> = sim
+            .deployments
+            .iter()
+            .map(|d| (d.name.as_str(), d.same_as))
+            .collect();
+        assert_eq!(
+            shared,
+            [
+                ("single-zone", None),
+                ("paris-both-zones", None),
+                ("paris-quorum-2+1", Some(0)),
+                ("paris-quorum+frankfurt", None),
+                ("three-hubs-active", None),
+                ("paris-to-frankfurt-failover", None),
+            ]
+        );
     }
 
     /// Results with the shortcuts equal on 1 and 2 threads, and the default

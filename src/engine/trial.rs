@@ -5,6 +5,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::stats::TrialOutcome;
 
+use super::compile::CompiledDeployment;
 use super::counting::{
     IntervalList, MAX_INTERVAL_SWEEP_ZONES, ZoneHead, sweep_zone_intervals,
     sweep_zone_intervals_heap,
@@ -32,11 +33,30 @@ pub(super) struct Scratch {
     pub(super) rep_rng: Vec<(usize, usize)>,
     pub(super) rep_events: Vec<Event>,
     pub(super) dep_events: Vec<Event>,
+    /// Zone ranges of one deployment's own zones, empty for the others
+    /// (empty again between uses).
+    pub(super) dep_rng: Vec<(usize, usize)>,
     pub(super) eval: EvalState,
     pub(super) isweep: Vec<IntervalList>,
     pub(super) iheaps: Vec<ZoneHead>,
     pub(super) prefilter: Prefilter,
     pub(super) outcomes: Vec<TrialOutcome>,
+}
+
+/// Merges the events of deployment `d`'s own zones into `sc.dep_events`,
+/// as `merge_events` orders them over all zones (by time, then zone).
+fn own_zone_events(d: &CompiledDeployment, sc: &mut Scratch) {
+    if sc.dep_rng.len() != sc.zone_rng.len() {
+        sc.dep_rng.clear();
+        sc.dep_rng.resize(sc.zone_rng.len(), (0, 0));
+    }
+    for &z in &d.slot_zone {
+        sc.dep_rng[z as usize] = sc.zone_rng[z as usize];
+    }
+    merge_events(&sc.raw, &sc.dep_rng, 0, &mut sc.heads, &mut sc.dep_events);
+    for &z in &d.slot_zone {
+        sc.dep_rng[z as usize] = (0, 0);
+    }
 }
 
 impl Simulation {
@@ -188,11 +208,19 @@ impl Simulation {
                         sc.outcomes.push(o);
                         continue;
                     }
-                    if !merged {
-                        merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
-                        merged = true;
+                    if 2 * d.slot_zone.len() < nz {
+                        // Its own zones' events only: the others change
+                        // nothing it judges (their instants judge an
+                        // unchanged state), and they are most of the events.
+                        own_zone_events(d, sc);
+                        d.rule.sweep_events(d, &sc.dep_events, h, &mut sc.eval)
+                    } else {
+                        if !merged {
+                            merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
+                            merged = true;
+                        }
+                        d.rule.sweep_events(d, &sc.events, h, &mut sc.eval)
                     }
-                    d.rule.sweep_events(d, &sc.events, h, &mut sc.eval)
                 }
                 Some(p) => {
                     let mut rng = trial_rng(d.stream_key, trial);
