@@ -18,7 +18,9 @@
 //! [`RunError`]), `compile` (the study compiled, rules reduced to what the
 //! sweeps need), `streams` (which random stream each trial draws from),
 //! `process` (sampling one process's down intervals), `trial` (one trial's
-//! pipeline), `merge` (the k-way event merge), `sweep`, `counting` and
+//! pipeline), `merge` (the k-way event merge), `prefilter` (the coarse
+//! overlap check that proves most counting deployments up in a trial),
+//! `sweep` (with the sweeps identical deployments share), `counting` and
 //! `active_passive` (judging a deployment), `accumulate` (the per-thread
 //! statistics), `drivers` (sequential and pooled runs) and `report`
 //! ([`StudyResult`] and friends).
