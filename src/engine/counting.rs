@@ -35,7 +35,7 @@ pub(super) fn sweep_zone_intervals(
             });
         }
     }
-    let mut track = OutageTrack::new();
+    let mut track = OutageTrack::new(&d.windows);
     let tolerance = d.units - d.need;
     let mut lost = 0i32;
     // The instant whose changes are being applied (NaN before the first).
@@ -131,7 +131,7 @@ pub(super) fn sweep_zone_intervals_heap(
     for i in (0..heap.len() / 2).rev() {
         sift_down(heap, i);
     }
-    let mut track = OutageTrack::new();
+    let mut track = OutageTrack::new(&d.windows);
     let tolerance = d.units - d.need;
     let mut lost = 0i32;
     let mut instant = f64::NAN;
@@ -245,7 +245,7 @@ pub(super) fn sweep_counting(
     st.reset(d);
     let mut live = d.replica_slot.len() as i32;
     let mut zones = d.slot_replicas.len() as i32;
-    let mut track = OutageTrack::new();
+    let mut track = OutageTrack::new(&d.windows);
     let mut i = 0;
     while i < events.len() {
         let t = events[i].t;

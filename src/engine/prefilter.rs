@@ -176,7 +176,10 @@ mod tests {
     /// over three of them (twice).
     fn study(n: usize, horizon: f64) -> Study {
         let d = |x: Result<Duration, _>| x.unwrap();
-        let mut s = Study::new(Settings::new(1, horizon)).region(Region::new("r", "r", "t", "FR"));
+        // SLA windows of a third of the horizon, so that the per-window
+        // accounting is compared too.
+        let settings = Settings::new(1, horizon).with_sla_window_hours(horizon / 3.0);
+        let mut s = Study::new(settings).region(Region::new("r", "r", "t", "FR"));
         let ids: Vec<String> = (0..n).map(|i| format!("z{i}")).collect();
         for (i, id) in ids.iter().enumerate() {
             let (ttf, ttr) = match i % 3 {
