@@ -258,6 +258,7 @@ impl Simulation {
             baseline,
             zone_stream_key: stream_key(s.seed, 0),
             grid,
+            process_keys: Vec::new(),
             interval_cap: 0,
             histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,
             longest_percentile: true,
