@@ -476,8 +476,18 @@ impl DurationSampler {
     ///
     /// It is exact for every distribution: a uniform fraction of a
     /// length-biased draw.
-    #[inline]
+    #[inline(always)]
     pub fn sample_residual<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        // As in `sample`: the exponential inline, the others behind one call
+        // (a steady-state start draws one residual per process and trial).
+        if let SamplerKind::Exponential { .. } = self.kind {
+            return self.sample(rng);
+        }
+        self.sample_residual_general(rng)
+    }
+
+    #[inline(never)]
+    fn sample_residual_general<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.kind {
             // Memoryless: the residual of an exponential is the same exponential.
             SamplerKind::Exponential { .. } => self.sample(rng),

@@ -98,6 +98,9 @@ pub(super) struct CompiledDeployment {
     pub(super) failover: Failover,
     /// How the study's SLA windows are cut and judged (shared by all).
     pub(super) windows: std::sync::Arc<WindowRules>,
+    /// An earlier deployment with the same outcome in every trial, whose
+    /// sweep this one shares (`sweep::shared_sweeps`).
+    pub(super) same_as: Option<u32>,
 }
 
 impl CompiledDeployment {
@@ -296,13 +299,20 @@ impl Simulation {
                     Rule::AtLeast(_) | Rule::Majority | Rule::ZonesUp(_) => Failover::default(),
                 },
                 windows: windows.clone(),
+                same_as: None,
             });
+        }
+        let shared = super::sweep::shared_sweeps(&deployments);
+        for (d, same) in deployments.iter_mut().zip(shared) {
+            d.same_as = same;
         }
         let baseline = s
             .baseline
             .as_ref()
             .and_then(|b| study.deployments.iter().position(|d| &d.name == b))
             .unwrap_or(0);
+        let grid =
+            super::prefilter::BucketGrid::for_processes(horizon, zones.iter().chain(&causes));
         let sim = Simulation {
             warnings: crate::diagnostics::warnings(study),
             study: study.clone(),
@@ -319,6 +329,7 @@ impl Simulation {
             deployments,
             baseline,
             zone_stream_key: stream_key(s.seed, 0),
+            grid,
             process_keys: Vec::new(),
             interval_cap: 0,
             histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,

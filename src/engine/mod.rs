@@ -22,7 +22,9 @@
 //! sweeps need), `streams` (which random stream each trial draws from),
 //! `process` (sampling one process's down intervals), `schedule` (recovery
 //! tails and maintenance windows), `trial` (one trial's
-//! pipeline), `merge` (the k-way event merge), `sweep`, `counting` and
+//! pipeline), `merge` (the k-way event merge), `prefilter` (the coarse
+//! overlap check that proves most counting deployments up in a trial),
+//! `sweep` (with the sweeps identical deployments share), `counting` and
 //! `active_passive` (judging a deployment), `accumulate` (the per-thread
 //! statistics), `drivers` (sequential and pooled runs) and `report`
 //! ([`StudyResult`] and friends).
@@ -35,6 +37,7 @@ mod drivers;
 mod limits;
 mod merge;
 mod precision;
+mod prefilter;
 mod process;
 mod report;
 mod schedule;
@@ -148,6 +151,8 @@ pub struct Simulation {
     deployments: Vec<CompiledDeployment>,
     baseline: usize,
     zone_stream_key: u64,
+    /// The overlap pre-filter's buckets (`prefilter`).
+    grid: prefilter::BucketGrid,
     /// With [`Simulation::with_process_streams`]: the stream key of each
     /// zone's own process, then each common cause (empty: one stream).
     process_keys: Vec<u64>,

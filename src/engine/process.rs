@@ -20,6 +20,8 @@ pub(super) struct ProcessSampler {
     up: DurationSampler,
     down: DurationSampler,
     p_down: f64,
+    /// Mean time to repair (hours).
+    pub(super) mean_down: f64,
     /// Expected down intervals in one horizon (plus one for the edge).
     pub(super) expected_intervals: f64,
 }
@@ -31,6 +33,7 @@ impl ProcessSampler {
             up: p.time_to_failure.sampler(),
             down: p.time_to_repair.sampler(),
             p_down: md / (mu + md),
+            mean_down: md,
             expected_intervals: horizon / (mu + md) + 1.0,
         }
     }

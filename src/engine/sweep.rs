@@ -3,7 +3,7 @@
 
 use crate::stats::{TrialOutcome, WindowRules};
 
-use super::compile::CompiledDeployment;
+use super::compile::{CRule, CompiledDeployment};
 use super::merge::{DOWN, Event, NONE, REPLICA};
 
 /// Per-slot and per-replica state reused across trials.
@@ -157,4 +157,121 @@ pub(super) fn apply(d: &CompiledDeployment, st: &mut EvalState, e: Event) -> (i3
         let dz = (after > 0) as i32 - (before > 0) as i32;
         (if down { -1 } else { 1 }, dz)
     }
+}
+
+/// What a deployment's outcome depends on, where two deployments may share
+/// one sweep: equal keys give equal outcomes in every trial.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum SweepKey {
+    /// A counting rule over at most [`MAX_TABLE_ZONES`] zones: its zones that
+    /// can change its state (by zone) and, for every set of them, whether
+    /// the deployment is down while exactly that set is down. So a quorum
+    /// that one zone takes down on its own, and whose other zone never
+    /// matters, shares the key of a deployment in that zone alone.
+    Table { zones: Vec<u32>, down: Vec<bool> },
+    /// A counting rule over more zones: down exactly while the units of its
+    /// down zones exceed `tolerance`. A zone's units are capped at
+    /// `tolerance + 1` (one such zone down is already too many), so that,
+    /// e.g., `at_least(2)` over three zones and `zones_up(2)` over the same
+    /// zones share a key.
+    Counting {
+        tolerance: i32,
+        /// (zone, capped units), by zone; zones with no units left out.
+        zones: Vec<(u32, i32)>,
+    },
+    /// Active-passive: the replicas' zones in priority order (from which
+    /// every compiled field follows) and the failover's bits.
+    ActivePassive { failover: u64, zones: Vec<u32> },
+}
+
+fn sweep_key(d: &CompiledDeployment) -> Option<SweepKey> {
+    if d.replica_process.is_some() || d.maintenance.is_some() {
+        // Its own replica failures and maintenance come from streams keyed by
+        // its name.
+        return None;
+    }
+    if d.failover.detection_hours != 0.0 || d.failover.success < 1.0 {
+        // Failover outcomes come from a stream keyed by its name, and
+        // detection delays are not part of the key.
+        return None;
+    }
+    Some(match d.rule {
+        CRule::AtLeast(_) | CRule::ZonesUp(_) => {
+            let tolerance = d.units - d.need;
+            let mut zones: Vec<(u32, i32)> = d
+                .slot_zone
+                .iter()
+                .map(|&z| (z, d.zone_units[z as usize].min(tolerance + 1)))
+                .filter(|&(_, w)| w > 0)
+                .collect();
+            zones.sort_unstable();
+            if zones.len() <= MAX_TABLE_ZONES {
+                table_key(&zones, tolerance)
+            } else {
+                SweepKey::Counting { tolerance, zones }
+            }
+        }
+        CRule::ActivePassive(f) => SweepKey::ActivePassive {
+            failover: f.to_bits(),
+            zones: d
+                .replica_slot
+                .iter()
+                .map(|&s| d.slot_zone[s as usize])
+                .collect(),
+        },
+    })
+}
+
+/// The most zones of a counting rule whose down sets are enumerated for its
+/// key (`2^n` sets).
+const MAX_TABLE_ZONES: usize = 8;
+
+/// The [`SweepKey::Table`] of a counting rule over `zones` (zone, units),
+/// down while more than `tolerance` units are: zones that change no set's
+/// state are left out, one at a time (what is left of a function stays a
+/// function of what is left).
+fn table_key(zones: &[(u32, i32)], tolerance: i32) -> SweepKey {
+    let table = |zones: &[(u32, i32)]| -> Vec<bool> {
+        let mut units = vec![0i32; 1 << zones.len()];
+        for set in 1..units.len() {
+            let low = set.trailing_zeros() as usize;
+            units[set] = units[set & (set - 1)] + zones[low].1;
+        }
+        units.iter().map(|&u| u > tolerance).collect()
+    };
+    let mut zones = zones.to_vec();
+    let mut i = 0;
+    while i < zones.len() {
+        let down = table(&zones);
+        let bit = 1 << i;
+        if (0..down.len()).all(|set| down[set] == down[set | bit]) {
+            zones.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    SweepKey::Table {
+        down: table(&zones),
+        zones: zones.iter().map(|&(z, _)| z).collect(),
+    }
+}
+
+/// For each deployment, the earlier deployment whose outcome it shares in
+/// every trial (same zones and an equivalent rule, no replica failures of
+/// either), so that a trial sweeps it once.
+pub(super) fn shared_sweeps(ds: &[CompiledDeployment]) -> Vec<Option<u32>> {
+    let mut first = std::collections::HashMap::new();
+    ds.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let key = sweep_key(d)?;
+            match first.entry(key) {
+                std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(i as u32);
+                    None
+                }
+            }
+        })
+        .collect()
 }

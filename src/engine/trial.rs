@@ -5,8 +5,13 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::stats::TrialOutcome;
 
-use super::counting::{IntervalList, MAX_INTERVAL_SWEEP_ZONES, sweep_zone_intervals};
+use super::compile::CompiledDeployment;
+use super::counting::{
+    IntervalList, MAX_INTERVAL_SWEEP_ZONES, ZoneHead, sweep_zone_intervals,
+    sweep_zone_intervals_heap,
+};
 use super::merge::{Event, Head, REPLICA, merge_events, merge_two};
+use super::prefilter::Prefilter;
 use super::process::{Interval, ProcessSampler, SumSink};
 use super::streams::trial_rng;
 use super::sweep::EvalState;
@@ -28,9 +33,30 @@ pub(super) struct Scratch {
     pub(super) rep_rng: Vec<(usize, usize)>,
     pub(super) rep_events: Vec<Event>,
     pub(super) dep_events: Vec<Event>,
+    /// Zone ranges of one deployment's own zones, empty for the others
+    /// (empty again between uses).
+    pub(super) dep_rng: Vec<(usize, usize)>,
     pub(super) eval: EvalState,
     pub(super) isweep: Vec<IntervalList>,
+    pub(super) iheaps: Vec<ZoneHead>,
+    pub(super) prefilter: Prefilter,
     pub(super) outcomes: Vec<TrialOutcome>,
+}
+
+/// Merges the events of deployment `d`'s own zones into `sc.dep_events`,
+/// as `merge_events` orders them over all zones (by time, then zone).
+fn own_zone_events(d: &CompiledDeployment, sc: &mut Scratch) {
+    if sc.dep_rng.len() != sc.zone_rng.len() {
+        sc.dep_rng.clear();
+        sc.dep_rng.resize(sc.zone_rng.len(), (0, 0));
+    }
+    for &z in &d.slot_zone {
+        sc.dep_rng[z as usize] = sc.zone_rng[z as usize];
+    }
+    merge_events(&sc.raw, &sc.dep_rng, 0, &mut sc.heads, &mut sc.dep_events);
+    for &z in &d.slot_zone {
+        sc.dep_rng[z as usize] = (0, 0);
+    }
 }
 
 impl Simulation {
@@ -75,6 +101,38 @@ impl Simulation {
         p.sample_capped(rng, self.horizon, self.start, self.interval_cap, raw)
     }
 
+    /// Zone `z`'s timeline when a covering cause fired: the union of its own
+    /// intervals and its causes', appended to `raw`; sets its range and
+    /// downtime.
+    fn union_with_causes(&self, z: usize, sc: &mut Scratch) {
+        let nz = self.zones.len();
+        let (a, b) = (sc.raw_off[z], sc.raw_off[z + 1]);
+        sc.tmp.clear();
+        sc.tmp.extend_from_slice(&sc.raw[a..b]);
+        for &c in &self.zone_causes[z] {
+            let c = nz + c as usize;
+            sc.tmp
+                .extend_from_slice(&sc.raw[sc.raw_off[c]..sc.raw_off[c + 1]]);
+        }
+        sc.tmp.sort_unstable_by(|a, b| a.start.total_cmp(&b.start));
+        let first = sc.raw.len();
+        let mut down = 0.0;
+        let mut cur = sc.tmp[0];
+        for iv in &sc.tmp[1..] {
+            if iv.start <= cur.end {
+                cur.end = cur.end.max(iv.end);
+            } else {
+                sc.raw.push(cur);
+                down += cur.end - cur.start;
+                cur = *iv;
+            }
+        }
+        sc.raw.push(cur);
+        down += cur.end - cur.start;
+        sc.zone_down[z] = down;
+        sc.zone_rng[z] = (first, sc.raw.len());
+    }
+
     pub(super) fn run_trial(&self, trial: u64, sc: &mut Scratch) -> Result<(), RunError> {
         let h = self.horizon;
         let too_many = || RunError::TooManyIntervals {
@@ -117,46 +175,31 @@ impl Simulation {
         // causes' intervals, appended to `raw`.
         let nz = self.zones.len();
         sc.zone_rng.clear();
-        for z in 0..nz {
-            let (a, b) = (sc.raw_off[z], sc.raw_off[z + 1]);
-            let causes = &self.zone_causes[z];
-            let active = causes
-                .iter()
-                .any(|&c| sc.raw_off[nz + c as usize] != sc.raw_off[nz + c as usize + 1]);
-            if !active {
-                sc.zone_rng.push((a, b));
-                continue;
-            }
-            sc.tmp.clear();
-            sc.tmp.extend_from_slice(&sc.raw[a..b]);
-            for &c in causes {
-                let c = nz + c as usize;
-                sc.tmp
-                    .extend_from_slice(&sc.raw[sc.raw_off[c]..sc.raw_off[c + 1]]);
-            }
-            sc.tmp.sort_unstable_by(|a, b| a.start.total_cmp(&b.start));
-            let first = sc.raw.len();
-            let mut down = 0.0;
-            let mut cur = sc.tmp[0];
-            for iv in &sc.tmp[1..] {
-                if iv.start <= cur.end {
-                    cur.end = cur.end.max(iv.end);
-                } else {
-                    sc.raw.push(cur);
-                    down += cur.end - cur.start;
-                    cur = *iv;
+        sc.zone_rng
+            .extend(sc.raw_off[..=nz].windows(2).map(|w| (w[0], w[1])));
+        // Most trials see no common cause fire: then no zone needs a union.
+        if sc.raw_off[nz] != sc.raw.len() {
+            for z in 0..nz {
+                let causes = &self.zone_causes[z];
+                let active = causes
+                    .iter()
+                    .any(|&c| sc.raw_off[nz + c as usize] != sc.raw_off[nz + c as usize + 1]);
+                if active {
+                    self.union_with_causes(z, sc);
                 }
             }
-            sc.raw.push(cur);
-            down += cur.end - cur.start;
-            sc.zone_down[z] = down;
-            sc.zone_rng.push((first, sc.raw.len()));
         }
         // 3. Every deployment on the same timelines. The time-ordered stream
         // of zone events is built only once a deployment needs a sweep.
         sc.outcomes.clear();
         let mut merged = false;
         for d in &self.deployments {
+            if let Some(j) = d.same_as {
+                // Same zones and an equivalent rule as an earlier deployment.
+                let o = sc.outcomes[j as usize];
+                sc.outcomes.push(o);
+                continue;
+            }
             let own_timelines = d.replica_process.is_some() || d.maintenance.is_some();
             let o = match own_timelines {
                 false => {
@@ -164,20 +207,35 @@ impl Simulation {
                         sc.outcomes.push(TrialOutcome::default());
                         continue;
                     }
-                    // The interval sweep scans its zones for the next start
-                    // and end, so it is for deployments over a few zones;
-                    // over many, the sorted event stream is cheaper.
-                    let few_zones = d.slot_zone.len() <= MAX_INTERVAL_SWEEP_ZONES;
-                    if few_zones && d.rule.is_counting() {
-                        let o = sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep);
+                    if d.rule.is_counting() {
+                        // Counting rules over their own zones' intervals:
+                        // none at all where no bucket of the pre-filter has
+                        // more units down than the rule tolerates; else by a
+                        // scan over a few zones, by heaps over many.
+                        let o = if !sc.prefilter.may_fail(&self.grid, d, &sc.raw, &sc.zone_rng) {
+                            TrialOutcome::default()
+                        } else if d.slot_zone.len() <= MAX_INTERVAL_SWEEP_ZONES {
+                            sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep)
+                        } else {
+                            sweep_zone_intervals_heap(d, &sc.raw, &sc.zone_rng, h, &mut sc.iheaps)
+                        };
                         sc.outcomes.push(o);
                         continue;
                     }
-                    if !merged {
-                        merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
-                        merged = true;
+                    if 2 * d.slot_zone.len() < nz {
+                        // Its own zones' events only: the others change
+                        // nothing it judges (their instants judge an
+                        // unchanged state), and they are most of the events.
+                        own_zone_events(d, sc);
+                        d.rule
+                            .sweep_events(d, &sc.dep_events, h, &mut sc.eval, trial)
+                    } else {
+                        if !merged {
+                            merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
+                            merged = true;
+                        }
+                        d.rule.sweep_events(d, &sc.events, h, &mut sc.eval, trial)
                     }
-                    d.rule.sweep_events(d, &sc.events, h, &mut sc.eval, trial)
                 }
                 true => {
                     // Replica failures and maintenance (`schedule`).
