@@ -57,6 +57,9 @@ impl Simulation {
     fn run_here(&self, opts: &RunOptions<'_>) -> Result<Accumulators, RunError> {
         let mut worker = Worker::new(self);
         for b in 0..self.trials.div_ceil(BATCH_TRIALS) {
+            if opts.cancelled() {
+                return Err(RunError::Cancelled);
+            }
             let first = b * BATCH_TRIALS;
             let last = (first + BATCH_TRIALS).min(self.trials);
             worker.run_batch(self, first, last)?;
@@ -77,6 +80,9 @@ impl Simulation {
         (0..n_batches).into_par_iter().try_for_each(|b| {
             if failed.load(Ordering::Relaxed) {
                 return Ok(());
+            }
+            if opts.cancelled() {
+                return Err(RunError::Cancelled);
             }
             // Which thread's worker records a batch does not matter: every
             // accumulator merges exactly, so any split gives the same sums.

@@ -36,6 +36,10 @@ pub enum RunError {
         /// The per-trial limit that was hit.
         limit: usize,
     },
+    /// The run was stopped through [`crate::RunOptions::cancel`] before it
+    /// completed; no result was produced.
+    #[error("the run was cancelled")]
+    Cancelled,
     /// The thread pool could not be built.
     #[error("could not start {threads} worker threads: {message}")]
     ThreadPool {

@@ -195,17 +195,43 @@ fn threads_do_not_change_results() {
         .with_replica_failures(replica),
     );
     let sim = Simulation::new(&study).unwrap();
-    let one = sim
-        .run(&RunOptions {
-            threads: Some(1),
-            progress: None,
-        })
-        .unwrap();
-    let three = sim
-        .run(&RunOptions {
-            threads: Some(3),
-            progress: None,
-        })
-        .unwrap();
+    let one = sim.run(&RunOptions::new().threads(1)).unwrap();
+    let three = sim.run(&RunOptions::new().threads(3)).unwrap();
     assert_eq!(one, three);
+}
+
+/// A cancel flag set during a run stops it before the next batch, on one
+/// thread (batches in order: exactly one ran) and on a pool (fewer than all
+/// ran); a flag never set changes nothing.
+#[test]
+fn cancel_stops_a_run_between_batches() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let sim = Simulation::new(&mixed_study(20 * BATCH_TRIALS)).unwrap();
+    for threads in [1, 2] {
+        let stop = AtomicBool::new(false);
+        let ran = AtomicU64::new(0);
+        let tick = |n: u64| {
+            ran.fetch_add(n, Ordering::Relaxed);
+            stop.store(true, Ordering::Relaxed);
+        };
+        let opts = RunOptions::new()
+            .threads(threads)
+            .progress(&tick)
+            .cancel(&stop);
+        assert_eq!(sim.run(&opts).unwrap_err(), RunError::Cancelled);
+        let ran = ran.load(Ordering::Relaxed);
+        if threads == 1 {
+            assert_eq!(ran, BATCH_TRIALS);
+        }
+        assert!(ran < sim.trials(), "{threads} threads ran {ran} trials");
+    }
+    let never = AtomicBool::new(false);
+    let a = sim
+        .run(&RunOptions::new().threads(2).cancel(&never))
+        .unwrap();
+    let b = sim.run(&RunOptions::new().threads(2)).unwrap();
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
 }
