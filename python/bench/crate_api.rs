@@ -24,7 +24,9 @@ fn cpu_seconds() -> f64 {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let trials: u64 = args.next().map_or(1_000_000, |a| a.parse().expect("TRIALS"));
+    let trials: u64 = args
+        .next()
+        .map_or(1_000_000, |a| a.parse().expect("TRIALS"));
     let reps: usize = args.next().map_or(3, |a| a.parse().expect("REPS"));
     let threads: usize = args.next().map_or(0, |a| a.parse().expect("THREADS"));
     let mut study = match args.next() {

@@ -1,11 +1,11 @@
 //! `zonesim._zonesim`: the native module under the `zonesim` Python package.
 //!
-//! It holds a loaded study ([`NativeStudy`]) and runs it. Results cross into
+//! It holds a loaded study (`NativeStudy`) and runs it. Results cross into
 //! Python as the crate's serde JSON (the text `zonesim run --format json`
 //! prints), so every field the library adds reaches Python without a change
 //! here; per-trial outcomes cross as numpy arrays. Every run releases the
 //! GIL and runs on a thread of its own while the calling thread checks for
-//! signals every [`POLL`]: Ctrl-C sets the run's cancel flag
+//! signals every 50 ms (`POLL`): Ctrl-C sets the run's cancel flag
 //! ([`zonesim::RunOptions::cancel`]), the run stops within a batch per
 //! thread, and `KeyboardInterrupt` is raised.
 //!
@@ -320,6 +320,10 @@ impl NativeStudy {
     }
 }
 
+/// Per-trial downtime minutes, outage counts and longest outage minutes,
+/// trial-major.
+type OutcomeArrays = (Vec<f64>, Vec<u32>, Vec<f64>);
+
 /// Fills the trial-major outcome arrays of `n / width` trials from `first`,
 /// in parallel chunks; memory beyond the arrays is one outcome buffer per
 /// thread.
@@ -330,7 +334,7 @@ fn outcomes(
     width: usize,
     cancel: &AtomicBool,
     done: &AtomicU64,
-) -> Result<(Vec<f64>, Vec<u32>, Vec<f64>), RunError> {
+) -> Result<OutcomeArrays, RunError> {
     let mut down = vec![0.0f64; n];
     let mut outs = vec![0u32; n];
     let mut long = vec![0.0f64; n];
@@ -493,7 +497,9 @@ fn py_error(
         let cls = py.import("zonesim._errors")?.getattr(class)?;
         let kwargs = PyDict::new(py);
         fill(&kwargs)?;
-        Ok(PyErr::from_value(cls.call((message.clone(),), Some(&kwargs))?))
+        Ok(PyErr::from_value(
+            cls.call((message.clone(),), Some(&kwargs))?,
+        ))
     };
     build().unwrap_or_else(|e| e)
 }
