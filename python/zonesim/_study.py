@@ -145,14 +145,13 @@ class Study:
             threads=_threads(threads),
             progress=_progress(progress),
         )
-        width = len(names)
-        shape = (n, width)
-        down, outs, longest = (a.reshape(shape) for a in (down, outs, longest))
+        shape = (n, len(names))
+        down2, outs2, longest2 = down.reshape(shape), outs.reshape(shape), longest.reshape(shape)
         return {
             name: {
-                "downtime_minutes": down[:, j],
-                "outages": outs[:, j],
-                "longest_outage_minutes": longest[:, j],
+                "downtime_minutes": down2[:, j],
+                "outages": outs2[:, j],
+                "longest_outage_minutes": longest2[:, j],
             }
             for j, name in enumerate(names)
         }
