@@ -157,9 +157,11 @@ def test_the_gil_is_released_while_running() -> None:
     elapsed = time.monotonic() - t
     stop.set()
     th.join()
-    # A GIL held for the run would let the ticker run only between polls.
-    assert elapsed > 0.05
-    assert ticks > 0.3 * elapsed / 0.0011, (ticks, elapsed)
+    # With the GIL held for the run the ticker would not run at all until it
+    # ends; released, it ticks about every millisecond (every 20 ms is
+    # allowed, for a loaded machine).
+    assert elapsed > 0.1
+    assert ticks >= elapsed / 0.02, (ticks, elapsed)
 
 
 # ---------------------------------------------------------------------------
