@@ -235,3 +235,30 @@ fn cancel_stops_a_run_between_batches() {
         serde_json::to_string(&b).unwrap()
     );
 }
+
+/// The cancel flag is also checked before each importance-sampled
+/// deployment's estimate.
+#[test]
+fn cancel_stops_before_an_importance_estimate() {
+    use std::sync::atomic::AtomicBool;
+    let exp = |m| Duration::exponential(m).unwrap();
+    let mut study = Study::new(Settings::new(2000, 8760.0)).region(region("r"));
+    for z in ["a", "b"] {
+        study = study.zone(zone(z, "r", exp(2190.0), exp(4.0)));
+    }
+    let study = study.deployment(
+        Deployment::new("pair", ["a", "b"], Rule::AtLeast(1))
+            .with_estimator(crate::study::Estimator::Importance),
+    );
+    let sim = Simulation::new(&study).unwrap();
+    let mut result = sim.summarise(&sim.run_accumulators(&RunOptions::new()).unwrap());
+    let stop = AtomicBool::new(true);
+    let opts = RunOptions::new().cancel(&stop);
+    assert_eq!(
+        sim.estimate_rare(&mut result, &opts).unwrap_err(),
+        RunError::Cancelled
+    );
+    assert!(result.deployments[0].importance.is_none());
+    sim.estimate_rare(&mut result, &RunOptions::new()).unwrap();
+    assert!(result.deployments[0].importance.is_some());
+}
