@@ -328,8 +328,14 @@ def test_result_objects_mirror_the_json() -> None:
     assert later.services[0].name == "api"
 
 
-def test_warnings_are_objects() -> None:
-    w = zonesim.default_study().run(trials=1000).warnings
+def test_warnings_and_rare_estimates_are_objects() -> None:
+    r = zonesim.default_study().run(trials=1000)
+    assert r.deployment("single-zone").importance is None
+    rare = r.deployment("three-hubs-active")
+    assert rare.estimator == "importance"
+    assert rare.importance is not None and rare.importance.unavailability.mean > 0
+    assert rare.unavailability.mean == rare.importance.unavailability.mean
+    w = r.warnings
     assert {x.deployment for x in w} == {"paris-quorum-2+1", "paris-quorum+frankfurt"}
     assert all(x.kind and x.message for x in w)
 

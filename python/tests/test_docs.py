@@ -38,3 +38,32 @@ def test_stubs_and_marker_are_installed() -> None:
     here = Path(zonesim.__file__).parent
     assert (here / "py.typed").exists()
     assert (here / "_zonesim.pyi").exists()
+
+
+def _python_blocks(text: str) -> list:
+    blocks, inside, current = [], False, []
+    for line in text.splitlines():
+        if line.strip() == "```python":
+            inside, current = True, []
+        elif inside and line.strip() == "```":
+            inside = False
+            blocks.append("\n".join(current))
+        elif inside:
+            current.append(line)
+    return blocks
+
+
+def test_the_documented_python_runs(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.chdir(root)
+    readme = (root / "README.md").read_text()
+    section = readme[readme.index("## Python\n") :]
+    section = section[: section.index("\n## ", 1)]
+    for doc in (section, (root / "docs" / "PYTHON.md").read_text()):
+        blocks = _python_blocks(doc)
+        assert blocks
+        namespace: dict = {}
+        for block in blocks:
+            exec(compile(block, "<doc>", "exec"), namespace)  # noqa: S102

@@ -16,6 +16,7 @@ from typing import (
     Callable,
     ClassVar,
     Dict,
+    FrozenSet,
     Iterator,
     List,
     Mapping,
@@ -54,6 +55,8 @@ class Record:
     __slots__ = ("_data",)
     # Record subclasses of known nested fields: name -> class.
     _nested: ClassVar[Dict[str, Type["Record"]]] = {}
+    # Typed fields the JSON leaves out when they do not apply: None then.
+    _optional: ClassVar[FrozenSet[str]] = frozenset()
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         if not isinstance(data, Mapping):
@@ -77,6 +80,8 @@ class Record:
         try:
             value = data[key]
         except KeyError:
+            if key in self._optional:
+                return None
             raise AttributeError(
                 f"{type(self).__name__} has no field {key!r}; it has: {', '.join(data)}"
             ) from None
@@ -180,6 +185,7 @@ class DeploymentResult(Record):
     """One deployment's figures, as in the JSON's ``deployments`` list."""
 
     _nested: ClassVar[Dict[str, Type[Record]]] = {}
+    _optional: ClassVar[FrozenSet[str]] = frozenset({"importance"})
     name: str
     estimator: str
     availability: Availability
@@ -189,6 +195,7 @@ class DeploymentResult(Record):
     sla: List[SlaResult]
     unavailability: Estimate
     importance: Optional[Record]
+    """The importance-sampling estimate (``None`` for plain Monte Carlo deployments)."""
 
     def sla_for(self, target: float) -> SlaResult:
         """The SLA figures for ``target`` (one of the study's SLA targets)."""
