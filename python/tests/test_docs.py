@@ -1,4 +1,5 @@
-"""The package's docstring examples run, and every public name is documented."""
+"""The package's docstring examples and the documentation's Python blocks
+run, and every public name is documented."""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def test_the_documented_python_runs(monkeypatch) -> None:  # type: ignore[no-unt
     readme = (root / "README.md").read_text()
     section = readme[readme.index("## Python\n") :]
     section = section[: section.index("\n## ", 1)]
-    for doc in (section, (root / "docs" / "PYTHON.md").read_text()):
+    docs = [section, (root / "docs" / "PYTHON.md").read_text(), (root / "python" / "README.md").read_text()]
+    for doc in docs:
         blocks = _python_blocks(doc)
         assert blocks
         namespace: dict = {}
