@@ -370,3 +370,11 @@ def test_to_polars_needs_polars() -> None:
             r.to_polars()
     else:
         assert r.to_polars().height == 3
+
+
+def test_progress_true_draws_on_stderr(capsys: pytest.CaptureFixture) -> None:  # type: ignore[type-arg]
+    zonesim.loads(SMALL).run(trials=20_000, progress=True)
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.endswith("20000/20000 trials\n")
+    assert "[" + "#" * 30 + "]" in captured.err
