@@ -5,7 +5,7 @@
 //! prints), so every field the library adds reaches Python without a change
 //! here; per-trial outcomes cross as numpy arrays. Every run releases the
 //! GIL and runs on a thread of its own while the calling thread checks for
-//! signals every 50 ms (`POLL`): Ctrl-C sets the run's cancel flag
+//! signals every 50 ms (`run::POLL`): Ctrl-C sets the run's cancel flag
 //! ([`zonesim::RunOptions::cancel`]), the run stops within a batch per
 //! thread, and `KeyboardInterrupt` is raised.
 //!
@@ -15,31 +15,26 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::atomic::Ordering;
 
 use numpy::PyArray1;
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
-use rayon::prelude::*;
 
+use zonesim::RunOptions;
 use zonesim::engine::{RunError, Simulation};
 use zonesim::plan::PlanSpec;
-use zonesim::scenario::{Format, LocatedProblem, Scenario, ScenarioError};
-use zonesim::stats::TrialOutcome;
+use zonesim::scenario::{Format, Scenario, ScenarioError};
 use zonesim::study::Study;
-use zonesim::{ErrorKind, RunOptions};
 
-/// How often a running call checks for signals (Ctrl-C) and reports progress.
-const POLL: Duration = Duration::from_millis(50);
+mod errors;
+mod run;
+
+use errors::{crate_error, internal, scenario_error, unlocated};
+use run::{cancellable, outcomes};
 
 /// The largest scenario file read: 16 MiB, as the CLI.
 const MAX_SCENARIO_BYTES: u64 = 16 << 20;
-
-/// Trials per parallel unit of `trial_outcomes` (and per cancel check).
-const OUTCOME_CHUNK: usize = 1024;
 
 /// A loaded, validated study (and the `[plan]` of its file, if any).
 #[pyclass(frozen, module = "zonesim._zonesim")]
@@ -320,112 +315,6 @@ impl NativeStudy {
     }
 }
 
-/// Per-trial downtime minutes, outage counts and longest outage minutes,
-/// trial-major.
-type OutcomeArrays = (Vec<f64>, Vec<u32>, Vec<f64>);
-
-/// Fills the trial-major outcome arrays of `n / width` trials from `first`,
-/// in parallel chunks; memory beyond the arrays is one outcome buffer per
-/// thread.
-fn outcomes(
-    sim: &Simulation,
-    first: u64,
-    n: usize,
-    width: usize,
-    cancel: &AtomicBool,
-    done: &AtomicU64,
-) -> Result<OutcomeArrays, RunError> {
-    let mut down = vec![0.0f64; n];
-    let mut outs = vec![0u32; n];
-    let mut long = vec![0.0f64; n];
-    if width == 0 {
-        return Ok((down, outs, long));
-    }
-    let rows = OUTCOME_CHUNK * width;
-    down.par_chunks_mut(rows)
-        .zip(outs.par_chunks_mut(rows))
-        .zip(long.par_chunks_mut(rows))
-        .enumerate()
-        .try_for_each_init(Vec::<TrialOutcome>::new, |buf, (c, ((d, o), l))| {
-            if cancel.load(Ordering::Relaxed) {
-                return Err(RunError::Cancelled);
-            }
-            let start = first + (c * OUTCOME_CHUNK) as u64;
-            let trials = d.len() / width;
-            for t in 0..trials {
-                sim.trial(start + t as u64, buf)?;
-                debug_assert_eq!(buf.len(), width);
-                for (j, x) in buf.iter().enumerate() {
-                    d[t * width + j] = x.downtime_hours * 60.0;
-                    o[t * width + j] = x.outages;
-                    l[t * width + j] = x.longest_hours * 60.0;
-                }
-            }
-            done.fetch_add(trials as u64, Ordering::Relaxed);
-            Ok(())
-        })?;
-    Ok((down, outs, long))
-}
-
-/// Runs `job` on a thread of its own with the GIL released, checking for
-/// signals every [`POLL`] on this thread and reporting progress. A signal
-/// handler that raises (Ctrl-C: `KeyboardInterrupt`) or a progress callback
-/// that raises sets the cancel flag; the job stops within a batch and that
-/// exception is returned. Otherwise the job's own result comes back.
-fn cancellable<T: Send>(
-    py: Python<'_>,
-    total: u64,
-    progress: Option<&Bound<'_, PyAny>>,
-    job: impl FnOnce(&AtomicBool, &AtomicU64) -> T + Send,
-) -> PyResult<T> {
-    let cancel = AtomicBool::new(false);
-    let done = AtomicU64::new(0);
-    std::thread::scope(|s| {
-        let (tx, mut rx) = mpsc::channel::<()>();
-        let (c, d) = (&cancel, &done);
-        let handle = s.spawn(move || {
-            let r = job(c, d);
-            let _ = tx.send(());
-            r
-        });
-        let mut raised: Option<PyErr> = None;
-        loop {
-            let (back, got) = py.detach(move || {
-                let got = rx.recv_timeout(POLL);
-                (rx, got)
-            });
-            rx = back;
-            match got {
-                Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                Err(mpsc::RecvTimeoutError::Timeout) => {}
-            }
-            if raised.is_some() {
-                continue;
-            }
-            let report = || -> PyResult<()> {
-                py.check_signals()?;
-                if let Some(p) = progress {
-                    p.call1((done.load(Ordering::Relaxed).min(total), total))?;
-                }
-                Ok(())
-            };
-            if let Err(e) = report() {
-                cancel.store(true, Ordering::Relaxed);
-                raised = Some(e);
-            }
-        }
-        let joined = py.detach(move || handle.join());
-        if let Some(e) = raised {
-            return Err(e);
-        }
-        let r = joined.map_err(|_| PyRuntimeError::new_err("zonesim: a run panicked"))?;
-        if let Some(p) = progress {
-            p.call1((total, total))?;
-        }
-        Ok(r)
-    })
-}
-
 /// The text of a scenario file: at most 16 MiB, UTF-8 (the CLI's wording).
 fn read_text(path: &std::path::Path) -> io::Result<String> {
     let f = File::open(path)?;
@@ -453,149 +342,6 @@ fn read_text(path: &std::path::Path) -> io::Result<String> {
             ),
         )
     })
-}
-
-/// The error without lines and columns (they would point into the JSON the
-/// package wrote for a dict, not into anything the user wrote).
-fn unlocated(e: ScenarioError) -> ScenarioError {
-    match e {
-        ScenarioError::Parse {
-            file,
-            field,
-            message,
-            ..
-        } => ScenarioError::Parse {
-            file,
-            line: None,
-            column: None,
-            field,
-            message,
-        },
-        ScenarioError::Invalid { file, problems } => ScenarioError::Invalid {
-            file,
-            problems: problems
-                .into_iter()
-                .map(|p| LocatedProblem {
-                    line: None,
-                    problem: p.problem,
-                })
-                .collect(),
-        },
-        other => other,
-    }
-}
-
-/// One of the package's exception classes (`zonesim._errors`), built with
-/// keyword arguments.
-fn py_error(
-    py: Python<'_>,
-    class: &str,
-    message: String,
-    fill: impl FnOnce(&Bound<'_, PyDict>) -> PyResult<()>,
-) -> PyErr {
-    let build = || -> PyResult<PyErr> {
-        let cls = py.import("zonesim._errors")?.getattr(class)?;
-        let kwargs = PyDict::new(py);
-        fill(&kwargs)?;
-        Ok(PyErr::from_value(
-            cls.call((message.clone(),), Some(&kwargs))?,
-        ))
-    };
-    build().unwrap_or_else(|e| e)
-}
-
-/// A `zonesim.ScenarioError`: the CLI's message, and the path, line, column
-/// and field of the (first) problem, with every problem in `problems`.
-fn scenario_error(py: Python<'_>, e: &ScenarioError) -> PyErr {
-    let message = e.to_string();
-    py_error(py, "ScenarioError", message, |kw| {
-        match e {
-            ScenarioError::Io { file, .. } | ScenarioError::UnknownFormat { file } => {
-                kw.set_item("path", file)?;
-            }
-            ScenarioError::Parse {
-                file,
-                line,
-                column,
-                field,
-                message,
-            } => {
-                kw.set_item("path", file)?;
-                kw.set_item("line", line)?;
-                kw.set_item("column", column)?;
-                kw.set_item("field", (!field.is_empty()).then_some(field))?;
-                kw.set_item(
-                    "problems",
-                    PyList::new(py, [(*line, field.clone(), message.clone())])?,
-                )?;
-            }
-            ScenarioError::Invalid { file, problems } => {
-                kw.set_item("path", file)?;
-                if let Some(p) = problems.first() {
-                    kw.set_item("line", p.line)?;
-                    kw.set_item("field", &p.problem.at)?;
-                }
-                let all: Vec<(Option<usize>, String, String)> = problems
-                    .iter()
-                    .map(|p| (p.line, p.problem.at.clone(), p.problem.message.clone()))
-                    .collect();
-                kw.set_item("problems", PyList::new(py, all)?)?;
-            }
-            // ScenarioError is non_exhaustive: a later variant still names
-            // its file in its message.
-            _ => {}
-        }
-        Ok(())
-    })
-}
-
-/// The Python exception of a library error, with the CLI's wording
-/// (`NAME: message`): problems of the study (after this call's overrides)
-/// are a `ScenarioError`, a run that could not start or complete a
-/// `zonesim.RunError`.
-fn crate_error(py: Python<'_>, name: &str, e: zonesim::Error) -> PyErr {
-    let message = format!("{name}: {e}");
-    let problems = |ps: &[zonesim::study::Problem]| -> Vec<(Option<usize>, String, String)> {
-        ps.iter()
-            .map(|p| (None, p.at.clone(), p.message.clone()))
-            .collect()
-    };
-    match e.into_kind() {
-        ErrorKind::Study(s) => scenario_like(py, name, message, problems(&s.problems)),
-        ErrorKind::Plan(p) => scenario_like(py, name, message, problems(&p.problems)),
-        ErrorKind::Scenario(s) => scenario_error(py, &s),
-        ErrorKind::Run(r) => {
-            let kind = match &r {
-                RunError::TooLarge(_) => "too_large",
-                RunError::Estimator { .. } => "estimator",
-                RunError::TooManyIntervals { .. } => "too_many_intervals",
-                RunError::ThreadPool { .. } => "thread_pool",
-                RunError::Cancelled => "cancelled",
-                _ => "other",
-            };
-            py_error(py, "RunError", message, |kw| kw.set_item("kind", kind))
-        }
-        _ => py_error(py, "RunError", message, |kw| kw.set_item("kind", "other")),
-    }
-}
-
-fn scenario_like(
-    py: Python<'_>,
-    name: &str,
-    message: String,
-    problems: Vec<(Option<usize>, String, String)>,
-) -> PyErr {
-    py_error(py, "ScenarioError", message, |kw| {
-        kw.set_item("path", name)?;
-        if let Some((_, at, _)) = problems.first() {
-            kw.set_item("field", at)?;
-        }
-        kw.set_item("problems", PyList::new(py, problems)?)
-    })
-}
-
-fn internal(e: impl std::fmt::Display) -> PyErr {
-    PyRuntimeError::new_err(format!("zonesim: internal error: {e}"))
 }
 
 /// The built-in catalogue `name` as scenario JSON (its regions, zones,
