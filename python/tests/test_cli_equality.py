@@ -62,3 +62,26 @@ def test_error_message_is_the_cli_message(cli: Path, tmp_path: Path) -> None:
         assert out.stderr.strip() == f"error: {e}"
     else:
         raise AssertionError("no error")
+
+
+def test_study_error_message_is_the_cli_message(cli: Path) -> None:
+    # A valid file with no deployment to run: refused by `run` in both.
+    path = SCENARIOS / "plan-france-only.toml"
+    out = subprocess.run([str(cli), "run", str(path), "--trials", "10"], capture_output=True, text=True)
+    assert out.returncode == 2
+    try:
+        zonesim.load(path).run(trials=10)
+    except zonesim.ScenarioError as e:
+        assert out.stderr.strip() == f"error: {e}"
+        assert e.field == "deployment" and e.path == str(path)
+    else:
+        raise AssertionError("no error")
+    # Too large: the CLI's message, exit 2; a RunError here.
+    out = subprocess.run([str(cli), "run", "--trials", str(10**13)], capture_output=True, text=True)
+    assert out.returncode == 2
+    try:
+        zonesim.default_study().run(trials=10**13)
+    except zonesim.RunError as e:
+        assert out.stderr.strip() == f"error: {e}"
+    else:
+        raise AssertionError("no error")

@@ -68,3 +68,9 @@ class RunError(ZonesimError, RuntimeError):
     def __init__(self, message: str, *, kind: str = "other") -> None:
         super().__init__(message)
         self.kind = kind
+
+
+# Shown as zonesim.ScenarioError (not zonesim._errors.ScenarioError) in tracebacks.
+for _cls in (Problem, ZonesimError, ScenarioError, RunError):
+    _cls.__module__ = "zonesim"
+del _cls
