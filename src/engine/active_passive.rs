@@ -25,7 +25,7 @@ pub(super) fn sweep_active_passive(
     // so the common instant costs O(1) however many replicas there are.
     let mut serving: Option<usize> = Some(0);
     let mut deadline = f64::INFINITY;
-    let mut track = OutageTrack::new();
+    let mut track = OutageTrack::new(&d.windows);
     let mut i = 0;
     let mut first_group = true;
     loop {

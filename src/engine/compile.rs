@@ -2,7 +2,7 @@
 //! rules reduced to what the sweeps need, and the size checks.
 
 use crate::deployment::Rule;
-use crate::stats::{PERCENTILE_SIGNIFICANT_DIGITS, TrialOutcome};
+use crate::stats::{PERCENTILE_SIGNIFICANT_DIGITS, TrialOutcome, WindowRules};
 use crate::study::{Study, StudyError};
 
 use super::limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
@@ -87,6 +87,8 @@ pub(super) struct CompiledDeployment {
     pub(super) need: i32,
     pub(super) replica_process: Option<ProcessSampler>,
     pub(super) stream_key: u64,
+    /// How the study's SLA windows are cut and judged (shared by all).
+    pub(super) windows: std::sync::Arc<WindowRules>,
 }
 
 impl CompiledDeployment {
@@ -159,6 +161,12 @@ impl Simulation {
                 zone_causes[z].push(ci as u32);
             }
         }
+        let windows = std::sync::Arc::new(WindowRules::new(
+            s.sla_window_hours,
+            horizon,
+            &s.sla_targets,
+            &s.sla_credits,
+        ));
         let mut deployments = Vec::with_capacity(study.deployments.len());
         for d in &study.deployments {
             let mut zone_slot = vec![NONE; zones.len()];
@@ -216,6 +224,7 @@ impl Simulation {
                     .as_ref()
                     .map(|p| ProcessSampler::new(p, horizon)),
                 stream_key: stream_key(s.seed, name_stream(&d.name)),
+                windows: windows.clone(),
             });
         }
         let baseline = s
@@ -242,6 +251,7 @@ impl Simulation {
             histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,
             longest_percentile: true,
             memory_budget: super::RUN_MEMORY_BUDGET,
+            windows,
         };
         sim.checked_size(study)
     }

@@ -1,7 +1,7 @@
 //! State shared by the rule sweeps: per-slot and per-replica liveness, and
 //! the service's down intervals as a sweep finds them.
 
-use crate::stats::TrialOutcome;
+use crate::stats::{TrialOutcome, WindowRules};
 
 use super::compile::CompiledDeployment;
 use super::merge::{DOWN, Event, NONE, REPLICA};
@@ -28,19 +28,29 @@ impl EvalState {
     }
 }
 
-/// Tracks the service's down intervals during a sweep.
-#[derive(Debug, Default)]
-pub(super) struct OutageTrack {
+/// Tracks the service's down intervals during a sweep, and the downtime of
+/// each SLA window they fall in (windows are judged as the sweep leaves
+/// them, so nothing is stored per window).
+#[derive(Debug)]
+pub(super) struct OutageTrack<'w> {
     up: bool,
     since: f64,
     o: TrialOutcome,
+    windows: &'w WindowRules,
+    /// The window collecting downtime, and its downtime so far.
+    win: u64,
+    win_down: f64,
 }
 
-impl OutageTrack {
-    pub(super) fn new() -> Self {
+impl<'w> OutageTrack<'w> {
+    pub(super) fn new(windows: &'w WindowRules) -> Self {
         OutageTrack {
             up: true,
-            ..Default::default()
+            since: 0.0,
+            o: TrialOutcome::default(),
+            windows,
+            win: 0,
+            win_down: 0.0,
         }
     }
 
@@ -65,12 +75,50 @@ impl OutageTrack {
         if len > self.o.longest_hours {
             self.o.longest_hours = len;
         }
+        if self.windows.per_trial() > 0 {
+            self.split(self.since, t);
+        }
+    }
+
+    /// Adds the down interval `[a, b)` to the windows it overlaps; the part
+    /// past the last whole window is in none.
+    #[cold]
+    fn split(&mut self, a: f64, b: f64) {
+        let w = self.windows.hours();
+        let n = self.windows.per_trial() as u64;
+        let mut k = (a / w) as u64;
+        let mut from = a;
+        while k < n {
+            let end = (k + 1) as f64 * w;
+            let to = b.min(end);
+            if to > from {
+                if k != self.win {
+                    self.flush();
+                    self.win = k;
+                }
+                self.win_down += to - from;
+            }
+            if b <= end {
+                break;
+            }
+            from = end;
+            k += 1;
+        }
+    }
+
+    /// Judges the window collecting downtime (one with none misses nothing).
+    fn flush(&mut self) {
+        if self.win_down > 0.0 {
+            self.windows.judge(self.win_down, &mut self.o.windows);
+            self.win_down = 0.0;
+        }
     }
 
     pub(super) fn finish(mut self, horizon: f64) -> TrialOutcome {
         if !self.up {
             self.close(horizon);
         }
+        self.flush();
         self.o
     }
 }

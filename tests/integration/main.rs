@@ -15,3 +15,4 @@ mod samplers;
 mod timelines;
 mod validation;
 mod value_stability;
+mod windows;
