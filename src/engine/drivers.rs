@@ -160,6 +160,9 @@ impl Simulation {
         let rare = self.rare_options(opts);
         self.rare_deployments()
             .map(|name| {
+                if opts.cancelled() {
+                    return Err(RunError::Cancelled);
+                }
                 crate::rare::accumulate(&self.study, name, &rare, batches.clone())
                     .map(|acc| RarePart {
                         deployment: name.to_string(),
@@ -303,6 +306,10 @@ impl Simulation {
             let run_batch = |b: u64| -> Result<Vec<TrialOutcome>, RunError> {
                 if failed.load(Ordering::Relaxed) {
                     return Ok(Vec::new());
+                }
+                if opts.cancelled() {
+                    failed.store(true, Ordering::Relaxed);
+                    return Err(RunError::Cancelled);
                 }
                 // Which thread's worker records a batch does not matter:
                 // every accumulator merges exactly.

@@ -40,6 +40,10 @@ pub enum RunError {
     /// target precision); nothing was run.
     #[error("{0}")]
     Unsupported(String),
+    /// The run was stopped through [`crate::RunOptions::cancel`] before it
+    /// completed; no result was produced.
+    #[error("the run was cancelled")]
+    Cancelled,
     /// The thread pool could not be built.
     #[error("could not start {threads} worker threads: {message}")]
     ThreadPool {

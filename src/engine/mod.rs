@@ -87,6 +87,9 @@ pub struct RunOptions<'a> {
     /// Called after each batch with the number of trials it ran (from worker
     /// threads, in no particular order).
     pub progress: Option<&'a (dyn Fn(u64) + Sync)>,
+    /// Checked before each batch: once it is `true` the run stops and
+    /// returns [`RunError::Cancelled`] (within one batch per thread).
+    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
 }
 
 impl<'a> RunOptions<'a> {
@@ -106,6 +109,35 @@ impl<'a> RunOptions<'a> {
         self.progress = Some(progress);
         self
     }
+
+    /// Stops the run with [`RunError::Cancelled`] once `cancel` is set (it is
+    /// checked before each batch of [`BATCH_TRIALS`] trials, and before each
+    /// importance-sampled deployment), so another thread (a Ctrl-C handler)
+    /// can stop a long run within a batch.
+    ///
+    /// ```
+    /// use std::sync::atomic::AtomicBool;
+    /// use zonesim::{RunOptions, engine::RunError, prelude::*};
+    ///
+    /// let exp = |m| Duration::exponential(m).unwrap();
+    /// let study = Study::new(Settings::new(10_000, 8760.0))
+    ///     .region(Region::new("r", "R", "p", "FR"))
+    ///     .zone(Zone::new("a", "r", exp(2190.0), exp(4.0)))
+    ///     .deployment(Deployment::new("one", ["a"], Rule::AtLeast(1)));
+    /// let stop = AtomicBool::new(true); // already set: nothing runs
+    /// let err = Simulation::new(&study).unwrap().run(&RunOptions::new().cancel(&stop));
+    /// assert_eq!(err.unwrap_err(), RunError::Cancelled);
+    /// ```
+    pub fn cancel(mut self, cancel: &'a std::sync::atomic::AtomicBool) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    /// Whether the run has been asked to stop ([`RunOptions::cancel`]).
+    pub(crate) fn cancelled(&self) -> bool {
+        self.cancel
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 impl std::fmt::Debug for RunOptions<'_> {
@@ -113,6 +145,7 @@ impl std::fmt::Debug for RunOptions<'_> {
         f.debug_struct("RunOptions")
             .field("threads", &self.threads)
             .field("progress", &self.progress.map(|_| "Fn(u64)"))
+            .field("cancel", &self.cancel)
             .finish()
     }
 }
@@ -246,6 +279,9 @@ impl Simulation {
         result: &mut StudyResult,
         opts: &RunOptions<'_>,
     ) -> Result<(), RunError> {
+        if opts.cancelled() {
+            return Err(RunError::Cancelled);
+        }
         let parts = self.rare_range(0..crate::rare::batches(self.trials), opts)?;
         self.finish_rare(result, &parts, opts)?;
         Ok(())

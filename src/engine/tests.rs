@@ -189,17 +189,70 @@ fn threads_do_not_change_results() {
             .with_replica_failures(replica),
     );
     let sim = Simulation::new(&study).unwrap();
-    let one = sim
-        .run(&RunOptions {
-            threads: Some(1),
-            progress: None,
-        })
-        .unwrap();
-    let three = sim
-        .run(&RunOptions {
-            threads: Some(3),
-            progress: None,
-        })
-        .unwrap();
+    let one = sim.run(&RunOptions::new().threads(1)).unwrap();
+    let three = sim.run(&RunOptions::new().threads(3)).unwrap();
     assert_eq!(one, three);
+}
+
+/// A cancel flag set during a run stops it before the next batch, on one
+/// thread (batches in order: exactly one ran) and on a pool (fewer than all
+/// ran); a flag never set changes nothing.
+#[test]
+fn cancel_stops_a_run_between_batches() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let sim = Simulation::new(&mixed_study(20 * BATCH_TRIALS)).unwrap();
+    for threads in [1, 2] {
+        let stop = AtomicBool::new(false);
+        let ran = AtomicU64::new(0);
+        let tick = |n: u64| {
+            ran.fetch_add(n, Ordering::Relaxed);
+            stop.store(true, Ordering::Relaxed);
+        };
+        let opts = RunOptions::new()
+            .threads(threads)
+            .progress(&tick)
+            .cancel(&stop);
+        assert_eq!(sim.run(&opts).unwrap_err(), RunError::Cancelled);
+        let ran = ran.load(Ordering::Relaxed);
+        if threads == 1 {
+            assert_eq!(ran, BATCH_TRIALS);
+        }
+        assert!(ran < sim.trials(), "{threads} threads ran {ran} trials");
+    }
+    let never = AtomicBool::new(false);
+    let a = sim
+        .run(&RunOptions::new().threads(2).cancel(&never))
+        .unwrap();
+    let b = sim.run(&RunOptions::new().threads(2)).unwrap();
+    assert_eq!(
+        serde_json::to_string(&a).unwrap(),
+        serde_json::to_string(&b).unwrap()
+    );
+}
+
+/// The cancel flag is also checked before each importance-sampled
+/// deployment's estimate.
+#[test]
+fn cancel_stops_before_an_importance_estimate() {
+    use std::sync::atomic::AtomicBool;
+    let exp = |m| Duration::exponential(m).unwrap();
+    let mut study = Study::new(Settings::new(2000, 8760.0)).region(region("r"));
+    for z in ["a", "b"] {
+        study = study.zone(zone(z, "r", exp(2190.0), exp(4.0)));
+    }
+    let study = study.deployment(
+        Deployment::new("pair", ["a", "b"], Rule::AtLeast(1))
+            .with_estimator(crate::study::Estimator::Importance),
+    );
+    let sim = Simulation::new(&study).unwrap();
+    let mut result = sim.summarise(&sim.run_accumulators(&RunOptions::new()).unwrap());
+    let stop = AtomicBool::new(true);
+    let opts = RunOptions::new().cancel(&stop);
+    assert_eq!(
+        sim.estimate_rare(&mut result, &opts).unwrap_err(),
+        RunError::Cancelled
+    );
+    assert!(result.deployments[0].importance.is_none());
+    sim.estimate_rare(&mut result, &RunOptions::new()).unwrap();
+    assert!(result.deployments[0].importance.is_some());
 }

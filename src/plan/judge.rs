@@ -212,6 +212,10 @@ pub(super) fn count_hits(
         let batches = trials.div_ceil(BATCH_TRIALS);
         let width = end - start;
         let run = |b: u64| -> Result<Hits, RunError> {
+            // Ctrl-C from the Python package (`RunOptions::cancel`).
+            if opts.cancelled() {
+                return Err(RunError::Cancelled);
+            }
             let mut h = vec![0u64; width];
             let mut pr = vec![(0u64, 0u64); width];
             let mut out = Vec::new();

@@ -1,0 +1,69 @@
+"""zonesim: Monte Carlo availability of replicated deployments across cloud
+availability zones, with common-cause failures (Python bindings of the Rust
+engine).
+
+>>> import zonesim
+>>> study = zonesim.default_study()
+>>> result = study.run(trials=2000, seed=2026)
+>>> pair = result.deployment("paris-both-zones")
+>>> pair.availability.mean > result.deployment("single-zone").availability.mean
+True
+>>> outcomes = study.trial_outcomes(1000)
+>>> outcomes["single-zone"]["downtime_minutes"].shape
+(1000,)
+
+Results equal the command line's ``zonesim run --format json`` for the same
+study and seed (``result.to_dict()``), on any number of threads. See
+docs/PYTHON.md in the repository for the whole API.
+"""
+
+from ._errors import Problem, RunError, ScenarioError, ZonesimError
+from ._result import (
+    Availability,
+    Comparison,
+    DeploymentResult,
+    Downtime,
+    Estimate,
+    LongestOutage,
+    Outages,
+    PairedDiff,
+    Placement,
+    PlanResult,
+    Record,
+    Result,
+    SlaResult,
+    Warning,
+    ZoneSummary,
+)
+from ._study import Study, catalog, default_study, load, loads, plan
+from ._zonesim import BATCH_TRIALS, __version__
+
+__all__ = [
+    "BATCH_TRIALS",
+    "Availability",
+    "Comparison",
+    "DeploymentResult",
+    "Downtime",
+    "Estimate",
+    "LongestOutage",
+    "Outages",
+    "PairedDiff",
+    "Placement",
+    "PlanResult",
+    "Problem",
+    "Record",
+    "Result",
+    "RunError",
+    "ScenarioError",
+    "SlaResult",
+    "Study",
+    "Warning",
+    "ZoneSummary",
+    "ZonesimError",
+    "__version__",
+    "catalog",
+    "default_study",
+    "load",
+    "loads",
+    "plan",
+]

@@ -1,0 +1,55 @@
+"""Type stubs of the native module (private to the zonesim package)."""
+
+from typing import Any, Callable, List, Optional, Tuple
+
+import numpy as np
+import numpy.typing as npt
+
+BATCH_TRIALS: int
+__version__: str
+
+class NativeStudy:
+    @staticmethod
+    def from_text(text: str, format: str, name: str, located: bool = True) -> NativeStudy: ...
+    @staticmethod
+    def from_path(path: str) -> NativeStudy: ...
+    @staticmethod
+    def default_study() -> NativeStudy: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def deployment_names(self) -> List[str]: ...
+    @property
+    def has_plan(self) -> bool: ...
+    def to_json(self) -> str: ...
+    def run(
+        self,
+        trials: Optional[int] = None,
+        seed: Optional[int] = None,
+        threads: Optional[int] = None,
+        baseline: Optional[str] = None,
+        progress: Optional[Callable[[int, int], Any]] = None,
+    ) -> str: ...
+    def plan(
+        self,
+        trials: Optional[int] = None,
+        seed: Optional[int] = None,
+        threads: Optional[int] = None,
+        progress: Optional[Callable[[int, int], Any]] = None,
+    ) -> str: ...
+    def trial_outcomes(
+        self,
+        trials: int,
+        first: int = 0,
+        seed: Optional[int] = None,
+        threads: Optional[int] = None,
+        progress: Optional[Callable[[int, int], Any]] = None,
+    ) -> Tuple[
+        List[str],
+        npt.NDArray[np.float64],
+        npt.NDArray[np.uint32],
+        npt.NDArray[np.float64],
+    ]: ...
+
+def catalog_json(name: str) -> Optional[str]: ...
+def catalog_names() -> List[str]: ...
