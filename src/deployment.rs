@@ -135,6 +135,12 @@ pub struct Deployment {
     /// This deployment's estimator, overriding `simulation.estimator`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimator: Option<crate::study::Estimator>,
+    /// Optional release failures: an outage process of the deployment's own
+    /// software (a bad release rolled out everywhere) that takes all its
+    /// replicas down together, independent of zones. The deployment is down
+    /// while this process is down, whatever its rule says of the replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_failures: Option<OutageProcess>,
 }
 
 impl Deployment {
@@ -162,6 +168,7 @@ impl Deployment {
             rule,
             replica_failures: None,
             estimator: None,
+            release_failures: None,
         }
     }
 
@@ -174,6 +181,24 @@ impl Deployment {
     /// Adds independent per-replica failures.
     pub fn with_replica_failures(mut self, process: OutageProcess) -> Self {
         self.replica_failures = Some(process);
+        self
+    }
+
+    /// Adds release failures that take every replica down together
+    /// ([`Deployment::release_failures`]).
+    ///
+    /// ```
+    /// use zonesim::prelude::*;
+    /// let bad_release = OutageProcess::new(
+    ///     Duration::exponential(4380.0).unwrap(), // about two a year
+    ///     Duration::fixed(1.0).unwrap(),          // an hour to roll back
+    /// );
+    /// let d = Deployment::new("web", ["a", "b"], Rule::AtLeast(1))
+    ///     .with_release_failures(bad_release);
+    /// assert!(d.release_failures.is_some());
+    /// ```
+    pub fn with_release_failures(mut self, process: OutageProcess) -> Self {
+        self.release_failures = Some(process);
         self
     }
 

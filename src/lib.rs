@@ -92,6 +92,7 @@ pub mod plot;
 pub mod rare;
 #[cfg(feature = "scenario")]
 pub mod scenario;
+pub mod service;
 pub mod stats;
 pub mod study;
 pub mod topology;
@@ -105,6 +106,7 @@ pub mod prelude {
     pub use crate::deployment::{Deployment, Rule};
     pub use crate::distributions::Duration;
     pub use crate::engine::{RunOptions, Simulation, StudyResult};
+    pub use crate::service::{Service, UpWhen};
     pub use crate::study::{Settings, Start, Study};
     pub use crate::topology::{CommonCause, OutageProcess, Region, Zone};
 }

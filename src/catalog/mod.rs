@@ -177,6 +177,7 @@ impl Catalog {
             zones: self.zones.clone(),
             common_causes: self.common_causes.clone(),
             deployments: Vec::new(),
+            services: Vec::new(),
         }
     }
 }

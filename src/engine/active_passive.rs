@@ -4,6 +4,7 @@ use crate::stats::TrialOutcome;
 
 use super::compile::CompiledDeployment;
 use super::merge::{DOWN, Event, NONE, REPLICA};
+use super::process::Interval;
 use super::sweep::{EvalState, OutageTrack, apply};
 
 /// The active-passive rule on a merged event stream (see
@@ -14,6 +15,7 @@ pub(super) fn sweep_active_passive(
     events: &[Event],
     horizon: f64,
     st: &mut EvalState,
+    rec: Option<&mut Vec<Interval>>,
 ) -> TrialOutcome {
     st.reset(d);
     let n = d.replica_slot.len();
@@ -25,7 +27,7 @@ pub(super) fn sweep_active_passive(
     // so the common instant costs O(1) however many replicas there are.
     let mut serving: Option<usize> = Some(0);
     let mut deadline = f64::INFINITY;
-    let mut track = OutageTrack::new();
+    let mut track = OutageTrack::recording(rec);
     let mut i = 0;
     let mut first_group = true;
     loop {

@@ -7,8 +7,8 @@ use crate::study::{Study, StudyError};
 
 use super::limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
 use super::merge::{Event, NONE};
-use super::process::ProcessSampler;
-use super::streams::{name_stream, stream_key};
+use super::process::{Interval, ProcessSampler};
+use super::streams::{name_stream, release_stream, stream_key};
 use super::sweep::EvalState;
 use super::{Simulation, active_passive, counting};
 
@@ -53,12 +53,17 @@ impl CRule {
         events: &[Event],
         horizon: f64,
         st: &mut EvalState,
+        rec: Option<&mut Vec<Interval>>,
     ) -> TrialOutcome {
         match *self {
-            CRule::AtLeast(k) => counting::sweep_counting(d, k as i32, false, events, horizon, st),
-            CRule::ZonesUp(k) => counting::sweep_counting(d, k as i32, true, events, horizon, st),
+            CRule::AtLeast(k) => {
+                counting::sweep_counting(d, k as i32, false, events, horizon, st, rec)
+            }
+            CRule::ZonesUp(k) => {
+                counting::sweep_counting(d, k as i32, true, events, horizon, st, rec)
+            }
             CRule::ActivePassive(f) => {
-                active_passive::sweep_active_passive(d, f, events, horizon, st)
+                active_passive::sweep_active_passive(d, f, events, horizon, st, rec)
             }
         }
     }
@@ -87,6 +92,12 @@ pub(super) struct CompiledDeployment {
     pub(super) need: i32,
     pub(super) replica_process: Option<ProcessSampler>,
     pub(super) stream_key: u64,
+    /// Release failures that take every replica down together, if any.
+    pub(super) release: Option<ProcessSampler>,
+    pub(super) release_key: u64,
+    /// Whether a trial keeps this deployment's down intervals (a service is
+    /// made of it, or it has release failures).
+    pub(super) record: bool,
 }
 
 impl CompiledDeployment {
@@ -216,12 +227,37 @@ impl Simulation {
                     .as_ref()
                     .map(|p| ProcessSampler::new(p, horizon)),
                 stream_key: stream_key(s.seed, name_stream(&d.name)),
+                release: d
+                    .release_failures
+                    .as_ref()
+                    .map(|p| ProcessSampler::new(p, horizon)),
+                release_key: stream_key(s.seed, release_stream(&d.name)),
+                record: d.release_failures.is_some(),
             });
         }
+        let (services, service_order, part_of_service) =
+            super::service::compile_services(study, horizon);
+        for (d, part) in deployments.iter_mut().zip(part_of_service) {
+            d.record |= part;
+        }
+        // The baseline is a unit: deployment i, or service j as unit
+        // `deployments + j`.
         let baseline = s
             .baseline
             .as_ref()
-            .and_then(|b| study.deployments.iter().position(|d| &d.name == b))
+            .and_then(|b| {
+                study
+                    .deployments
+                    .iter()
+                    .position(|d| &d.name == b)
+                    .or_else(|| {
+                        study
+                            .services
+                            .iter()
+                            .position(|x| &x.name == b)
+                            .map(|j| study.deployments.len() + j)
+                    })
+            })
             .unwrap_or(0);
         let sim = Simulation {
             warnings: crate::diagnostics::warnings(study),
@@ -236,6 +272,8 @@ impl Simulation {
             causes,
             zone_causes,
             deployments,
+            services,
+            service_order,
             baseline,
             zone_stream_key: stream_key(s.seed, 0),
             interval_cap: 0,
@@ -270,6 +308,22 @@ impl Simulation {
                 replica_work += n;
                 note(n, format!("replicas of deployment \"{}\"", d.name));
             }
+            if let Some(p) = &d.release {
+                replica_work += p.expected_intervals;
+                note(
+                    p.expected_intervals,
+                    format!("release failures of deployment \"{}\"", d.name),
+                );
+            }
+        }
+        for c in &self.services {
+            if let Some(p) = &c.release {
+                replica_work += p.expected_intervals;
+                note(
+                    p.expected_intervals,
+                    format!("release failures of service \"{}\"", c.name),
+                );
+            }
         }
         if total > MAX_EXPECTED_INTERVALS_PER_TRIAL {
             return Err(RunError::TooLarge(format!(
@@ -282,8 +336,13 @@ impl Simulation {
         }
         let d = self.deployments.len() as f64;
         let zones_events = total - replica_work;
-        let per_trial =
-            1.0 + self.zones.len() as f64 + zones_events * (2.0 + d) + replica_work * 4.0;
+        // A service combines its parts' down intervals, at most every zone
+        // event each.
+        let services = self.services.len() as f64;
+        let per_trial = 1.0
+            + self.zones.len() as f64
+            + zones_events * (2.0 + d + services)
+            + replica_work * (4.0 + services);
         let work = per_trial * self.trials as f64;
         if work > MAX_EXPECTED_WORK {
             return Err(RunError::TooLarge(format!(

@@ -32,6 +32,7 @@ mod limits;
 mod merge;
 mod process;
 mod report;
+mod service;
 mod streams;
 mod sweep;
 mod trial;
@@ -131,6 +132,11 @@ pub struct Simulation {
     /// Covering causes of each zone.
     zone_causes: Vec<Vec<u32>>,
     deployments: Vec<CompiledDeployment>,
+    /// Services, in study order, and the order to judge them in (parts first).
+    services: Vec<service::CompiledService>,
+    service_order: Vec<u32>,
+    /// The unit compared with: deployment `i`, or service `j` as
+    /// `deployments.len() + j`.
     baseline: usize,
     zone_stream_key: u64,
     interval_cap: usize,

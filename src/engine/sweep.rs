@@ -5,6 +5,7 @@ use crate::stats::TrialOutcome;
 
 use super::compile::CompiledDeployment;
 use super::merge::{DOWN, Event, NONE, REPLICA};
+use super::process::Interval;
 
 /// Per-slot and per-replica state reused across trials.
 #[derive(Debug, Default)]
@@ -28,18 +29,25 @@ impl EvalState {
     }
 }
 
-/// Tracks the service's down intervals during a sweep.
+/// Tracks the service's down intervals during a sweep, and records them
+/// where a service or release failures need them.
 #[derive(Debug, Default)]
-pub(super) struct OutageTrack {
+pub(super) struct OutageTrack<'a> {
     up: bool,
     since: f64,
     o: TrialOutcome,
+    /// Where each down interval goes as it closes, if anywhere.
+    rec: Option<&'a mut Vec<Interval>>,
 }
 
-impl OutageTrack {
-    pub(super) fn new() -> Self {
+impl<'a> OutageTrack<'a> {
+    /// A track that also appends each down interval to `rec` (when given),
+    /// in time order: disjoint, each of positive length, with a positive gap
+    /// between one and the next.
+    pub(super) fn recording(rec: Option<&'a mut Vec<Interval>>) -> Self {
         OutageTrack {
             up: true,
+            rec,
             ..Default::default()
         }
     }
@@ -64,6 +72,12 @@ impl OutageTrack {
         self.o.outages += 1;
         if len > self.o.longest_hours {
             self.o.longest_hours = len;
+        }
+        if let Some(rec) = self.rec.as_deref_mut() {
+            rec.push(Interval {
+                start: self.since,
+                end: t,
+            });
         }
     }
 

@@ -8,6 +8,7 @@ use crate::stats::TrialOutcome;
 use super::counting::{IntervalList, MAX_INTERVAL_SWEEP_ZONES, sweep_zone_intervals};
 use super::merge::{Event, Head, REPLICA, merge_events, merge_two};
 use super::process::{Interval, ProcessSampler, SumSink};
+use super::service::{ServiceScratch, combine};
 use super::streams::trial_rng;
 use super::sweep::EvalState;
 use super::{RunError, Simulation};
@@ -31,6 +32,11 @@ pub(super) struct Scratch {
     pub(super) eval: EvalState,
     pub(super) isweep: Vec<IntervalList>,
     pub(super) outcomes: Vec<TrialOutcome>,
+    /// Down intervals of the units (deployments, then services) that keep
+    /// them; unit u's are `unit_iv[unit_rng[u].0..unit_rng[u].1]`.
+    pub(super) unit_iv: Vec<Interval>,
+    pub(super) unit_rng: Vec<(usize, usize)>,
+    pub(super) svc: ServiceScratch,
 }
 
 impl Simulation {
@@ -49,8 +55,9 @@ impl Simulation {
         sink.0
     }
 
-    /// Samples one trial and judges every deployment, writing one outcome per
-    /// deployment into `outcomes`. Exposed for tests and tools that need
+    /// Samples one trial and judges every deployment and service, writing one
+    /// outcome per deployment into `outcomes`, in study order, followed by one
+    /// per service. Exposed for tests and tools that need
     /// per-trial values; [`Simulation::run`] is the usual entry point.
     ///
     /// # Errors
@@ -61,6 +68,36 @@ impl Simulation {
         outcomes.clear();
         outcomes.extend_from_slice(&scratch.outcomes);
         Ok(())
+    }
+
+    /// Adds release failures to a unit whose own down intervals are
+    /// `unit_iv[first..]` (and whose outcome is `o`): samples the release
+    /// process after them and, when it has an outage, replaces them by the
+    /// union of both, returning its outcome. `None` past the interval cap.
+    fn with_release(
+        &self,
+        release: &ProcessSampler,
+        rng: &mut Xoshiro256PlusPlus,
+        first: usize,
+        o: TrialOutcome,
+        sc: &mut Scratch,
+    ) -> Option<TrialOutcome> {
+        let own = sc.unit_iv.len();
+        self.sample_process(release, rng, &mut sc.unit_iv)?;
+        if sc.unit_iv.len() == own {
+            // No release outage in this trial: the unit's outcome stands.
+            return Some(o);
+        }
+        let svc = &mut sc.svc;
+        svc.lists.clear();
+        svc.lists.push((first, own));
+        svc.lists.push((own, sc.unit_iv.len()));
+        svc.weights.clear();
+        svc.weights.extend([1, 1]);
+        let o = combine(&sc.unit_iv, 1, self.horizon, svc);
+        sc.unit_iv.truncate(first);
+        sc.unit_iv.extend_from_slice(&svc.out);
+        Some(o)
     }
 
     /// Appends one process's down intervals in this trial to `raw`; returns
@@ -140,30 +177,37 @@ impl Simulation {
             sc.zone_rng.push((first, sc.raw.len()));
         }
         // 3. Every deployment on the same timelines. The time-ordered stream
-        // of zone events is built only once a deployment needs a sweep.
+        // of zone events is built only once a deployment needs a sweep. A
+        // deployment that a service is made of, or that has release
+        // failures, records its down intervals into `unit_iv`.
         sc.outcomes.clear();
+        sc.unit_iv.clear();
+        sc.unit_rng.clear();
         let mut merged = false;
         for d in &self.deployments {
+            let first = sc.unit_iv.len();
+            let rec = if d.record {
+                Some(&mut sc.unit_iv)
+            } else {
+                None
+            };
             let o = match &d.replica_process {
                 None => {
-                    if !d.may_fail(&sc.zone_rng) {
-                        sc.outcomes.push(TrialOutcome::default());
-                        continue;
-                    }
                     // The interval sweep scans its zones for the next start
                     // and end, so it is for deployments over a few zones;
                     // over many, the sorted event stream is cheaper.
                     let few_zones = d.slot_zone.len() <= MAX_INTERVAL_SWEEP_ZONES;
-                    if few_zones && d.rule.is_counting() {
-                        let o = sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep);
-                        sc.outcomes.push(o);
-                        continue;
+                    if !d.may_fail(&sc.zone_rng) {
+                        TrialOutcome::default()
+                    } else if few_zones && d.rule.is_counting() {
+                        sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep, rec)
+                    } else {
+                        if !merged {
+                            merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
+                            merged = true;
+                        }
+                        d.rule.sweep_events(d, &sc.events, h, &mut sc.eval, rec)
                     }
-                    if !merged {
-                        merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
-                        merged = true;
-                    }
-                    d.rule.sweep_events(d, &sc.events, h, &mut sc.eval)
                 }
                 Some(p) => {
                     let mut rng = trial_rng(d.stream_key, trial);
@@ -192,11 +236,57 @@ impl Simulation {
                     if events.is_empty() {
                         TrialOutcome::default()
                     } else {
-                        d.rule.sweep_events(d, events, h, &mut sc.eval)
+                        d.rule.sweep_events(d, events, h, &mut sc.eval, rec)
                     }
                 }
             };
+            let o = match &d.release {
+                None => o,
+                Some(r) => {
+                    let mut rng = trial_rng(d.release_key, trial);
+                    self.with_release(r, &mut rng, first, o, sc)
+                        .ok_or_else(too_many)?
+                }
+            };
+            sc.unit_rng.push((first, sc.unit_iv.len()));
             sc.outcomes.push(o);
+        }
+        // 4. Every service, parts first, on its parts' down intervals.
+        if !self.services.is_empty() {
+            let nd = self.deployments.len();
+            sc.outcomes
+                .resize(nd + self.services.len(), TrialOutcome::default());
+            sc.unit_rng.resize(nd + self.services.len(), (0, 0));
+            for &j in &self.service_order {
+                let s = &self.services[j as usize];
+                let svc = &mut sc.svc;
+                svc.lists.clear();
+                svc.weights.clear();
+                for &u in &s.parts {
+                    svc.lists.push(sc.unit_rng[u as usize]);
+                    svc.weights.push(1);
+                }
+                let need = s.down_needed as i64;
+                let first = sc.unit_iv.len();
+                let any_down = svc.lists.iter().any(|&(a, b)| a < b);
+                let o = if any_down {
+                    let o = combine(&sc.unit_iv, need, h, svc);
+                    sc.unit_iv.extend_from_slice(&svc.out);
+                    o
+                } else {
+                    TrialOutcome::default()
+                };
+                let o = match &s.release {
+                    None => o,
+                    Some(r) => {
+                        let mut rng = trial_rng(s.release_key, trial);
+                        self.with_release(r, &mut rng, first, o, sc)
+                            .ok_or_else(too_many)?
+                    }
+                };
+                sc.unit_rng[nd + j as usize] = (first, sc.unit_iv.len());
+                sc.outcomes[nd + j as usize] = o;
+            }
         }
         Ok(())
     }

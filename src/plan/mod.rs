@@ -229,6 +229,7 @@ pub fn plan(
                 rule: spec.rule.clone(),
                 replica_failures: None,
                 estimator: None,
+                release_failures: None,
             });
         }
     });
@@ -270,6 +271,8 @@ pub fn plan(
     let mut planning = study.clone();
     planning.simulation.baseline = None;
     planning.deployments = deployments;
+    // The study's services are made of its deployments, which the plan replaces.
+    planning.services.clear();
     planning.simulation.sla_targets = vec![spec.target.availability];
     let sim = Simulation::new(&planning)?
         .with_histogram_digits(PLAN_HISTOGRAM_DIGITS)

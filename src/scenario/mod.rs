@@ -222,7 +222,7 @@ pub struct Scenario {
 #[derive(Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a scenario (a table of simulation, region, zone, common_cause, deployment, plan)"
+    expecting = "a scenario (a table of simulation, region, zone, common_cause, deployment, service, plan)"
 )]
 struct RawScenario {
     catalog: Option<String>,
@@ -235,6 +235,8 @@ struct RawScenario {
     common_causes: Vec<CommonCause>,
     #[serde(default, rename = "deployment")]
     deployments: Vec<Deployment>,
+    #[serde(default, rename = "service")]
+    services: Vec<crate::service::Service>,
     plan: Option<PlanSpec>,
 }
 
@@ -525,6 +527,7 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
         }
     }
     study.deployments = raw.deployments;
+    study.services = raw.services;
     (
         Scenario {
             name: name.to_string(),
