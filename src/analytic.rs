@@ -288,7 +288,10 @@ mod tests {
         assert_eq!(service_availability(&s, "xx"), None);
         assert_eq!(service_availability(&s, "nope"), None);
         // Release failures multiply: a deployment's and a service's.
-        let rel = OutageProcess::new(Duration::fixed(99.0).unwrap(), Duration::fixed(1.0).unwrap());
+        let rel = OutageProcess::new(
+            Duration::fixed(99.0).unwrap(),
+            Duration::fixed(1.0).unwrap(),
+        );
         s.deployments[0].release_failures = Some(rel.clone());
         s.services[0].release_failures = Some(rel);
         let got = service_availability(&s, "xy").unwrap();

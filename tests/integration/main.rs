@@ -12,6 +12,7 @@ mod catalog;
 mod determinism;
 mod issue9;
 mod samplers;
+mod services;
 mod timelines;
 mod validation;
 mod value_stability;

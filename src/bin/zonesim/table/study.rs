@@ -80,7 +80,11 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
         out.push('\n');
         out.push_str(&t.render(WIDTH));
         for s in &study.services {
-            let mut line = format!("{}: up when {}", escape(&s.name), escape(&s.up_when.to_string()));
+            let mut line = format!(
+                "{}: up when {}",
+                escape(&s.name),
+                escape(&s.up_when.to_string())
+            );
             if s.release_failures.is_some() {
                 line.push_str(", and its release process is up");
             }
