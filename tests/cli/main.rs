@@ -13,6 +13,7 @@ mod outputs;
 mod pipes;
 mod plan;
 mod scenario_api;
+mod services;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

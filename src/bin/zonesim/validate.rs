@@ -35,6 +35,9 @@ pub fn validate(a: &ValidateArgs) -> Result<(), CliError> {
         count(st.common_causes.len(), "common cause"),
         count(st.deployments.len(), "deployment"),
     ];
+    if !st.services.is_empty() {
+        parts.push(count(st.services.len(), "service"));
+    }
     if s.plan().is_some() {
         parts.push("a plan".into());
     }
