@@ -111,6 +111,10 @@ pub struct PlanResult {
     /// zones than the rule needs); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub infeasible: Option<String>,
+    /// With `[plan] within`: the service each placement was judged by, and
+    /// the deployment it stands in for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<crate::service::ServiceTarget>,
     /// Every judged placement, in enumeration order (not serialised; for
     /// plots and tools).
     #[serde(skip)]
@@ -239,6 +243,7 @@ pub fn plan(
         closest: None,
         frontier: Vec::new(),
         rule: spec.rule.clone(),
+        within: spec.within.clone(),
         candidate_zones: ids.iter().map(|s| s.to_string()).collect(),
         candidates_judged: deployments.len(),
         trials: study.simulation.trials,
@@ -270,9 +275,24 @@ pub fn plan(
     }
     let mut planning = study.clone();
     planning.simulation.baseline = None;
-    planning.deployments = deployments;
-    // The study's services are made of its deployments, which the plan replaces.
-    planning.services.clear();
+    // Each candidate is judged as a deployment of its own or, with `within`,
+    // by its copy of the target service (unit index among the services).
+    let candidate_deployments = deployments.clone();
+    let judged_service = match &spec.within {
+        None => {
+            planning.deployments = deployments;
+            // The study's services are made of its deployments, which the
+            // plan replaces.
+            planning.services.clear();
+            None
+        }
+        Some(w) => {
+            let (deps, services, judged) = w.planning_units(study, deployments);
+            planning.deployments = deps;
+            planning.services = services;
+            Some(judged)
+        }
+    };
     planning.simulation.sla_targets = vec![spec.target.availability];
     let sim = Simulation::new(&planning)?
         .with_histogram_digits(PLAN_HISTOGRAM_DIGITS)
@@ -287,7 +307,7 @@ pub fn plan(
     )
     .without_longest_percentile()
     .approx_bytes()
-        * planning.deployments.len();
+        * (planning.deployments.len() + planning.services.len());
     let wanted = opts
         .threads
         .unwrap_or_else(rayon::current_num_threads)
@@ -301,11 +321,15 @@ pub fn plan(
     };
     let acc = sim.run_accumulators(&opts)?;
     let fraction = spec.target.in_fraction_of_years;
-    let candidates: Vec<Placement> = planning
-        .deployments
+    let first_candidate = planning.deployments.len() - candidate_deployments.len();
+    let candidates: Vec<Placement> = candidate_deployments
         .iter()
-        .zip(&acc.deployments)
-        .map(|(d, a)| {
+        .enumerate()
+        .map(|(i, d)| {
+            let a = match &judged_service {
+                None => &acc.deployments[first_candidate + i],
+                Some(judged) => &acc.services[judged[i]],
+            };
             let s = a.summary(&d.name);
             let sla = &s.sla[0];
             let cost = round_cost(d.replicas.iter().map(|z| spec.cost_of(z)).sum());

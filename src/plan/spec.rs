@@ -38,6 +38,11 @@ pub struct PlanSpec {
     pub replica_cost: BTreeMap<String, f64>,
     /// What a placement must reach.
     pub target: PlanTarget,
+    /// Plan a tier inside a service: each placement replaces one deployment
+    /// of the study and is judged by a service's availability
+    /// ([`crate::service::ServiceTarget`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<crate::service::ServiceTarget>,
 }
 
 /// A planning target: availability at least `availability` in at least
@@ -94,7 +99,14 @@ impl PlanSpec {
             max_replicas,
             replica_cost: BTreeMap::new(),
             target,
+            within: None,
         }
+    }
+
+    /// Judges each placement as `target.part` inside `target.service`.
+    pub fn with_within(mut self, target: crate::service::ServiceTarget) -> Self {
+        self.within = Some(target);
+        self
     }
 
     /// Only these zones may hold replicas.
@@ -147,6 +159,9 @@ impl PlanSpec {
     /// A [`PlanError`] listing every problem, each naming its field.
     pub fn candidate_zone_indices(&self, study: &Study) -> Result<Vec<usize>, PlanError> {
         let mut problems = Vec::new();
+        if let Some(w) = &self.within {
+            problems.extend(w.check(study));
+        }
         fn bad(problems: &mut Vec<Problem>, at: &str, message: String) {
             problems.push(Problem {
                 at: format!("plan.{at}"),
@@ -344,8 +359,12 @@ impl PlanSpec {
     /// [`crate::ErrorKind::Study`] or [`crate::ErrorKind::Plan`], every problem listed.
     pub fn check(&self, study: &Study) -> Result<Vec<usize>, crate::Error> {
         let mut planning = study.clone();
-        planning.deployments.clear();
-        planning.services.clear();
+        if self.within.is_none() {
+            // Without `within`, the plan replaces the study's deployments
+            // (and so its services, which are made of them).
+            planning.deployments.clear();
+            planning.services.clear();
+        }
         planning.simulation.baseline = None;
         planning.simulation.sla_targets.clear();
         planning.validate()?;
