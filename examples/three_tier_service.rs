@@ -65,7 +65,28 @@ fn main() -> Result<(), zonesim::Error> {
     Ok(())
 }
 
+/// Prints each placement's shop and tiers, and checks what must hold: a
+/// shop is never up when its tiers are down (its release failures only add
+/// downtime), and spreading the tiers beats France only, whose tiers share
+/// every Paris region event.
 fn report(r: &StudyResult) {
+    let avail = |name: &str| r.service(name).expect("a service").availability.clone();
+    for p in PLACEMENTS {
+        let (shop, tiers) = (avail(&format!("shop-{p}")), avail(&format!("tiers-{p}")));
+        assert!(
+            shop.mean <= tiers.mean,
+            "{p}: the release floor adds downtime"
+        );
+    }
+    let (fr, eu) = (avail("tiers-france-only"), avail("tiers-eu-wide"));
+    assert!(
+        eu.ci95[0] > fr.ci95[1],
+        "EU-wide tiers beat France-only ones"
+    );
+    summary(r);
+}
+
+fn summary(r: &StudyResult) {
     println!(
         "  {:<15} {:>11} {:>10} {:>9} {:>10} | {:>11} {:>12}",
         "placement", "shop avail", "min/year", "p99 min", "P(>=99.9%)", "tiers avail", "vs france"

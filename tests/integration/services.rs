@@ -507,3 +507,64 @@ fn the_planner_places_a_tier_for_a_service() {
         assert!(e.contains(msg), "{e}");
     }
 }
+
+/// The mixed study of the value-stability pins with a deployment with
+/// release failures and two services (one with release failures of its own).
+fn pinned_study() -> Study {
+    let rel = OutageProcess::new(exp(3000.0), Duration::lognormal(2.0, 1.0).unwrap());
+    crate::determinism::mixed_study(2026, Start::SteadyState)
+        .deployment(
+            Deployment::new("rel", ["a", "d"], Rule::AtLeast(1)).with_release_failures(rel.clone()),
+        )
+        .service(
+            Service::new("tiers", UpWhen::all(["2of3", "ap", "rel"])).with_release_failures(rel),
+        )
+        .service(Service::new(
+            "either",
+            UpWhen::at_least(1, ["single", "zones2"]),
+        ))
+}
+
+/// (downtime hours, outages, longest hours) of `rel`, `tiers` and `either`
+/// in trials 0 to 3: the release streams, their draws and the service
+/// judgement, pinned like the deployments' in value_stability.rs.
+const PINNED: [[(f64, u32, f64); 3]; 4] = [
+    [
+        (17.89178847294943, 3, 15.637859695561929),
+        (101.71584795844637, 17, 35.67849591429149),
+        (16.13785969556193, 2, 15.637859695561929),
+    ],
+    [
+        (4.5892956926722945, 4, 2.0796976323172203),
+        (27.439103298498367, 19, 4.821435532702708),
+        (0.0, 0, 0.0),
+    ],
+    [
+        (5.539631707834815, 1, 5.539631707834815),
+        (34.91282790026543, 11, 16.900488182456684),
+        (0.0, 0, 0.0),
+    ],
+    [
+        (12.59543595676314, 2, 10.388283086629599),
+        (49.037583519976124, 19, 17.80924425444846),
+        (0.0, 0, 0.0),
+    ],
+];
+
+#[test]
+fn release_and_service_outcomes_are_pinned() {
+    let study = pinned_study();
+    let nd = study.deployments.len();
+    let sim = Simulation::new(&study).unwrap();
+    let mut out: Vec<TrialOutcome> = Vec::new();
+    for (t, want) in PINNED.iter().enumerate() {
+        sim.trial(t as u64, &mut out).unwrap();
+        let got = [out[nd - 1], out[nd], out[nd + 1]];
+        for (j, (o, &(down, outages, longest))) in got.iter().zip(want).enumerate() {
+            let at = format!("trial {t}, unit {j}");
+            assert_close(&format!("{at}: downtime"), o.downtime_hours, down, 1e-12);
+            assert_eq!(o.outages, outages, "{at}: outages");
+            assert_close(&format!("{at}: longest"), o.longest_hours, longest, 1e-12);
+        }
+    }
+}
