@@ -5,7 +5,10 @@
 //! counting-rule deployment is up at a random instant, its long-run
 //! availability, follows from the processes' stationary down probabilities
 //! alone, whatever their distributions. [`steady_state_availability`]
-//! computes it exactly by enumerating the up/down states of those processes.
+//! computes it exactly by enumerating the up/down states of those processes
+//! (times the up probability of the deployment's release failures, an
+//! independent process); [`service_availability`] composes such values for
+//! a service whose parts share no process (product and k-of-n forms).
 //!
 //! ```
 //! use zonesim::analytic::steady_state_availability;
