@@ -36,6 +36,8 @@ pub(super) struct Scratch {
     /// them; unit u's are `unit_iv[unit_rng[u].0..unit_rng[u].1]`.
     pub(super) unit_iv: Vec<Interval>,
     pub(super) unit_rng: Vec<(usize, usize)>,
+    /// One release process's intervals in this trial.
+    pub(super) release_iv: Vec<Interval>,
     pub(super) svc: ServiceScratch,
 }
 
@@ -82,12 +84,16 @@ impl Simulation {
         o: TrialOutcome,
         sc: &mut Scratch,
     ) -> Option<TrialOutcome> {
-        let own = sc.unit_iv.len();
-        self.sample_process(release, rng, &mut sc.unit_iv)?;
-        if sc.unit_iv.len() == own {
+        // Sampled apart, so that the cap counts this process's intervals
+        // only (as for every other process), not the units' recorded ones.
+        sc.release_iv.clear();
+        self.sample_process(release, rng, &mut sc.release_iv)?;
+        if sc.release_iv.is_empty() {
             // No release outage in this trial: the unit's outcome stands.
             return Some(o);
         }
+        let own = sc.unit_iv.len();
+        sc.unit_iv.extend_from_slice(&sc.release_iv);
         let svc = &mut sc.svc;
         svc.lists.clear();
         svc.lists.push((first, own));
