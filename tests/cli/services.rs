@@ -94,8 +94,19 @@ fn services_in_json_table_and_comparison() {
     let both = &v["comparison"]["against"][2]["downtime_minutes_diff"]["mean"];
     assert_eq!(both.as_f64(), Some(31.0 * 60.0));
 
-    let o = zonesim(["run".as_ref(), path.as_os_str()]);
+    let svg = dir.join("ccdf.svg");
+    let o = zonesim([
+        "run".as_ref(),
+        path.as_os_str(),
+        "--plot".as_ref(),
+        svg.as_os_str(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
+    let picture = std::fs::read_to_string(&svg).unwrap();
+    for name in ["either", "both"] {
+        let legend = format!("{name}  (P(any downtime) = 1)");
+        assert!(picture.contains(&legend), "{name} is not drawn");
+    }
     let t = stdout(&o);
     assert!(t.contains("\nservice "), "{t}");
     assert!(t.contains("both: up when all of x, y\n"), "{t}");

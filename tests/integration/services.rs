@@ -329,6 +329,28 @@ fn services_are_bit_identical_on_any_thread_count() {
     };
     assert_eq!(fewer.deployments, one.deployments);
     assert_eq!(fewer.services[0], one.services[0]);
+    // Release failures on one deployment leave every other one as it was.
+    let without = {
+        let mut s = study.clone();
+        s.services.clear();
+        s.simulation.baseline = None;
+        s.deployments[4].release_failures = None;
+        zonesim::run(&s).unwrap()
+    };
+    let with = {
+        let mut s = study.clone();
+        s.services.clear();
+        s.simulation.baseline = None;
+        zonesim::run(&s).unwrap()
+    };
+    for (j, (a, b)) in without
+        .deployments
+        .iter()
+        .zip(&with.deployments)
+        .enumerate()
+    {
+        assert_eq!(a == b, j != 4, "deployment {j}");
+    }
 }
 
 #[test]
