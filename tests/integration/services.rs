@@ -590,3 +590,32 @@ fn release_and_service_outcomes_are_pinned() {
         }
     }
 }
+
+/// Release failures over active-passive: the union with the rule's own down
+/// time. a (up 10, down 2) serves, b never fails in 100 h, failover 1 h:
+/// the rule is down [10,11] [22,23] [34,35] [46,47] [58,59] [70,71] [82,83]
+/// [94,95] (fail-back to a is free). The release (up 25, down 3) adds
+/// [25,28] [53,56] [81,84], which swallows [82,83]: 16 h, 10 outages,
+/// longest 3. A service of it alone sees exactly the same.
+#[test]
+fn release_failures_over_active_passive_by_hand() {
+    let rel = OutageProcess::new(fixed(25.0), fixed(3.0));
+    let ap = Rule::ActivePassive {
+        failover_hours: 1.0,
+    };
+    let study = Study::new(settings(50, 100.0, 1, Start::AllUp))
+        .region(region("r"))
+        .zone(fz("a", "r", 10.0, 2.0))
+        .zone(fz("b", "r", 1000.0, 1.0))
+        .deployment(Deployment::new("ap", ["a", "b"], ap.clone()))
+        .deployment(Deployment::new("ap+rel", ["a", "b"], ap).with_release_failures(rel))
+        .service(Service::new("s", UpWhen::all(["ap+rel"])));
+    let sim = Simulation::new(&study).unwrap();
+    let mut out = Vec::new();
+    sim.trial(7, &mut out).unwrap();
+    let got: Vec<_> = out
+        .iter()
+        .map(|o| (o.downtime_hours, o.outages, o.longest_hours))
+        .collect();
+    assert_eq!(got, [(8.0, 8, 1.0), (16.0, 10, 3.0), (16.0, 10, 3.0)]);
+}
