@@ -34,6 +34,9 @@ use crate::study::Study;
 /// deployment) that [`steady_state_availability`] enumerates: 2^20 states.
 pub const MAX_PROCESSES: usize = 20;
 
+/// The deepest nesting of services that [`service_availability`] follows.
+pub const MAX_NESTING: usize = 64;
+
 /// The exact long-run availability of a counting-rule deployment (`at_least`,
 /// `majority`, `zones_up`) with no replica failures, from the stationary down
 /// probability `E[down] / (E[up] + E[down])` of each zone and common cause
@@ -126,7 +129,8 @@ pub fn steady_state_availability(study: &Study, d: &Deployment) -> Option<f64> {
 /// independent parts are up (the Poisson-binomial sum); the service's own
 /// release failures multiply it by their stationary up probability.
 /// `None` when parts share a process, when a part has no exact value
-/// (active-passive, replica failures), or for a name the study does not hold.
+/// (active-passive, replica failures), for a name the study does not hold,
+/// or for services nested more than [`MAX_NESTING`] deep.
 ///
 /// ```
 /// use zonesim::analytic::service_availability;
@@ -155,8 +159,9 @@ pub fn service_availability(study: &Study, name: &str) -> Option<f64> {
 /// `zones + c`) its up state depends on; `None` as for
 /// [`service_availability`].
 fn footprint(study: &Study, name: &str, depth: usize) -> Option<(f64, Vec<usize>)> {
-    // A valid study has no cycle; the depth bound keeps an invalid one finite.
-    if depth > study.services.len() {
+    // A valid study has no cycle; the bound keeps an invalid one finite and
+    // the recursion shallow.
+    if depth > MAX_NESTING {
         return None;
     }
     let nz = study.zones.len();

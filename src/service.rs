@@ -266,47 +266,90 @@ pub(crate) fn resolve(study: &Study, name: &str) -> Option<Part> {
         .map(Part::Service)
 }
 
+/// Every name of the study, resolved once (the first deployment or service
+/// of each name; duplicates are reported by [`check`]).
+pub(crate) fn name_index(study: &Study) -> HashMap<&str, Part> {
+    let mut index = HashMap::new();
+    for (i, s) in study.services.iter().enumerate().rev() {
+        index.insert(s.name.as_str(), Part::Service(i));
+    }
+    for (i, d) in study.deployments.iter().enumerate().rev() {
+        index.insert(d.name.as_str(), Part::Deployment(i));
+    }
+    index
+}
+
+/// Each service's parts that are services (indices), with unknown names left out.
+fn service_edges(study: &Study, index: &HashMap<&str, Part>) -> Vec<Vec<usize>> {
+    study
+        .services
+        .iter()
+        .map(|s| {
+            s.up_when
+                .parts()
+                .iter()
+                .filter_map(|p| match index.get(p.as_str()) {
+                    Some(Part::Service(j)) => Some(*j),
+                    Some(Part::Deployment(_)) | None => None,
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// The study's services in an order where every service comes after the
 /// services it is made of, as indices; `None` when there is a cycle or an
-/// unknown part (which [`check`] reports).
+/// unknown part (which [`check`] reports). Iterative (Kahn's algorithm), so
+/// a deeply nested file cannot exhaust the stack.
 pub(crate) fn topological_order(study: &Study) -> Option<Vec<usize>> {
-    let n = study.services.len();
-    // 0: unvisited, 1: on the current path, 2: done.
-    let mut mark = vec![0u8; n];
-    let mut order = Vec::with_capacity(n);
-    fn visit(study: &Study, i: usize, mark: &mut [u8], order: &mut Vec<usize>) -> bool {
-        match mark[i] {
-            2 => return true,
-            1 => return false,
-            _ => {}
+    let index = name_index(study);
+    let known = study.services.iter().all(|s| {
+        s.up_when
+            .parts()
+            .iter()
+            .all(|p| index.contains_key(p.as_str()))
+    });
+    if !known {
+        return None;
+    }
+    kahn(&service_edges(study, &index)).ok()
+}
+
+/// Kahn's algorithm over `edges[i]` = the services `i` is made of: the order
+/// (parts first), or the services left on or behind a cycle.
+fn kahn(edges: &[Vec<usize>]) -> Result<Vec<usize>, Vec<bool>> {
+    let n = edges.len();
+    // users[j]: the services made of j; pending[i]: parts of i not yet ordered.
+    let mut users = vec![Vec::new(); n];
+    let mut pending = vec![0usize; n];
+    for (i, e) in edges.iter().enumerate() {
+        pending[i] = e.len();
+        for &j in e {
+            users[j].push(i);
         }
-        mark[i] = 1;
-        for p in study.services[i].up_when.parts() {
-            match resolve(study, p) {
-                Some(Part::Deployment(_)) => {}
-                Some(Part::Service(j)) => {
-                    if !visit(study, j, mark, order) {
-                        return false;
-                    }
-                }
-                None => return false,
+    }
+    let mut ready: Vec<usize> = (0..n).rev().filter(|&i| pending[i] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(j) = ready.pop() {
+        order.push(j);
+        for &i in users[j].iter().rev() {
+            pending[i] -= 1;
+            if pending[i] == 0 {
+                ready.push(i);
             }
         }
-        mark[i] = 2;
-        order.push(i);
-        true
     }
-    for i in 0..n {
-        if !visit(study, i, &mut mark, &mut order) {
-            return None;
-        }
+    if order.len() == n {
+        Ok(order)
+    } else {
+        Err(pending.iter().map(|&p| p > 0).collect())
     }
-    Some(order)
 }
 
 /// Every problem of the study's services, each with its path:
 /// `service[i] "name".up_when.all[j]` for an unknown part.
 pub(crate) fn check(study: &Study) -> Vec<Problem> {
+    let index = name_index(study);
     let mut problems = Vec::new();
     let mut bad = |at: String, message: String| problems.push(Problem { at, message });
     let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -329,7 +372,7 @@ pub(crate) fn check(study: &Study) -> Vec<Problem> {
         }
         let mut named = HashMap::new();
         for (j, p) in parts.iter().enumerate() {
-            if resolve(study, p).is_none() {
+            if !index.contains_key(p.as_str()) {
                 bad(
                     format!("{at}.up_when.{key}[{j}]"),
                     format!("unknown deployment or service \"{p}\""),
@@ -362,11 +405,18 @@ pub(crate) fn check(study: &Study) -> Vec<Problem> {
     // Cycles through other services (a direct self-reference is reported above).
     if let Some(cycle) = find_cycle(study) {
         let first = cycle[0];
-        let path: Vec<&str> = cycle
+        // A long cycle is shown by its first few services.
+        const SHOWN: usize = 8;
+        let mut path: Vec<&str> = cycle
             .iter()
-            .chain(std::iter::once(&first))
+            .take(SHOWN)
             .map(|&i| study.services[i].name.as_str())
             .collect();
+        let more = format!("... ({} services in all)", cycle.len());
+        if cycle.len() > SHOWN {
+            path.push(&more);
+        }
+        path.push(study.services[first].name.as_str());
         bad(
             format!(
                 "service[{first}] \"{}\".up_when",
@@ -378,59 +428,29 @@ pub(crate) fn check(study: &Study) -> Vec<Problem> {
     problems
 }
 
-/// A cycle of two or more services (indices, in order), if there is one.
+/// A cycle of two or more services (indices, in order), if there is one;
+/// iterative, like [`topological_order`].
 fn find_cycle(study: &Study) -> Option<Vec<usize>> {
-    let n = study.services.len();
-    let edges: Vec<Vec<usize>> = study
-        .services
-        .iter()
+    let index = name_index(study);
+    // Self-references are reported on their own.
+    let edges: Vec<Vec<usize>> = service_edges(study, &index)
+        .into_iter()
         .enumerate()
-        .map(|(i, s)| {
-            s.up_when
-                .parts()
-                .iter()
-                .filter_map(|p| match resolve(study, p) {
-                    Some(Part::Service(j)) if j != i => Some(j),
-                    _ => None,
-                })
-                .collect()
-        })
+        .map(|(i, e)| e.into_iter().filter(|&j| j != i).collect())
         .collect();
-    let mut mark = vec![0u8; n];
+    let left = kahn(&edges).err()?;
+    // Every service left waits on another one left: walk from the first
+    // until a service repeats; the walk from there on is a cycle.
+    let start = left.iter().position(|&l| l)?;
+    let mut seen = vec![usize::MAX; edges.len()];
     let mut path = Vec::new();
-    fn dfs(
-        i: usize,
-        edges: &[Vec<usize>],
-        mark: &mut [u8],
-        path: &mut Vec<usize>,
-    ) -> Option<Vec<usize>> {
-        mark[i] = 1;
+    let mut i = start;
+    while seen[i] == usize::MAX {
+        seen[i] = path.len();
         path.push(i);
-        for &j in &edges[i] {
-            match mark[j] {
-                1 => {
-                    let start = path.iter().position(|&x| x == j).expect("on the path");
-                    return Some(path[start..].to_vec());
-                }
-                0 => {
-                    if let Some(c) = dfs(j, edges, mark, path) {
-                        return Some(c);
-                    }
-                }
-                _ => {}
-            }
-        }
-        path.pop();
-        mark[i] = 2;
-        None
+        i = *edges[i].iter().find(|&&j| left[j])?;
     }
-    (0..n).find_map(|i| {
-        if mark[i] == 0 {
-            dfs(i, &edges, &mut mark, &mut path)
-        } else {
-            None
-        }
-    })
+    Some(path[seen[i]..].to_vec())
 }
 
 /// A planning target inside a service: the `within` key of `[plan]`,
@@ -704,6 +724,34 @@ mod tests {
         planning.deployments = deps;
         planning.services = svcs;
         assert!(planning.validate().is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_is_checked_without_recursion() {
+        let n = 100_000;
+        let mut s = study();
+        for i in 0..n {
+            let part = if i == 0 {
+                "x".to_string()
+            } else {
+                format!("s{}", i - 1)
+            };
+            s = s.service(Service::new(format!("s{i}"), UpWhen::all([part])));
+        }
+        assert!(problems(&s).is_empty());
+        let order = topological_order(&s).unwrap();
+        assert_eq!(order.len(), n);
+        assert!(order.windows(2).all(|w| w[0] < w[1]));
+        // Close the chain into one long cycle.
+        s.services[0].up_when = UpWhen::all([format!("s{}", n - 1)]);
+        let p = problems(&s);
+        assert_eq!(p.len(), 1);
+        assert_eq!(
+            p[0],
+            "service[0] \"s0\".up_when: services form a cycle: s0 -> s99999 -> s99998 -> \
+             s99997 -> s99996 -> s99995 -> s99994 -> s99993 -> ... (100000 services in all) -> s0"
+        );
+        assert_eq!(topological_order(&s), None);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! are down at each instant of the merged down/up events of their recorded
 //! intervals; all changes of an instant are applied before it is judged.
 
-use crate::service::{Part, resolve, topological_order};
+use crate::service::{Part, name_index, topological_order};
 use crate::stats::TrialOutcome;
 use crate::study::Study;
 
@@ -41,6 +41,7 @@ pub(super) fn compile_services(
     horizon: f64,
 ) -> (Vec<CompiledService>, Vec<u32>, Vec<bool>) {
     let nd = study.deployments.len();
+    let index = name_index(study);
     let mut part_of_service = vec![false; nd];
     let services = study
         .services
@@ -50,7 +51,7 @@ pub(super) fn compile_services(
                 .up_when
                 .parts()
                 .iter()
-                .map(|p| match resolve(study, p).expect("validated") {
+                .map(|p| match *index.get(p.as_str()).expect("validated") {
                     Part::Deployment(i) => {
                         part_of_service[i] = true;
                         i as u32
