@@ -188,6 +188,56 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         best.p_meets_ci95[0]
     );
 
+    // The same questions with placement constraints: one replica per zone
+    // and at least two regions. Alibaba has one region in France, so the
+    // France-only plan is refused with the closest placement; across
+    // providers France has five Paris regions; EU-wide, the mirror-image
+    // quorums (2 Paris + 1 Frankfurt, 1 Paris + 2 Frankfurt) are tied.
+    let constrained = |s: PlanSpec| s.with_distinct_zones().with_min_regions(2);
+    let fr_alibaba = plan(
+        &study,
+        &constrained(spec(Some(vec!["FR".into()]), None)),
+        &opts,
+    )?;
+    let mut fr_any = constrained(PlanSpec::new(Rule::Majority, 5, target));
+    fr_any.countries = Some(vec!["FR".into()]);
+    let fr_any = plan(&study, &fr_any, &opts)?;
+    let eu_c = plan(&study, &constrained(spec(None, Some(true))), &opts)?;
+    println!("\nWith distinct_zones = true and min_regions = 2:");
+    for (label, r) in [
+        ("France only, Alibaba", &fr_alibaba),
+        ("France only, any provider", &fr_any),
+        ("EU-wide, Alibaba", &eu_c),
+    ] {
+        match (&r.best, &r.closest, &r.unsatisfiable) {
+            (Some(b), _, _) => println!(
+                "  {label:<27} best {} (cost {}, P(meets) {:.4}); {} tied within noise",
+                placement(Some(b)),
+                b.cost,
+                b.p_meets,
+                r.tied_count
+            ),
+            (None, Some(c), Some(_)) => println!(
+                "  {label:<27} refused: the constraints cannot be met; closest {} misses {}",
+                placement(Some(c)),
+                r.closest_violates.join(", ")
+            ),
+            _ => println!("  {label:<27} no placement meets the target"),
+        }
+    }
+    assert!(fr_alibaba.unsatisfiable.is_some() && fr_alibaba.best.is_none());
+    assert!(fr_any.best.is_some());
+    assert!(eu_c.tied_within_noise);
+    let tied = &eu_c.tied;
+    assert!(
+        tied.iter()
+            .any(|p| p.replicas.iter().filter(|z| z.contains("fr-par")).count() == 2)
+    );
+    assert!(
+        tied.iter()
+            .any(|p| p.replicas.iter().filter(|z| z.contains("de-fra")).count() == 2)
+    );
+
     if let Some(dir) = plots {
         std::fs::create_dir_all(&dir)?;
         std::fs::write(dir.join("frontier-france.svg"), frontier_svg(&france)?)?;

@@ -70,6 +70,13 @@ pub struct Settings {
     pub baseline: Option<String>,
     /// The estimator of every deployment that does not name its own.
     pub estimator: Estimator,
+    /// Length of an SLA window in hours (default 730, a calendar month):
+    /// each trial's horizon is cut into `floor(horizon / window)` whole
+    /// windows, each judged against every SLA target ([`crate::stats::WindowStats`]).
+    pub sla_window_hours: f64,
+    /// Service-credit bands judged per window (none by default).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sla_credits: Vec<crate::stats::CreditBand>,
 }
 
 impl Settings {
@@ -84,7 +91,21 @@ impl Settings {
             sla_targets: DEFAULT_SLA_TARGETS.to_vec(),
             baseline: None,
             estimator: Estimator::Crude,
+            sla_window_hours: crate::stats::DEFAULT_SLA_WINDOW_HOURS,
+            sla_credits: Vec::new(),
         }
+    }
+
+    /// The same settings with SLA windows of `hours` (default 730).
+    pub fn with_sla_window_hours(mut self, hours: f64) -> Self {
+        self.sla_window_hours = hours;
+        self
+    }
+
+    /// The same settings with these service-credit bands, judged per window.
+    pub fn with_sla_credits(mut self, bands: impl Into<Vec<crate::stats::CreditBand>>) -> Self {
+        self.sla_credits = bands.into();
+        self
     }
 
     /// The same settings with another default estimator.
@@ -298,6 +319,58 @@ impl Study {
                 bad(
                     format!("simulation.sla_targets[{i}]"),
                     format!("must be in (0, 1], got {t}"),
+                );
+            }
+        }
+        if s.sla_targets.len() > crate::stats::MAX_SLA_TARGETS {
+            bad(
+                "simulation.sla_targets".into(),
+                format!(
+                    "{} targets, over the limit of {}",
+                    s.sla_targets.len(),
+                    crate::stats::MAX_SLA_TARGETS
+                ),
+            );
+        }
+        if !(is_positive_finite(s.sla_window_hours) && s.sla_window_hours <= 1e7) {
+            bad(
+                "simulation.sla_window_hours".into(),
+                format!(
+                    "must be a finite number > 0 and at most 1e7, got {}",
+                    s.sla_window_hours
+                ),
+            );
+        }
+        if s.sla_credits.len() > crate::stats::MAX_CREDIT_BANDS {
+            bad(
+                "simulation.sla_credits".into(),
+                format!(
+                    "{} bands, over the limit of {}",
+                    s.sla_credits.len(),
+                    crate::stats::MAX_CREDIT_BANDS
+                ),
+            );
+        }
+        for (i, b) in s.sla_credits.iter().enumerate() {
+            if !(b.below > 0.0 && b.below <= 1.0) {
+                bad(
+                    format!("simulation.sla_credits[{i}].below"),
+                    format!("must be in (0, 1], got {}", b.below),
+                );
+            }
+            if !(b.credit > 0.0 && b.credit <= 1.0) {
+                bad(
+                    format!("simulation.sla_credits[{i}].credit"),
+                    format!(
+                        "must be in (0, 1] (a fraction of the window's fee), got {}",
+                        b.credit
+                    ),
+                );
+            }
+            if s.sla_credits[..i].iter().any(|o| o.below == b.below) {
+                bad(
+                    format!("simulation.sla_credits[{i}].below"),
+                    format!("{} is given twice", b.below),
                 );
             }
         }

@@ -63,7 +63,8 @@ impl Accumulators {
 
 /// An empty accumulator of one deployment, as the run's settings make it.
 pub(super) fn deployment_accumulator(sim: &Simulation) -> DeploymentAccumulator {
-    let a = DeploymentAccumulator::new(sim.horizon, &sim.sla_targets, sim.histogram_digits);
+    let a = DeploymentAccumulator::new(sim.horizon, &sim.sla_targets, sim.histogram_digits)
+        .with_windows(&sim.windows);
     if sim.longest_percentile {
         a
     } else {

@@ -27,7 +27,7 @@ pub(super) fn sweep_active_passive(
     // so the common instant costs O(1) however many replicas there are.
     let mut serving: Option<usize> = Some(0);
     let mut deadline = f64::INFINITY;
-    let mut track = OutageTrack::recording(rec);
+    let mut track = OutageTrack::new(&d.windows).recording(rec);
     let mut i = 0;
     let mut first_group = true;
     loop {

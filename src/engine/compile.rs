@@ -2,7 +2,7 @@
 //! rules reduced to what the sweeps need, and the size checks.
 
 use crate::deployment::Rule;
-use crate::stats::{PERCENTILE_SIGNIFICANT_DIGITS, TrialOutcome};
+use crate::stats::{PERCENTILE_SIGNIFICANT_DIGITS, TrialOutcome, WindowRules};
 use crate::study::{Study, StudyError};
 
 use super::limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
@@ -98,6 +98,8 @@ pub(super) struct CompiledDeployment {
     /// Whether a trial keeps this deployment's down intervals (a service is
     /// made of it, or it has release failures).
     pub(super) record: bool,
+    /// How the study's SLA windows are cut and judged (shared by all).
+    pub(super) windows: std::sync::Arc<WindowRules>,
 }
 
 impl CompiledDeployment {
@@ -170,6 +172,12 @@ impl Simulation {
                 zone_causes[z].push(ci as u32);
             }
         }
+        let windows = std::sync::Arc::new(WindowRules::new(
+            s.sla_window_hours,
+            horizon,
+            &s.sla_targets,
+            &s.sla_credits,
+        ));
         let mut deployments = Vec::with_capacity(study.deployments.len());
         for d in &study.deployments {
             let mut zone_slot = vec![NONE; zones.len()];
@@ -233,6 +241,7 @@ impl Simulation {
                     .map(|p| ProcessSampler::new(p, horizon)),
                 release_key: stream_key(s.seed, release_stream(&d.name)),
                 record: d.release_failures.is_some(),
+                windows: windows.clone(),
             });
         }
         let (services, service_order, part_of_service) =
@@ -280,6 +289,7 @@ impl Simulation {
             histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,
             longest_percentile: true,
             memory_budget: super::RUN_MEMORY_BUDGET,
+            windows,
         };
         sim.checked_size(study)
     }

@@ -36,7 +36,7 @@ pub(super) fn sweep_zone_intervals(
             });
         }
     }
-    let mut track = OutageTrack::recording(rec);
+    let mut track = OutageTrack::new(&d.windows).recording(rec);
     let tolerance = d.units - d.need;
     let mut lost = 0i32;
     // The instant whose changes are being applied (NaN before the first).
@@ -137,7 +137,7 @@ pub(super) fn sweep_counting(
     st.reset(d);
     let mut live = d.replica_slot.len() as i32;
     let mut zones = d.slot_replicas.len() as i32;
-    let mut track = OutageTrack::recording(rec);
+    let mut track = OutageTrack::new(&d.windows).recording(rec);
     let mut i = 0;
     while i < events.len() {
         let t = events[i].t;

@@ -144,6 +144,8 @@ pub struct Simulation {
     longest_percentile: bool,
     /// Bytes the run's accumulators may take, over all worker threads.
     memory_budget: usize,
+    /// How SLA windows are cut and judged.
+    windows: std::sync::Arc<crate::stats::WindowRules>,
     /// The study's diagnostics, carried into every result.
     warnings: Vec<crate::diagnostics::Warning>,
     /// The validated study, for the deployments estimated by importance

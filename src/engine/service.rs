@@ -10,7 +10,7 @@
 //! intervals; all changes of an instant are applied before it is judged.
 
 use crate::service::{Part, name_index, topological_order};
-use crate::stats::TrialOutcome;
+use crate::stats::{TrialOutcome, WindowRules};
 use crate::study::Study;
 
 use super::merge::{DOWN, Event, Head, merge_events};
@@ -97,16 +97,17 @@ pub(super) struct ServiceScratch {
 /// sorted and disjoint): the result is down while the weights of the lists
 /// down at once add up to at least `need`, judged after all changes of an
 /// instant. Writes the result's down intervals into `sc.out` and returns
-/// its outcome.
+/// its outcome (with its SLA windows judged by `windows`).
 pub(super) fn combine(
     iv: &[Interval],
     need: i64,
     horizon: f64,
+    windows: &WindowRules,
     sc: &mut ServiceScratch,
 ) -> TrialOutcome {
     merge_events(iv, &sc.lists, 0, &mut sc.heads, &mut sc.events);
     sc.out.clear();
-    let mut track = OutageTrack::recording(Some(&mut sc.out));
+    let mut track = OutageTrack::new(windows).recording(Some(&mut sc.out));
     let mut down = 0i64;
     let events = &sc.events;
     let mut i = 0;
@@ -146,7 +147,8 @@ mod tests {
             sc.lists.push((a, all.len()));
         }
         sc.weights = weights.to_vec();
-        let o = combine(&all, need, 100.0, &mut sc);
+        let no_windows = WindowRules::new(0.0, 100.0, &[], &[]);
+        let o = combine(&all, need, 100.0, &no_windows, &mut sc);
         (o, sc.out.iter().map(|i| (i.start, i.end)).collect())
     }
 

@@ -1,7 +1,7 @@
 //! State shared by the rule sweeps: per-slot and per-replica liveness, and
 //! the service's down intervals as a sweep finds them.
 
-use crate::stats::TrialOutcome;
+use crate::stats::{TrialOutcome, WindowRules};
 
 use super::compile::CompiledDeployment;
 use super::merge::{DOWN, Event, NONE, REPLICA};
@@ -29,27 +29,42 @@ impl EvalState {
     }
 }
 
-/// Tracks the service's down intervals during a sweep, and records them
-/// where a service or release failures need them.
-#[derive(Debug, Default)]
-pub(super) struct OutageTrack<'a> {
+/// Tracks the service's down intervals during a sweep, and the downtime of
+/// each SLA window they fall in (windows are judged as the sweep leaves
+/// them, so nothing is stored per window); records the intervals where a
+/// service or release failures need them.
+#[derive(Debug)]
+pub(super) struct OutageTrack<'w> {
     up: bool,
     since: f64,
     o: TrialOutcome,
+    windows: &'w WindowRules,
+    /// The window collecting downtime, and its downtime so far.
+    win: u64,
+    win_down: f64,
     /// Where each down interval goes as it closes, if anywhere.
-    rec: Option<&'a mut Vec<Interval>>,
+    rec: Option<&'w mut Vec<Interval>>,
 }
 
-impl<'a> OutageTrack<'a> {
-    /// A track that also appends each down interval to `rec` (when given),
-    /// in time order: disjoint, each of positive length, with a positive gap
-    /// between one and the next.
-    pub(super) fn recording(rec: Option<&'a mut Vec<Interval>>) -> Self {
+impl<'w> OutageTrack<'w> {
+    pub(super) fn new(windows: &'w WindowRules) -> Self {
         OutageTrack {
             up: true,
-            rec,
-            ..Default::default()
+            since: 0.0,
+            o: TrialOutcome::default(),
+            windows,
+            win: 0,
+            win_down: 0.0,
+            rec: None,
         }
+    }
+
+    /// The same track, also appending each down interval to `rec` (when
+    /// given), in time order: disjoint, each of positive length, with a
+    /// positive gap between one and the next.
+    pub(super) fn recording(mut self, rec: Option<&'w mut Vec<Interval>>) -> Self {
+        self.rec = rec;
+        self
     }
 
     #[inline]
@@ -79,12 +94,50 @@ impl<'a> OutageTrack<'a> {
                 end: t,
             });
         }
+        if self.windows.per_trial() > 0 {
+            self.split(self.since, t);
+        }
+    }
+
+    /// Adds the down interval `[a, b)` to the windows it overlaps; the part
+    /// past the last whole window is in none.
+    #[cold]
+    fn split(&mut self, a: f64, b: f64) {
+        let w = self.windows.hours();
+        let n = self.windows.per_trial() as u64;
+        let mut k = (a / w) as u64;
+        let mut from = a;
+        while k < n {
+            let end = (k + 1) as f64 * w;
+            let to = b.min(end);
+            if to > from {
+                if k != self.win {
+                    self.flush();
+                    self.win = k;
+                }
+                self.win_down += to - from;
+            }
+            if b <= end {
+                break;
+            }
+            from = end;
+            k += 1;
+        }
+    }
+
+    /// Judges the window collecting downtime (one with none misses nothing).
+    fn flush(&mut self) {
+        if self.win_down > 0.0 {
+            self.windows.judge(self.win_down, &mut self.o.windows);
+            self.win_down = 0.0;
+        }
     }
 
     pub(super) fn finish(mut self, horizon: f64) -> TrialOutcome {
         if !self.up {
             self.close(horizon);
         }
+        self.flush();
         self.o
     }
 }

@@ -100,7 +100,7 @@ impl Simulation {
         svc.lists.push((own, sc.unit_iv.len()));
         svc.weights.clear();
         svc.weights.extend([1, 1]);
-        let o = combine(&sc.unit_iv, 1, self.horizon, svc);
+        let o = combine(&sc.unit_iv, 1, self.horizon, &self.windows, svc);
         sc.unit_iv.truncate(first);
         sc.unit_iv.extend_from_slice(&svc.out);
         Some(o)
@@ -276,7 +276,7 @@ impl Simulation {
                 let first = sc.unit_iv.len();
                 let any_down = svc.lists.iter().any(|&(a, b)| a < b);
                 let o = if any_down {
-                    let o = combine(&sc.unit_iv, need, h, svc);
+                    let o = combine(&sc.unit_iv, need, h, &self.windows, svc);
                     sc.unit_iv.extend_from_slice(&svc.out);
                     o
                 } else {

@@ -38,11 +38,31 @@ pub struct PlanSpec {
     pub replica_cost: BTreeMap<String, f64>,
     /// What a placement must reach.
     pub target: PlanTarget,
-    /// Plan a tier inside a service: each placement replaces one deployment
-    /// of the study and is judged by a service's availability
-    /// ([`crate::service::ServiceTarget`]).
+    /// At most one replica per zone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub distinct_zones: bool,
+    /// At most this many replicas in one zone (at least 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub within: Option<crate::service::ServiceTarget>,
+    pub max_per_zone: Option<u32>,
+    /// At most this many replicas in one region (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_region: Option<u32>,
+    /// At least this many distinct regions (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_regions: Option<u32>,
+    /// At least this many distinct providers (at least 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_providers: Option<u32>,
+    /// Zone or region ids that must each hold at least one replica.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub must_include: Vec<String>,
+    /// At most this many replicas in regions outside the EU.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_outside_eu: Option<u32>,
+    /// At least this many replicas in each of these countries (ISO 3166
+    /// alpha-2), e.g. `{ FR = 1 }`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub min_in_countries: BTreeMap<String, u32>,
 }
 
 /// A planning target: availability at least `availability` in at least
@@ -99,14 +119,96 @@ impl PlanSpec {
             max_replicas,
             replica_cost: BTreeMap::new(),
             target,
-            within: None,
+            distinct_zones: false,
+            max_per_zone: None,
+            max_per_region: None,
+            min_regions: None,
+            min_providers: None,
+            must_include: Vec::new(),
+            max_outside_eu: None,
+            min_in_countries: BTreeMap::new(),
         }
     }
 
-    /// Judges each placement as `target.part` inside `target.service`.
-    pub fn with_within(mut self, target: crate::service::ServiceTarget) -> Self {
-        self.within = Some(target);
+    /// At most one replica per zone.
+    pub fn with_distinct_zones(mut self) -> Self {
+        self.distinct_zones = true;
         self
+    }
+
+    /// At most `n` replicas in one zone.
+    pub fn with_max_per_zone(mut self, n: u32) -> Self {
+        self.max_per_zone = Some(n);
+        self
+    }
+
+    /// At most `n` replicas in one region.
+    pub fn with_max_per_region(mut self, n: u32) -> Self {
+        self.max_per_region = Some(n);
+        self
+    }
+
+    /// At least `n` distinct regions.
+    pub fn with_min_regions(mut self, n: u32) -> Self {
+        self.min_regions = Some(n);
+        self
+    }
+
+    /// At least `n` distinct providers.
+    pub fn with_min_providers(mut self, n: u32) -> Self {
+        self.min_providers = Some(n);
+        self
+    }
+
+    /// A zone or region id that must hold at least one replica.
+    pub fn with_must_include(mut self, id: impl Into<String>) -> Self {
+        self.must_include.push(id.into());
+        self
+    }
+
+    /// At most `n` replicas outside the EU.
+    pub fn with_max_outside_eu(mut self, n: u32) -> Self {
+        self.max_outside_eu = Some(n);
+        self
+    }
+
+    /// At least `n` replicas in `country` (ISO 3166 alpha-2).
+    pub fn with_min_in_country(mut self, country: impl Into<String>, n: u32) -> Self {
+        self.min_in_countries.insert(country.into(), n);
+        self
+    }
+
+    /// The placement constraints in force, as the file spells them (for
+    /// reports), in a fixed order.
+    pub fn constraint_labels(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.distinct_zones {
+            out.push("distinct_zones = true".to_string());
+        }
+        let opts = [
+            ("max_per_zone", self.max_per_zone),
+            ("max_per_region", self.max_per_region),
+            ("min_regions", self.min_regions),
+            ("min_providers", self.min_providers),
+            ("max_outside_eu", self.max_outside_eu),
+        ];
+        for (k, v) in opts {
+            if let Some(v) = v {
+                out.push(format!("{k} = {v}"));
+            }
+        }
+        if !self.must_include.is_empty() {
+            out.push(format!("must_include = {:?}", self.must_include));
+        }
+        if !self.min_in_countries.is_empty() {
+            let parts: Vec<String> = self
+                .min_in_countries
+                .iter()
+                .map(|(c, n)| format!("{c} = {n}"))
+                .collect();
+            out.push(format!("min_in_countries = {{ {} }}", parts.join(", ")));
+        }
+        out
     }
 
     /// Only these zones may hold replicas.
@@ -159,9 +261,6 @@ impl PlanSpec {
     /// A [`PlanError`] listing every problem, each naming its field.
     pub fn candidate_zone_indices(&self, study: &Study) -> Result<Vec<usize>, PlanError> {
         let mut problems = Vec::new();
-        if let Some(w) = &self.within {
-            problems.extend(w.check(study));
-        }
         fn bad(problems: &mut Vec<Problem>, at: &str, message: String) {
             problems.push(Problem {
                 at: format!("plan.{at}"),
@@ -218,6 +317,59 @@ impl PlanSpec {
                     &mut problems,
                     &format!("replica_cost.\"{k}\""),
                     format!("unknown zone \"{k}\" (use \"default\" for the others)"),
+                );
+            }
+        }
+        for (field, v) in [
+            ("max_per_zone", self.max_per_zone),
+            ("max_per_region", self.max_per_region),
+            ("min_regions", self.min_regions),
+            ("min_providers", self.min_providers),
+        ] {
+            if v == Some(0) {
+                bad(&mut problems, field, "must be at least 1, got 0".into());
+            }
+        }
+        for (i, id) in self.must_include.iter().enumerate() {
+            let known = study.zones.iter().any(|z| &z.id == id)
+                || study.regions.iter().any(|r| &r.id == id);
+            if !known {
+                bad(
+                    &mut problems,
+                    &format!("must_include[{i}]"),
+                    format!("unknown zone or region \"{id}\""),
+                );
+            } else if self.must_include[..i].contains(id) {
+                bad(
+                    &mut problems,
+                    &format!("must_include[{i}]"),
+                    format!("\"{id}\" is listed twice"),
+                );
+            }
+        }
+        for (c, &n) in &self.min_in_countries {
+            if !crate::topology::is_iso_country(c) {
+                bad(
+                    &mut problems,
+                    &format!("min_in_countries.{c}"),
+                    format!("\"{c}\" is not an ISO 3166-1 alpha-2 country code"),
+                );
+            } else if !study
+                .regions
+                .iter()
+                .any(|r| r.country.eq_ignore_ascii_case(c))
+            {
+                bad(
+                    &mut problems,
+                    &format!("min_in_countries.{c}"),
+                    format!("no region of the study is in country \"{c}\""),
+                );
+            }
+            if n == 0 {
+                bad(
+                    &mut problems,
+                    &format!("min_in_countries.{c}"),
+                    "must be at least 1, got 0".into(),
                 );
             }
         }
@@ -359,12 +511,8 @@ impl PlanSpec {
     /// [`crate::ErrorKind::Study`] or [`crate::ErrorKind::Plan`], every problem listed.
     pub fn check(&self, study: &Study) -> Result<Vec<usize>, crate::Error> {
         let mut planning = study.clone();
-        if self.within.is_none() {
-            // Without `within`, the plan replaces the study's deployments
-            // (and so its services, which are made of them).
-            planning.deployments.clear();
-            planning.services.clear();
-        }
+        planning.deployments.clear();
+        planning.services.clear();
         planning.simulation.baseline = None;
         planning.simulation.sla_targets.clear();
         planning.validate()?;

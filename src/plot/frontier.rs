@@ -89,6 +89,21 @@ pub fn frontier_svg_over(result: &PlanResult, horizon_hours: f64) -> Result<Stri
     } else {
         &result.candidates
     };
+    // One dot per distinct point: exchangeable placements share their
+    // figures, and a catalogue-wide plan has a hundred thousand of them.
+    let mut seen = std::collections::HashSet::new();
+    let dots: Vec<Placement> = all
+        .iter()
+        .filter(|p| {
+            seen.insert((
+                p.cost.to_bits(),
+                p.p_meets.to_bits(),
+                p.availability_p5.to_bits(),
+            ))
+        })
+        .cloned()
+        .collect();
+    let all: &[Placement] = &dots;
     let short = short_names(&result.candidate_zones);
     let max_cost = all.iter().map(|p| p.cost).fold(0.0, f64::max);
     let min_cost = all.iter().map(|p| p.cost).fold(f64::INFINITY, f64::min);

@@ -250,6 +250,8 @@ struct RawSimulation {
     sla_targets: Option<Vec<f64>>,
     baseline: Option<String>,
     estimator: Option<crate::study::Estimator>,
+    sla_window_hours: Option<f64>,
+    sla_credits: Option<Vec<crate::stats::CreditBand>>,
 }
 
 #[derive(Deserialize)]
@@ -393,6 +395,10 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
             .unwrap_or_else(|| DEFAULT_SLA_TARGETS.to_vec()),
         baseline: sim.baseline,
         estimator: sim.estimator.unwrap_or_default(),
+        sla_window_hours: sim
+            .sla_window_hours
+            .unwrap_or(crate::stats::DEFAULT_SLA_WINDOW_HOURS),
+        sla_credits: sim.sla_credits.unwrap_or_default(),
     };
     let mut study = Study::new(simulation);
     if let Some(c) = &raw.catalog {

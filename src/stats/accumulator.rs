@@ -1,5 +1,6 @@
 //! [`DeploymentAccumulator`]: one deployment's streaming statistics.
 
+use super::windows::{WindowAccumulator, WindowOutcome, WindowRules};
 use super::{
     AvailabilityStats, DeploymentSummary, DowntimeStats, DurationHistogram, ExactSum, LongestStats,
     OutageStats, Percentiles, SlaStat, Unavailability, Z95, mean_var, wilson_ci95,
@@ -14,6 +15,9 @@ pub struct TrialOutcome {
     pub outages: u32,
     /// Length of the longest of those intervals (hours; 0 if none).
     pub longest_hours: f64,
+    /// The trial's SLA windows: which missed each target and which are owed
+    /// each credit (all zero when the study has no windows).
+    pub windows: WindowOutcome,
 }
 
 /// Per-batch floating-point partial sum of the longest outages, added into
@@ -48,6 +52,8 @@ pub struct DeploymentAccumulator {
     less: u64,
     more: u64,
     partial: Partial,
+    /// SLA windows, when a trial holds at least one.
+    windows: Option<WindowAccumulator>,
 }
 
 /// The SLA thresholds of a study: a trial meets target t iff its availability
@@ -77,7 +83,15 @@ impl DeploymentAccumulator {
             less: 0,
             more: 0,
             partial: Partial::default(),
+            windows: None,
         }
+    }
+
+    /// Also judges each trial's SLA windows by `rules` (nothing when a trial
+    /// holds no whole window).
+    pub fn with_windows(mut self, rules: &WindowRules) -> Self {
+        self.windows = (rules.per_trial() > 0).then(|| WindowAccumulator::new(rules));
+        self
     }
 
     /// Drops the histogram of each trial's longest outage, halving the
@@ -126,6 +140,9 @@ impl DeploymentAccumulator {
                 *meets += 1;
             }
         }
+        if let Some(w) = &mut self.windows {
+            w.record(&o.windows);
+        }
         self.downtime.record_n(d, 1);
         if let Some(h) = &mut self.longest {
             h.record_n(o.longest_hours, 1);
@@ -172,6 +189,9 @@ impl DeploymentAccumulator {
         self.sum_diff_sq.merge(&o.sum_diff_sq);
         self.less += o.less;
         self.more += o.more;
+        if let (Some(a), Some(b)) = (&mut self.windows, &o.windows) {
+            a.merge(b);
+        }
     }
 
     /// Approximate heap memory of this accumulator, in bytes (its two
@@ -236,6 +256,7 @@ impl DeploymentAccumulator {
                 relative_error: (unavail > 0.0).then(|| se / unavail),
             },
             importance: None,
+            windows: self.windows.as_ref().and_then(|w| w.summary(self.n)),
             name: name.to_string(),
             availability: AvailabilityStats {
                 mean: mean_avail,

@@ -9,13 +9,15 @@
 //!
 //! The parts: [`ExactSum`] (`exact_sum`), [`DurationHistogram`]
 //! (`histogram`), intervals and moments (`ci`), [`DeploymentAccumulator`]
-//! (`accumulator`) and the summaries it produces (`summary`).
+//! (`accumulator`), SLA windows and credits (`windows`) and the summaries
+//! they produce (`summary`).
 
 mod accumulator;
 mod ci;
 mod exact_sum;
 mod histogram;
 mod summary;
+mod windows;
 
 pub use accumulator::{DeploymentAccumulator, TrialOutcome, meets_target};
 pub use ci::{Z95, mean_var, wilson_ci95};
@@ -24,4 +26,8 @@ pub use histogram::{DurationHistogram, PERCENTILE_SIGNIFICANT_DIGITS};
 pub use summary::{
     AvailabilityStats, DeploymentSummary, DowntimeStats, LongestStats, OutageStats,
     PERCENTILE_LEVELS, Percentiles, SlaStat, Unavailability,
+};
+pub use windows::{
+    CreditBand, CreditStats, DEFAULT_SLA_WINDOW_HOURS, MAX_CREDIT_BANDS, MAX_SLA_TARGETS,
+    WindowAccumulator, WindowOutcome, WindowRules, WindowSla, WindowStats,
 };

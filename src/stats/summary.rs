@@ -77,6 +77,11 @@ pub struct DeploymentSummary {
     /// deployment are still the crude, paired ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub importance: Option<crate::rare::RareEstimate>,
+    /// Each trial cut into SLA windows (`[simulation] sla_window_hours`):
+    /// how often a window misses each target, and the expected service
+    /// credit; absent when a trial holds no whole window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub windows: Option<super::WindowStats>,
 }
 
 /// An unavailability estimate with its 95% interval.

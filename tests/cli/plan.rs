@@ -182,3 +182,87 @@ fn plots_are_written_whole_or_not_at_all() {
     assert!(!bad.exists());
     assert!(stderr(&o).contains("x.svg"), "{}", stderr(&o));
 }
+
+#[test]
+fn bad_constraints_and_windows_are_located_errors() {
+    let dir = scratch("plan-constraints");
+    let plan = write(
+        &dir,
+        "plan.toml",
+        "catalog = \"eu-hubs\"\n[plan]\nrule = \"majority\"\nmax_replicas = 3\n\
+         target = { availability = 0.9999, in_fraction_of_years = 0.95 }\n\
+         min_regions = 0\nmust_include = [\"nowhere\"]\nmin_in_countries = { XX = 1 }\n",
+    );
+    for cmd in ["validate", "plan"] {
+        let o = zonesim([cmd.as_ref(), plan.as_os_str()]);
+        assert_eq!(o.status.code(), Some(2), "{cmd}");
+        let e = stderr(&o);
+        for want in [
+            "plan.toml:6: plan.min_regions: must be at least 1, got 0",
+            "plan.toml:7: plan.must_include[0]: unknown zone or region \"nowhere\"",
+            "plan.toml:8: plan.min_in_countries.XX",
+        ] {
+            assert!(e.contains(want), "{cmd}: {want} in {e}");
+        }
+        assert!(o.stdout.is_empty(), "{cmd}: nothing on stdout");
+    }
+    let run = write(
+        &dir,
+        "run.toml",
+        "catalog = \"eu-hubs\"\n[simulation]\ntrials = 100\nsla_window_hours = -3\n\
+         sla_credits = [ { below = 0.9, credit = 0.1, extra = 1 } ]\n",
+    );
+    let o = zonesim(["run".as_ref(), run.as_os_str()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("run.toml:5:") && stderr(&o).contains("unknown field `extra`"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn refused_constraints_and_ties_are_said_in_the_table() {
+    let o = zonesim([
+        "plan",
+        "scenarios/plan-france-vs-eu.toml",
+        "--trials",
+        "5000",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(
+        t.contains("constraints: distinct_zones = true, min_regions = 2"),
+        "{t}"
+    );
+    assert!(
+        t.contains("tied within noise: 9 placements of cost 3"),
+        "{t}"
+    );
+    assert!(t.lines().all(|l| l.chars().count() <= 100), "{t}");
+    let dir = scratch("plan-refused");
+    let f = write(
+        &dir,
+        "fr.toml",
+        "catalog = \"eu-hubs\"\n[simulation]\ntrials = 2000\n[plan]\ncountries = [\"FR\"]\n\
+         providers = [\"alibaba\"]\nrule = \"majority\"\nmax_replicas = 3\n\
+         target = { availability = 0.9999, in_fraction_of_years = 0.95 }\nmin_regions = 2\n",
+    );
+    let o = zonesim(["plan".as_ref(), f.as_os_str()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(t.contains("refused: no placement"), "{t}");
+    assert!(t.contains("which misses: min_regions (by 1)"), "{t}");
+    let o = zonesim([
+        "plan".as_ref(),
+        f.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert!(v["best"].is_null());
+    assert_eq!(
+        v["closest_violates"],
+        serde_json::json!(["min_regions (by 1)"])
+    );
+}

@@ -16,3 +16,4 @@ mod services;
 mod timelines;
 mod validation;
 mod value_stability;
+mod windows;

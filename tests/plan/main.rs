@@ -6,7 +6,9 @@
 
 use zonesim::catalog;
 use zonesim::engine::RunOptions;
-use zonesim::plan::{PlanResult, PlanSpec, PlanTarget, plan};
+use zonesim::plan::{Placement, PlanResult, PlanSpec, PlanTarget, plan};
+
+mod issue17;
 use zonesim::prelude::*;
 
 const T: f64 = 8760.0;
@@ -597,16 +599,18 @@ fn a_bad_study_is_reported_as_a_study_error() {
 #[test]
 fn too_many_candidates_are_refused_before_running() {
     let mut study = Study::new(Settings::new(100, T)).region(region("r", "DE"));
-    for i in 0..12 {
+    for i in 0..40 {
         study = study.zone(zone(&format!("z{i}"), "r", exp(1000.0), exp(1.0)));
     }
     let mut spec = one_shot_spec(0.9);
     spec.replica_cost.clear();
+    // 40 zones and up to 6 replicas: 9.3 million placements.
     spec.max_replicas = 6;
     let msg = plan_problems(&study, &spec);
     assert!(msg.contains("plan.max_replicas"), "{msg}");
     assert!(msg.contains("fewer candidate_zones"), "{msg}");
     // 12 zones and 3 replicas (454 placements) are fine.
+    study.zones.truncate(12);
     spec.max_replicas = 3;
     assert_eq!(
         plan(&study, &spec, &opts(1)).unwrap().candidates_judged,
@@ -715,11 +719,30 @@ fn plan_scenarios_give_the_france_vs_eu_headline() {
     fr_study.simulation.trials = 5_000;
     let eu = plan(&eu_study, &eu_spec, &opts(2)).unwrap();
     let fr = plan(&fr_study, &fr_spec, &opts(2)).unwrap();
-    assert!(fr.best.is_none());
-    let closest = fr.closest.unwrap();
-    assert_eq!(closest.replicas.len(), 1, "{:?}", closest.replicas);
+    // Both ask for one replica per zone over at least two regions.
+    for spec in [&eu_spec, &fr_spec] {
+        assert!(spec.distinct_zones && spec.min_regions == Some(2));
+    }
+    // France only, across providers: a quorum over three Paris regions.
+    let best = fr.best.unwrap();
+    assert_eq!(best.replicas.len(), 3, "{:?}", best.replicas);
+    assert!(best.replicas.iter().all(|z| z.contains("fr-par")));
+    // France only with Alibaba alone (one region): refused, with the closest.
+    let mut alibaba = fr_spec.clone();
+    alibaba.providers = Some(names(&["alibaba"]));
+    let refused = plan(&fr_study, &alibaba, &opts(2)).unwrap();
+    assert!(refused.best.is_none() && refused.unsatisfiable.is_some());
+    assert_eq!(
+        refused.closest_violates,
+        vec!["min_regions (by 1)".to_string()]
+    );
+    // EU-wide: Paris and Frankfurt, the mirror images tied.
     let best = eu.best.unwrap();
     assert_eq!(best.replicas.len(), 3);
     assert!(best.replicas.iter().any(|z| z.contains("fr-par")));
     assert!(best.replicas.iter().any(|z| z.contains("de-fra")));
+    assert!(eu.tied_within_noise);
+    let in_paris = |p: &Placement| p.replicas.iter().filter(|z| z.contains("fr-par")).count();
+    assert!(eu.tied.iter().any(|p| in_paris(p) == 2));
+    assert!(eu.tied.iter().any(|p| in_paris(p) == 1));
 }

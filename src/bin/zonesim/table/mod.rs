@@ -7,6 +7,7 @@ pub mod layout;
 pub mod plan;
 pub mod study;
 pub mod warnings;
+pub mod windows;
 
 pub use catalog::catalog_table;
 pub use plan::plan_table;

@@ -16,27 +16,18 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
         (format!("{horizon_hours} h trials"), "trial")
     };
     let n = r.candidate_zones.len();
-    let _ = writeln!(
-        out,
-        "Plan: rule {} over {n} candidate zone{}; {} placements judged on the same {} trials (seed {})",
-        r.rule,
-        if n == 1 { "" } else { "s" },
-        r.candidates_judged,
-        r.trials,
-        r.seed
-    );
-    if let Some(w) = &r.within {
-        out.push_str(&wrap(
-            &format!(
-                "each placement stands in for deployment \"{}\" and is judged by the availability \
-                 of service \"{}\" (its other parts as the study has them)",
-                escape(&w.part),
-                escape(&w.service)
-            ),
-            WIDTH,
-            "  ",
-        ));
-    }
+    out.push_str(&wrap(
+        &format!(
+            "Plan: rule {} over {n} candidate zone{}; {} placements, judged on the same {} trials (seed {})",
+            r.rule,
+            if n == 1 { "" } else { "s" },
+            r.candidates_judged,
+            r.trials,
+            r.seed
+        ),
+        WIDTH,
+        "  ",
+    ));
     let _ = writeln!(
         out,
         "target: availability >= {}% in at least {}% of {trials_word}, judged at the low end of the 95% CI",
@@ -55,9 +46,47 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
         WIDTH,
         "  ",
     ));
+    if !r.constraints.is_empty() {
+        out.push_str(&wrap(
+            &format!(
+                "constraints: {} ({} placement{} the rule allows excluded before simulating)",
+                r.constraints.join(", "),
+                r.excluded_by_constraints,
+                if r.excluded_by_constraints == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            ),
+            WIDTH,
+            "  ",
+        ));
+    }
     if let Some(why) = &r.infeasible {
         out.push_str(&wrap(&format!("no placement possible: {why}"), WIDTH, "  "));
         return out;
+    }
+    if let Some(s) = &r.screening {
+        let mut parts = vec![format!(
+            "{} exchangeable class{} of placements",
+            s.classes,
+            if s.classes == 1 { "" } else { "es" }
+        )];
+        if let Some(cut) = s.analytic_cost_cut {
+            parts.push(format!(
+                "{} dropped above cost {} (a cheaper one surely qualifies by the exact analytic bound)",
+                s.dropped_by_cost,
+                fmt_num(cut)
+            ));
+        }
+        if s.pilot_trials > 0 {
+            parts.push(format!(
+                "{} dropped by a {}-trial pilot",
+                s.dropped_by_pilot, s.pilot_trials
+            ));
+        }
+        parts.push(format!("{} judged on all trials", s.judged_in_full));
+        out.push_str(&wrap(&format!("judged: {}", parts.join("; ")), WIDTH, "  "));
     }
     let line = |label: &str, p: &zonesim::plan::Placement| {
         format!(
@@ -72,13 +101,54 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
         )
     };
     out.push('\n');
-    match (&r.best, &r.closest) {
-        (Some(b), _) => out.push_str(&wrap(&line("best", b), WIDTH, "  ")),
-        (None, closest) => {
-            out.push_str("no placement within the limits meets the target\n");
-            if let Some(c) = closest {
-                out.push_str(&wrap(&line("closest", c), WIDTH, "  "));
+    if let Some(why) = &r.unsatisfiable {
+        out.push_str(&wrap(&format!("refused: {why}"), WIDTH, "  "));
+        if let Some(c) = &r.closest {
+            out.push_str(&wrap(&line("closest", c), WIDTH, "  "));
+            out.push_str(&wrap(
+                &format!("  which misses: {}", r.closest_violates.join(", ")),
+                WIDTH,
+                "    ",
+            ));
+        }
+    } else {
+        match (&r.best, &r.closest) {
+            (Some(b), _) => out.push_str(&wrap(&line("best", b), WIDTH, "  ")),
+            (None, closest) => {
+                out.push_str("no placement within the limits meets the target\n");
+                if let Some(c) = closest {
+                    out.push_str(&wrap(&line("closest", c), WIDTH, "  "));
+                }
             }
+        }
+    }
+    if r.tied_within_noise {
+        out.push('\n');
+        out.push_str(&wrap(
+            &format!(
+                "tied within noise: {} placements of cost {} are not significantly different from the \
+                 leader on the paired test of the same trials; chosen by {}",
+                r.tied_count,
+                r.best.as_ref().map_or("-".into(), |b| fmt_num(b.cost)),
+                r.tie_rule
+            ),
+            WIDTH,
+            "  ",
+        ));
+        for p in &r.tied {
+            out.push_str(&wrap(
+                &format!(
+                    "  {}: P(meets) {}, mean A {}",
+                    placement_label(&p.replicas),
+                    fmt_prob(p.p_meets),
+                    fmt_avail(p.availability_mean)
+                ),
+                WIDTH,
+                "      ",
+            ));
+        }
+        if r.tied_count > r.tied.len() {
+            let _ = writeln!(out, "  ... and {} more", r.tied_count - r.tied.len());
         }
     }
     out.push_str("\nFrontier: placements that no cheaper or equal-cost one beats\n\n");
@@ -89,8 +159,8 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
     );
     let _ = writeln!(out, "{}", "-".repeat(WIDTH));
     for p in &r.frontier {
-        let _ = writeln!(
-            out,
+        // Long placements continue under the placement column.
+        let row = format!(
             "{:>6}  {:>8}  {:>13}  {:>9}  {:>9}  {}",
             fmt_num(p.cost),
             fmt_prob(p.p_meets),
@@ -103,6 +173,7 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
             fmt_avail(p.availability_p5),
             placement_label(&p.replicas)
         );
+        out.push_str(&wrap(&row, WIDTH, &" ".repeat(56)));
     }
     out
 }

@@ -142,6 +142,7 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
         out.push('\n');
     }
     out.push_str(&warning_lines(&result.warnings));
+    out.push_str(&super::windows::windows_table(result));
 
     if !result.comparison.against.is_empty() {
         let _ = write!(
