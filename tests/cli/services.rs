@@ -142,3 +142,24 @@ fn a_service_of_unknown_parts_is_bad_input() {
     );
     assert!(stdout(&o).is_empty());
 }
+
+#[test]
+fn services_have_monthly_windows_in_the_table_and_json() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/three-tier-service.toml"
+    );
+    let o = zonesim(["run", path, "--trials", "2000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = stdout(&o);
+    let from = t.find("SLA windows:").expect("a windows block");
+    let to = t.find("Paired comparison").expect("a comparison");
+    let windows = &t[from..to];
+    assert!(windows.contains("\nshop-eu-wide "), "{windows}");
+    let o = zonesim(["run", path, "--trials", "2000", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        v["services"][0]["windows"]["per_trial"].as_f64(),
+        Some(12.0)
+    );
+}
