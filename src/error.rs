@@ -45,6 +45,11 @@ pub enum ErrorKind {
     /// A picture could not be drawn.
     #[cfg(feature = "plot")]
     Plot(crate::plot::PlotError),
+    /// An incident log could not be read or fitted (feature `fit`).
+    #[cfg(feature = "fit")]
+    Fit(crate::fit::FitError),
+    /// A parameter path, sweep or uncertain parameter is invalid.
+    Param(crate::sensitivity::ParamError),
 }
 
 /// The phase an error comes from.
@@ -86,6 +91,9 @@ impl Error {
             ErrorKind::Run(_) => Phase::Run,
             #[cfg(feature = "plot")]
             ErrorKind::Plot(_) => Phase::Render,
+            #[cfg(feature = "fit")]
+            ErrorKind::Fit(_) => Phase::Load,
+            ErrorKind::Param(_) => Phase::Build,
         }
     }
 
@@ -98,6 +106,9 @@ impl Error {
             ErrorKind::Run(e) => e,
             #[cfg(feature = "plot")]
             ErrorKind::Plot(e) => e,
+            #[cfg(feature = "fit")]
+            ErrorKind::Fit(e) => e,
+            ErrorKind::Param(e) => e,
         }
     }
 }
@@ -145,6 +156,9 @@ from_phase! {
     RunError => Run,
     #[cfg(feature = "plot")]
     crate::plot::PlotError => Plot,
+    #[cfg(feature = "fit")]
+    crate::fit::FitError => Fit,
+    crate::sensitivity::ParamError => Param,
 }
 
 #[cfg(test)]

@@ -85,6 +85,8 @@ pub mod diagnostics;
 pub mod distributions;
 pub mod engine;
 pub mod error;
+#[cfg(feature = "fit")]
+pub mod fit;
 mod lookup;
 pub mod plan;
 #[cfg(feature = "plot")]
@@ -92,10 +94,12 @@ pub mod plot;
 pub mod rare;
 #[cfg(feature = "scenario")]
 pub mod scenario;
+pub mod sensitivity;
 pub mod service;
 pub mod stats;
 pub mod study;
 pub mod topology;
+pub mod uncertainty;
 
 pub use engine::{RunOptions, Simulation, StudyResult};
 pub use error::{Error, ErrorKind, Phase};

@@ -285,6 +285,7 @@ impl Simulation {
             service_order,
             baseline,
             zone_stream_key: stream_key(s.seed, 0),
+            process_keys: Vec::new(),
             interval_cap: 0,
             histogram_digits: PERCENTILE_SIGNIFICANT_DIGITS,
             longest_percentile: true,

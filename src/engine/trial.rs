@@ -130,15 +130,26 @@ impl Simulation {
         sc.raw_off.clear();
         sc.raw_off.push(0);
         sc.zone_down.clear();
-        for p in &self.zones {
+        for (i, p) in self.zones.iter().enumerate() {
+            let mut own = self.process_keys.get(i).map(|&k| trial_rng(k, trial));
+            let r = match own.as_mut() {
+                Some(own) => own,
+                None => &mut rng,
+            };
             let down = self
-                .sample_process(p, &mut rng, &mut sc.raw)
+                .sample_process(p, r, &mut sc.raw)
                 .ok_or_else(too_many)?;
             sc.zone_down.push(down);
             sc.raw_off.push(sc.raw.len());
         }
-        for p in &self.causes {
-            self.sample_process(p, &mut rng, &mut sc.raw)
+        let nz = self.zones.len();
+        for (j, p) in self.causes.iter().enumerate() {
+            let mut own = self.process_keys.get(nz + j).map(|&k| trial_rng(k, trial));
+            let r = match own.as_mut() {
+                Some(own) => own,
+                None => &mut rng,
+            };
+            self.sample_process(p, r, &mut sc.raw)
                 .ok_or_else(too_many)?;
             sc.raw_off.push(sc.raw.len());
         }

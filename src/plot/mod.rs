@@ -1,5 +1,6 @@
 //! Pictures as SVG: the complementary CDF of downtime per trial per deployment,
-//! and the cost/quality frontier of a plan.
+//! the cost/quality frontier of a plan, a sweep's figures against its
+//! parameter and a tornado of parameters.
 //!
 //! Drawn with [plotters](https://docs.rs/plotters)' SVG backend (no fonts are
 //! loaded: the viewer renders the text). Every function returns the SVG
@@ -17,11 +18,15 @@ use crate::plan::{Placement, PlanResult};
 
 mod ccdf;
 mod frontier;
+mod sweep;
+mod tornado;
 
 #[cfg(test)]
 use ccdf::ccdf_steps;
 pub use ccdf::{downtime_ccdf_svg, downtime_ccdf_svg_string};
 pub use frontier::{frontier_svg, frontier_svg_over};
+pub use sweep::sweep_svg;
+pub use tornado::tornado_svg;
 
 /// Why a picture could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -134,6 +139,56 @@ mod tests {
         assert_eq!(compact(2e5), "2e5");
         assert_eq!(percent(0.9999), "99.99%");
         assert_eq!(percent(0.95), "95%");
+    }
+
+    /// The sweep picture names twins and undrawable series; the tornado
+    /// puts the widest bar on top and writes both ends' figures.
+    #[test]
+    fn sweep_and_tornado_pictures_say_what_they_show() {
+        use crate::prelude::*;
+        use crate::sensitivity::{Axis, Figure, TornadoParam, sweep, tornado};
+        let exp = |m| Duration::exponential(m).unwrap();
+        let study = Study::new(Settings::new(200, 8760.0))
+            .region(Region::new("r", "R", "p", "FR"))
+            .zone(Zone::new("a", "r", exp(500.0), exp(10.0)))
+            .zone(Zone::new("b", "r", exp(1e9), exp(1e-3)))
+            .deployment(Deployment::new("one", ["a"], Rule::AtLeast(1)))
+            .deployment(Deployment::new("again", ["a", "a"], Rule::AtLeast(1)))
+            .deployment(Deployment::new("never", ["b"], Rule::AtLeast(1)));
+        let p = |s: &str| s.parse().unwrap();
+        let r = sweep(
+            &study,
+            &[Axis::new(
+                p("zone.a.time_to_repair.mean"),
+                vec![1.0, 10.0, 100.0],
+            )],
+            &RunOptions::default(),
+        )
+        .unwrap();
+        let svg = sweep_svg(&r).unwrap();
+        assert!(
+            svg.contains("again  (identical to one, drawn over it)"),
+            "twin"
+        );
+        assert!(svg.contains("never  (no downtime at any point: not drawn)"));
+        assert!(svg.contains("zone.a.time_to_repair.mean  (log scale)"));
+        let t = tornado(
+            &study,
+            &[
+                TornadoParam::new("narrow", p("zone.a.time_to_repair.mean"), 9.0, 11.0),
+                TornadoParam::new("wide", p("zone.a.time_to_failure.mean"), 100.0, 5000.0),
+            ],
+            &RunOptions::default(),
+        )
+        .unwrap();
+        let svg = tornado_svg(&t, "one", Figure::DowntimeMinutes).unwrap();
+        let (wide, narrow) = (
+            svg.find("\nwide\n").unwrap(),
+            svg.find("\nnarrow\n").unwrap(),
+        );
+        assert!(wide < narrow, "the widest bar is drawn first, on top");
+        assert!(svg.contains("low: ") && svg.contains("high: "));
+        assert!(tornado_svg(&t, "nobody", Figure::DowntimeMinutes).is_err());
     }
 
     #[test]

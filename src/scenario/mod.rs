@@ -217,12 +217,14 @@ pub struct Scenario {
     catalog: Option<String>,
     study: Study,
     plan: Option<PlanSpec>,
+    sweep: Option<crate::sensitivity::SweepSpec>,
+    uncertainty: Option<crate::uncertainty::UncertaintySpec>,
 }
 
 #[derive(Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a scenario (a table of simulation, region, zone, common_cause, deployment, service, plan)"
+    expecting = "a scenario (a table of simulation, region, zone, common_cause, deployment, service, plan, sweep, uncertain, uncertainty)"
 )]
 struct RawScenario {
     catalog: Option<String>,
@@ -238,6 +240,10 @@ struct RawScenario {
     #[serde(default, rename = "service")]
     services: Vec<crate::service::Service>,
     plan: Option<PlanSpec>,
+    sweep: Option<sweep::RawSweep>,
+    #[serde(default)]
+    uncertain: Vec<sweep::RawUncertain>,
+    uncertainty: Option<sweep::RawUncertainty>,
 }
 
 #[derive(Default, Deserialize)]
@@ -306,8 +312,10 @@ impl Scenario {
     /// As [`Scenario::from_path`].
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, format: Format, name: &str) -> Result<Scenario, ScenarioError> {
-        let raw = parse(text, format, name)?;
-        let (scenario, mut problems) = resolve(raw, name);
+        let mut raw = parse(text, format, name)?;
+        let extra = sweep::Extra::take(&mut raw);
+        let (mut scenario, mut problems) = resolve(raw, name);
+        let mut located = extra.resolve(&mut scenario, text);
         problems.extend(scenario.study.validate().err().map_or(Vec::new(), |e| {
             e.problems
                 .into_iter()
@@ -321,16 +329,17 @@ impl Scenario {
         {
             problems.extend(e.problems);
         }
-        if problems.is_empty() {
+        if problems.is_empty() && located.is_empty() {
             return Ok(scenario);
         }
-        let problems = problems
+        let mut problems: Vec<LocatedProblem> = problems
             .into_iter()
             .map(|problem| LocatedProblem {
                 line: locate(text, &problem),
                 problem,
             })
             .collect();
+        problems.append(&mut located);
         Err(ScenarioError::Invalid {
             file: name.to_string(),
             problems,
@@ -540,6 +549,8 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
             catalog: raw.catalog,
             study,
             plan: raw.plan,
+            sweep: None,
+            uncertainty: None,
         },
         problems,
     )
@@ -548,6 +559,7 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
 mod dump;
 mod locate;
 mod parse;
+mod sweep;
 
 pub use dump::catalog_scenario;
 use locate::locate;

@@ -8,6 +8,7 @@ mod bad_input;
 mod catalog;
 mod exact;
 mod files;
+mod fit_sweep;
 mod labels;
 mod outputs;
 mod pipes;

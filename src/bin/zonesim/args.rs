@@ -29,6 +29,12 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// Find the cheapest placement meeting the `[plan]` target of a scenario file.
     Plan(PlanArgs),
+    /// Fit time-to-failure and time-to-repair distributions from an incident log (CSV).
+    Fit(crate::fit::FitArgs),
+    /// Sweep one or two parameters on common random numbers, or rank them in a tornado.
+    Sweep(crate::sweep::SweepArgs),
+    /// Carry parameter uncertainty into the answer: the file's `[[uncertain]]` parameters.
+    Uncertain(crate::sweep::UncertainArgs),
 }
 
 /// How results are printed.

@@ -1,7 +1,8 @@
 //! The `zonesim` command line.
 //!
 //! The binary only consumes the library: [`args`] parses the arguments, one
-//! module per subcommand ([`run`], [`plan`], [`validate`], [`catalog`]) runs
+//! module per subcommand ([`run`], [`plan`], [`validate`], [`catalog`],
+//! [`fit`], [`sweep`]) runs
 //! the library, [`table`] renders text, and [`output`] writes stdout and
 //! files (JSON and SVG come from the library's own types). Nothing here is
 //! public API of the crate.
@@ -13,10 +14,12 @@
 mod args;
 mod catalog;
 mod error;
+mod fit;
 mod input;
 mod output;
 mod plan;
 mod run;
+mod sweep;
 mod table;
 mod validate;
 
@@ -79,5 +82,8 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
         Some(Command::Validate(a)) => validate::validate(a),
         Some(Command::Catalog(a)) => catalog::show_catalog(a),
         Some(Command::Plan(a)) => plan::plan(a),
+        Some(Command::Fit(a)) => fit::fit(a),
+        Some(Command::Sweep(a)) => sweep::sweep(a),
+        Some(Command::Uncertain(a)) => sweep::uncertain(a),
     }
 }
