@@ -247,6 +247,12 @@ pub struct Deployment {
     /// upgrades), on top of their zones' outages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maintenance: Option<ReplicaMaintenance>,
+    /// Optional release failures: an outage process of the deployment's own
+    /// software (a bad release rolled out everywhere) that takes all its
+    /// replicas down together, independent of zones. The deployment is down
+    /// while this process is down, whatever its rule says of the replicas.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release_failures: Option<OutageProcess>,
 }
 
 /// Scheduled downtime of a deployment's replicas: in files,
@@ -334,6 +340,7 @@ impl Deployment {
             replica_failures: None,
             estimator: None,
             maintenance: None,
+            release_failures: None,
         }
     }
 
@@ -352,6 +359,24 @@ impl Deployment {
     /// Adds independent per-replica failures.
     pub fn with_replica_failures(mut self, process: OutageProcess) -> Self {
         self.replica_failures = Some(process);
+        self
+    }
+
+    /// Adds release failures that take every replica down together
+    /// ([`Deployment::release_failures`]).
+    ///
+    /// ```
+    /// use zonesim::prelude::*;
+    /// let bad_release = OutageProcess::new(
+    ///     Duration::exponential(4380.0).unwrap(), // about two a year
+    ///     Duration::fixed(1.0).unwrap(),          // an hour to roll back
+    /// );
+    /// let d = Deployment::new("web", ["a", "b"], Rule::AtLeast(1))
+    ///     .with_release_failures(bad_release);
+    /// assert!(d.release_failures.is_some());
+    /// ```
+    pub fn with_release_failures(mut self, process: OutageProcess) -> Self {
+        self.release_failures = Some(process);
         self
     }
 

@@ -96,6 +96,7 @@ pub mod rare;
 #[cfg(feature = "scenario")]
 pub mod scenario;
 pub mod sensitivity;
+pub mod service;
 pub mod stats;
 pub mod study;
 pub mod topology;
@@ -110,6 +111,7 @@ pub mod prelude {
     pub use crate::deployment::{Deployment, ReplicaMaintenance, Rule};
     pub use crate::distributions::Duration;
     pub use crate::engine::{RunOptions, Simulation, StudyResult};
+    pub use crate::service::{Service, UpWhen};
     pub use crate::study::{Settings, Start, Study};
     pub use crate::topology::{CommonCause, Maintenance, OutageProcess, Region, Zone};
 }

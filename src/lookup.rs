@@ -8,6 +8,17 @@ impl StudyResult {
     pub fn deployment(&self, name: &str) -> Option<&DeploymentSummary> {
         self.deployments.iter().find(|d| d.name == name)
     }
+
+    /// The summary of the service named `name`, if the study has one.
+    pub fn service(&self, name: &str) -> Option<&DeploymentSummary> {
+        self.services.iter().find(|d| d.name == name)
+    }
+
+    /// The paired comparison of the deployment or service named `name` with
+    /// the baseline (`None` for the baseline itself or an unknown name).
+    pub fn paired(&self, name: &str) -> Option<&crate::engine::PairedDiff> {
+        self.comparison.against.iter().find(|p| p.name == name)
+    }
 }
 
 impl DeploymentSummary {

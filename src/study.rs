@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deployment::{Deployment, Rule};
 use crate::distributions::is_positive_finite;
+use crate::service::Service;
 use crate::topology::{CommonCause, Maintenance, Region, Zone};
 
 /// The seed used when a study does not give one.
@@ -63,7 +64,8 @@ pub struct Settings {
     pub start: Start,
     /// Availability targets in (0, 1] whose probability of being met is reported.
     pub sla_targets: Vec<f64>,
-    /// Name of the deployment the others are compared with (default: the first).
+    /// Name of the deployment (or service) the others are compared with
+    /// (default: the first deployment).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
     /// The estimator of every deployment that does not name its own.
@@ -193,7 +195,8 @@ impl Settings {
         self
     }
 
-    /// The same settings comparing every deployment with `baseline`.
+    /// The same settings comparing every deployment and service with
+    /// `baseline` (a deployment's or a service's name).
     pub fn with_baseline(mut self, baseline: impl Into<String>) -> Self {
         self.baseline = Some(baseline.into());
         self
@@ -226,6 +229,10 @@ pub struct Study {
     /// Scheduled maintenance windows of zones and regions.
     #[serde(rename = "maintenance", skip_serializing_if = "Vec::is_empty")]
     pub maintenance: Vec<Maintenance>,
+    /// Services composed of deployments and other services
+    /// ([`crate::service`]), judged on the same timelines.
+    #[serde(rename = "service", skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<Service>,
 }
 
 /// One problem found in a study: where it is and what is wrong.
@@ -362,6 +369,7 @@ impl Study {
             common_causes: Vec::new(),
             deployments: Vec::new(),
             maintenance: Vec::new(),
+            services: Vec::new(),
         }
     }
 
@@ -392,6 +400,12 @@ impl Study {
     /// Adds a deployment.
     pub fn deployment(mut self, deployment: Deployment) -> Self {
         self.deployments.push(deployment);
+        self
+    }
+
+    /// Adds a service composed of deployments and other services.
+    pub fn service(mut self, service: Service) -> Self {
+        self.services.push(service);
         self
     }
 
@@ -543,10 +557,11 @@ impl Study {
         }
         if let Some(b) = &s.baseline
             && !self.deployments.iter().any(|d| &d.name == b)
+            && !self.services.iter().any(|d| &d.name == b)
         {
             bad(
                 "simulation.baseline".into(),
-                format!("no deployment is named \"{b}\""),
+                format!("no deployment or service is named \"{b}\""),
             );
         }
 
@@ -679,7 +694,17 @@ impl Study {
                     bad(format!("{at}.estimator"), why);
                 }
             }
+            if estimator == Estimator::Importance && d.release_failures.is_some() {
+                bad(
+                    format!("{at}.estimator"),
+                    "importance sampling does not model release_failures (they take every \
+                     replica down at once, so they are not rare coincidences of zone outages): \
+                     use estimator = \"crude\""
+                        .into(),
+                );
+            }
         }
+        problems.extend(crate::service::check(self));
         if problems.is_empty() {
             Ok(())
         } else {

@@ -226,6 +226,7 @@ impl Catalog {
             common_causes: self.common_causes.clone(),
             deployments: Vec::new(),
             maintenance: Vec::new(),
+            services: Vec::new(),
         }
     }
 }

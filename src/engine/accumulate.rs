@@ -16,6 +16,9 @@ pub struct Accumulators {
     pub trials: u64,
     /// One accumulator per deployment, in study order.
     pub deployments: Vec<DeploymentAccumulator>,
+    /// One accumulator per service, in study order (the same figures as a
+    /// deployment's, paired with the same baseline).
+    pub services: Vec<DeploymentAccumulator>,
     /// Exact sum of each zone's downtime (hours) over trials.
     pub zone_down: Vec<ExactSum>,
 }
@@ -26,6 +29,11 @@ impl Accumulators {
             trials: 0,
             deployments: sim
                 .deployments
+                .iter()
+                .map(|_| deployment_accumulator(sim))
+                .collect(),
+            services: sim
+                .services
                 .iter()
                 .map(|_| deployment_accumulator(sim))
                 .collect(),
@@ -62,6 +70,7 @@ impl Accumulators {
     pub fn approx_bytes(&self) -> usize {
         self.deployments
             .iter()
+            .chain(&self.services)
             .map(DeploymentAccumulator::approx_bytes)
             .sum::<usize>()
             + self.zone_down.len() * ExactSum::approx_bytes()
@@ -73,6 +82,9 @@ impl Accumulators {
     pub fn merge(&mut self, o: &Accumulators) {
         self.trials += o.trials;
         for (a, b) in self.deployments.iter_mut().zip(&o.deployments) {
+            a.merge(b);
+        }
+        for (a, b) in self.services.iter_mut().zip(&o.services) {
             a.merge(b);
         }
         for (a, b) in self.zone_down.iter_mut().zip(&o.zone_down) {
@@ -93,10 +105,10 @@ pub(super) fn deployment_accumulator(sim: &Simulation) -> DeploymentAccumulator 
 }
 
 impl Simulation {
-    /// Approximate memory of one set of accumulators (one per deployment and
-    /// zone), in bytes: what each worker thread of a run holds.
+    /// Approximate memory of one set of accumulators (one per deployment,
+    /// service and zone), in bytes: what each worker thread of a run holds.
     pub fn accumulator_bytes(&self) -> usize {
-        deployment_accumulator(self).approx_bytes() * self.deployments.len()
+        deployment_accumulator(self).approx_bytes() * (self.deployments.len() + self.services.len())
             + self.zones.len() * ExactSum::approx_bytes()
     }
 }
@@ -131,7 +143,11 @@ impl Worker {
             sim.run_trial(trial, &mut self.scratch)?;
             let sc = &self.scratch;
             let base = sc.outcomes[sim.baseline].downtime_hours;
-            for (a, o) in self.acc.deployments.iter_mut().zip(&sc.outcomes) {
+            let (deps, svcs) = sc.outcomes.split_at(sim.deployments.len());
+            for (a, o) in self.acc.deployments.iter_mut().zip(deps) {
+                a.record(o, base);
+            }
+            for (a, o) in self.acc.services.iter_mut().zip(svcs) {
                 a.record(o, base);
             }
             for (p, &down) in self.zone_partial.iter_mut().zip(&sc.zone_down) {
@@ -142,7 +158,12 @@ impl Worker {
             }
         }
         self.acc.trials += last - first;
-        for a in &mut self.acc.deployments {
+        for a in self
+            .acc
+            .deployments
+            .iter_mut()
+            .chain(&mut self.acc.services)
+        {
             a.end_batch();
         }
         for (s, p) in self.acc.zone_down.iter_mut().zip(&self.zone_partial) {

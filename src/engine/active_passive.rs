@@ -10,6 +10,7 @@ use crate::stats::TrialOutcome;
 
 use super::compile::CompiledDeployment;
 use super::merge::{DOWN, Event, NONE, REPLICA};
+use super::process::Interval;
 use super::streams::trial_rng;
 use super::sweep::{EvalState, OutageTrack, apply};
 
@@ -102,6 +103,7 @@ pub(super) fn sweep_active_passive(
     horizon: f64,
     st: &mut EvalState,
     trial: u64,
+    rec: Option<&mut Vec<Interval>>,
 ) -> TrialOutcome {
     st.reset(d);
     let fo = &d.failover;
@@ -119,7 +121,7 @@ pub(super) fn sweep_active_passive(
     // so the common instant costs O(1) however many replicas there are.
     let mut serving: Option<usize> = Some(0);
     let mut pending = Pending::No;
-    let mut track = OutageTrack::new(&d.windows);
+    let mut track = OutageTrack::new(&d.windows).recording(rec);
     let mut i = 0;
     let mut first_group = true;
     loop {

@@ -8,10 +8,11 @@ use crate::study::{Study, StudyError};
 use super::active_passive::Failover;
 use super::limits::{MAX_EXPECTED_INTERVALS_PER_TRIAL, MAX_EXPECTED_WORK, RunError};
 use super::merge::{Event, NONE};
-use super::process::ProcessSampler;
+use super::process::{Interval, ProcessSampler};
 use super::schedule::{Periodic, RecoveryCause, ReplicaSchedule, ZoneExtras};
 use super::streams::{
-    failover_key, maintenance_key, name_stream, recovery_key, replica_maintenance_key, stream_key,
+    failover_key, maintenance_key, name_stream, recovery_key, release_stream,
+    replica_maintenance_key, stream_key,
 };
 use super::sweep::EvalState;
 use super::{Simulation, active_passive, counting};
@@ -58,12 +59,17 @@ impl CRule {
         horizon: f64,
         st: &mut EvalState,
         trial: u64,
+        rec: Option<&mut Vec<Interval>>,
     ) -> TrialOutcome {
         match *self {
-            CRule::AtLeast(k) => counting::sweep_counting(d, k as i32, false, events, horizon, st),
-            CRule::ZonesUp(k) => counting::sweep_counting(d, k as i32, true, events, horizon, st),
+            CRule::AtLeast(k) => {
+                counting::sweep_counting(d, k as i32, false, events, horizon, st, rec)
+            }
+            CRule::ZonesUp(k) => {
+                counting::sweep_counting(d, k as i32, true, events, horizon, st, rec)
+            }
             CRule::ActivePassive(f) => {
-                active_passive::sweep_active_passive(d, f, events, horizon, st, trial)
+                active_passive::sweep_active_passive(d, f, events, horizon, st, trial, rec)
             }
         }
     }
@@ -96,6 +102,12 @@ pub(super) struct CompiledDeployment {
     pub(super) maintenance: Option<ReplicaSchedule>,
     /// For active-passive: detection, success and manual recovery.
     pub(super) failover: Failover,
+    /// Release failures that take every replica down together, if any.
+    pub(super) release: Option<ProcessSampler>,
+    pub(super) release_key: u64,
+    /// Whether a trial keeps this deployment's down intervals (a service is
+    /// made of it, or it has release failures).
+    pub(super) record: bool,
     /// How the study's SLA windows are cut and judged (shared by all).
     pub(super) windows: std::sync::Arc<WindowRules>,
     /// An earlier deployment with the same outcome in every trial, whose
@@ -298,18 +310,45 @@ impl Simulation {
                     },
                     Rule::AtLeast(_) | Rule::Majority | Rule::ZonesUp(_) => Failover::default(),
                 },
+                release: d
+                    .release_failures
+                    .as_ref()
+                    .map(|p| ProcessSampler::new(p, horizon)),
+                release_key: stream_key(s.seed, release_stream(&d.name)),
+                record: d.release_failures.is_some(),
                 windows: windows.clone(),
                 same_as: None,
             });
         }
+        let (services, service_order, part_of_service) =
+            super::service::compile_services(study, horizon);
+        for (d, part) in deployments.iter_mut().zip(part_of_service) {
+            d.record |= part;
+        }
+        // Deployments recorded for services or with release failures are
+        // judged on their own (`sweep_key` declines them).
         let shared = super::sweep::shared_sweeps(&deployments);
         for (d, same) in deployments.iter_mut().zip(shared) {
             d.same_as = same;
         }
+        // The baseline is a unit: deployment i, or service j as unit
+        // `deployments + j`.
         let baseline = s
             .baseline
             .as_ref()
-            .and_then(|b| study.deployments.iter().position(|d| &d.name == b))
+            .and_then(|b| {
+                study
+                    .deployments
+                    .iter()
+                    .position(|d| &d.name == b)
+                    .or_else(|| {
+                        study
+                            .services
+                            .iter()
+                            .position(|x| &x.name == b)
+                            .map(|j| study.deployments.len() + j)
+                    })
+            })
             .unwrap_or(0);
         let grid =
             super::prefilter::BucketGrid::for_processes(horizon, zones.iter().chain(&causes));
@@ -327,6 +366,8 @@ impl Simulation {
             zone_causes,
             extras,
             deployments,
+            services,
+            service_order,
             baseline,
             zone_stream_key: stream_key(s.seed, 0),
             grid,
@@ -382,6 +423,22 @@ impl Simulation {
                 replica_work += n;
                 note(n, format!("maintenance of deployment \"{}\"", d.name));
             }
+            if let Some(p) = &d.release {
+                replica_work += p.expected_intervals;
+                note(
+                    p.expected_intervals,
+                    format!("release failures of deployment \"{}\"", d.name),
+                );
+            }
+        }
+        for c in &self.services {
+            if let Some(p) = &c.release {
+                replica_work += p.expected_intervals;
+                note(
+                    p.expected_intervals,
+                    format!("release failures of service \"{}\"", c.name),
+                );
+            }
         }
         if total > MAX_EXPECTED_INTERVALS_PER_TRIAL {
             return Err(RunError::TooLarge(format!(
@@ -394,8 +451,13 @@ impl Simulation {
         }
         let d = self.deployments.len() as f64;
         let zones_events = total - replica_work;
-        let per_trial =
-            1.0 + self.zones.len() as f64 + zones_events * (2.0 + d) + replica_work * 4.0;
+        // A service combines its parts' down intervals, at most every zone
+        // event each.
+        let services = self.services.len() as f64;
+        let per_trial = 1.0
+            + self.zones.len() as f64
+            + zones_events * (2.0 + d + services)
+            + replica_work * (4.0 + services);
         let work = per_trial * self.trials as f64;
         if work > MAX_EXPECTED_WORK {
             return Err(RunError::TooLarge(format!(

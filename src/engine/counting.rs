@@ -20,6 +20,7 @@ pub(super) fn sweep_zone_intervals(
     zone_rng: &[(usize, usize)],
     horizon: f64,
     lists: &mut Vec<IntervalList>,
+    rec: Option<&mut Vec<Interval>>,
 ) -> TrialOutcome {
     lists.clear();
     for &z in &d.slot_zone {
@@ -35,7 +36,7 @@ pub(super) fn sweep_zone_intervals(
             });
         }
     }
-    let mut track = OutageTrack::new(&d.windows);
+    let mut track = OutageTrack::new(&d.windows).recording(rec);
     let tolerance = d.units - d.need;
     let mut lost = 0i32;
     // The instant whose changes are being applied (NaN before the first).
@@ -114,6 +115,7 @@ pub(super) fn sweep_zone_intervals_heap(
     zone_rng: &[(usize, usize)],
     horizon: f64,
     heap: &mut Vec<ZoneHead>,
+    rec: Option<&mut Vec<Interval>>,
 ) -> TrialOutcome {
     heap.clear();
     for &z in &d.slot_zone {
@@ -131,7 +133,7 @@ pub(super) fn sweep_zone_intervals_heap(
     for i in (0..heap.len() / 2).rev() {
         sift_down(heap, i);
     }
-    let mut track = OutageTrack::new(&d.windows);
+    let mut track = OutageTrack::new(&d.windows).recording(rec);
     let tolerance = d.units - d.need;
     let mut lost = 0i32;
     let mut instant = f64::NAN;
@@ -241,11 +243,12 @@ pub(super) fn sweep_counting(
     events: &[Event],
     horizon: f64,
     st: &mut EvalState,
+    rec: Option<&mut Vec<Interval>>,
 ) -> TrialOutcome {
     st.reset(d);
     let mut live = d.replica_slot.len() as i32;
     let mut zones = d.slot_replicas.len() as i32;
-    let mut track = OutageTrack::new(&d.windows);
+    let mut track = OutageTrack::new(&d.windows).recording(rec);
     let mut i = 0;
     while i < events.len() {
         let t = events[i].t;

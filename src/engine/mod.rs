@@ -41,6 +41,7 @@ mod prefilter;
 mod process;
 mod report;
 mod schedule;
+mod service;
 mod streams;
 mod sweep;
 mod trial;
@@ -182,6 +183,11 @@ pub struct Simulation {
     /// Recovery tails and maintenance windows (`schedule`).
     extras: schedule::ZoneExtras,
     deployments: Vec<CompiledDeployment>,
+    /// Services, in study order, and the order to judge them in (parts first).
+    services: Vec<service::CompiledService>,
+    service_order: Vec<u32>,
+    /// The unit compared with: deployment `i`, or service `j` as
+    /// `deployments.len() + j`.
     baseline: usize,
     zone_stream_key: u64,
     /// The overlap pre-filter's buckets (`prefilter`).

@@ -230,7 +230,7 @@ mod tests {
             .iter()
             .map(|d| {
                 d.rule
-                    .sweep_events(d, &sc.events, sim.horizon, &mut sc.eval, trial)
+                    .sweep_events(d, &sc.events, sim.horizon, &mut sc.eval, trial, None)
             })
             .collect()
     }
@@ -312,9 +312,21 @@ mod tests {
                 }
             }
             let d = &sim.deployments[round % 7];
-            let scan = sweep_zone_intervals(d, &raw, &zone_rng, 100.0, &mut lists);
-            let heap = sweep_zone_intervals_heap(d, &raw, &zone_rng, 100.0, &mut heaps);
+            // Both sweeps also record the same down intervals (what a
+            // service or a release process is judged on).
+            let (mut scan_iv, mut heap_iv) = (Vec::new(), Vec::new());
+            let scan =
+                sweep_zone_intervals(d, &raw, &zone_rng, 100.0, &mut lists, Some(&mut scan_iv));
+            let heap = sweep_zone_intervals_heap(
+                d,
+                &raw,
+                &zone_rng,
+                100.0,
+                &mut heaps,
+                Some(&mut heap_iv),
+            );
             assert_eq!(scan, heap, "round {round}");
+            assert_eq!(scan_iv, heap_iv, "round {round}");
             if pre.may_fail(&sim.grid, d, &raw, &zone_rng) {
                 failed += 1;
             } else {

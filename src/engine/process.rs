@@ -8,7 +8,7 @@ use crate::study::Start;
 use crate::topology::OutageProcess;
 
 /// A down interval `[start, end]` (hours).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Interval {
     pub(super) start: f64,
     pub(super) end: f64,

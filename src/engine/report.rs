@@ -4,7 +4,7 @@
 use crate::diagnostics::Warning;
 use serde::{Deserialize, Serialize};
 
-use crate::stats::{DeploymentSummary, Z95};
+use crate::stats::{DeploymentAccumulator, DeploymentSummary, Z95};
 use crate::study::Start;
 
 use super::{Accumulators, Simulation};
@@ -25,6 +25,11 @@ pub struct StudyResult {
     pub start: Start,
     /// One summary per deployment, in study order.
     pub deployments: Vec<DeploymentSummary>,
+    /// One summary per service ([`crate::service`]), in study order, with
+    /// the same figures as a deployment's; left out of JSON when the study
+    /// has no service.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<DeploymentSummary>,
     /// Simulated availability of each zone (own process and common causes).
     pub zones: Vec<ZoneSummary>,
     /// Paired differences of every deployment against the baseline.
@@ -52,9 +57,10 @@ pub struct ZoneSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Comparison {
-    /// Name of the baseline deployment.
+    /// Name of the baseline deployment (or service).
     pub baseline: String,
-    /// One entry per other deployment, in study order.
+    /// One entry per other deployment, in study order, then one per other
+    /// service.
     pub against: Vec<PairedDiff>,
 }
 
@@ -62,7 +68,7 @@ pub struct Comparison {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PairedDiff {
-    /// Deployment name.
+    /// Deployment (or service) name.
     pub name: String,
     /// Per-trial downtime difference in minutes (negative: less downtime).
     pub downtime_minutes_diff: DiffStats,
@@ -104,21 +110,38 @@ impl Simulation {
                 mean_availability: 1.0 - s.value() / n / self.horizon,
             })
             .collect();
-        let base = &acc.deployments[self.baseline];
-        let (_, var_base) = base.downtime_mean_var();
-        let against = self
+        let services: Vec<DeploymentSummary> = self
+            .services
+            .iter()
+            .zip(&acc.services)
+            .map(|(s, a)| a.summary(&s.name))
+            .collect();
+        // Units: the deployments, then the services.
+        let units: Vec<(&str, &DeploymentAccumulator)> = self
             .deployments
             .iter()
+            .map(|d| d.name.as_str())
             .zip(&acc.deployments)
+            .chain(
+                self.services
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .zip(&acc.services),
+            )
+            .collect();
+        let (base_name, base) = units[self.baseline];
+        let (_, var_base) = base.downtime_mean_var();
+        let against = units
+            .iter()
             .enumerate()
             .filter(|(j, _)| *j != self.baseline)
-            .map(|(_, (d, a))| {
+            .map(|(_, &(name, a))| {
                 let (mean, var) = a.diff_mean_var();
                 let (_, var_x) = a.downtime_mean_var();
                 let half = Z95 * var.sqrt() / n.sqrt();
                 let (less, more) = a.less_more();
                 PairedDiff {
-                    name: d.name.clone(),
+                    name: name.to_string(),
                     downtime_minutes_diff: DiffStats {
                         mean: mean * 60.0,
                         ci95: [(mean - half) * 60.0, (mean + half) * 60.0],
@@ -129,17 +152,19 @@ impl Simulation {
                 }
             })
             .collect();
+        let base_name = base_name.to_string();
         StudyResult {
             trials: acc.trials,
             seed: self.seed,
             horizon_hours: self.horizon,
             start: self.start,
             deployments,
+            services,
             zones,
             warnings: self.warnings.clone(),
             precision: None,
             comparison: Comparison {
-                baseline: self.deployments[self.baseline].name.clone(),
+                baseline: base_name,
                 against,
             },
         }

@@ -2,7 +2,9 @@
 //!
 //! Trial `t` of the zones and common causes is seeded with
 //! `stream_key(seed, 0) ^ t`; the replica failures of a deployment with
-//! `stream_key(seed, name_stream(name)) ^ t`. Changing any of this moves every
+//! `stream_key(seed, name_stream(name)) ^ t`; the release failures of a
+//! deployment or service with `stream_key(seed, release_stream(name)) ^ t`.
+//! Changing any of this moves every
 //! result for a given seed (see `CHANGELOG.md`).
 
 use rand::SeedableRng;
@@ -29,6 +31,15 @@ pub(super) fn name_stream(name: &str) -> u64 {
         (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
     });
     h.max(1)
+}
+
+/// The stream number of the release failures of a deployment or service:
+/// its name's [`name_stream`] mixed with a constant of its own, so that it
+/// is independent of the same deployment's replica failures (names are
+/// unique across a study's deployments and services). Never 0.
+pub(super) fn release_stream(name: &str) -> u64 {
+    // "release!" in ASCII.
+    mix(name_stream(name) ^ 0x7265_6c65_6173_6521).max(1)
 }
 
 /// The generator of one trial of the stream with key `key`.

@@ -5,6 +5,7 @@ use crate::stats::{TrialOutcome, WindowRules};
 
 use super::compile::{CRule, CompiledDeployment};
 use super::merge::{DOWN, Event, NONE, REPLICA};
+use super::process::Interval;
 
 /// Per-slot and per-replica state reused across trials.
 #[derive(Debug, Default)]
@@ -30,7 +31,8 @@ impl EvalState {
 
 /// Tracks the service's down intervals during a sweep, and the downtime of
 /// each SLA window they fall in (windows are judged as the sweep leaves
-/// them, so nothing is stored per window).
+/// them, so nothing is stored per window); records the intervals where a
+/// service or release failures need them.
 #[derive(Debug)]
 pub(super) struct OutageTrack<'w> {
     up: bool,
@@ -40,6 +42,8 @@ pub(super) struct OutageTrack<'w> {
     /// The window collecting downtime, and its downtime so far.
     win: u64,
     win_down: f64,
+    /// Where each down interval goes as it closes, if anywhere.
+    rec: Option<&'w mut Vec<Interval>>,
 }
 
 impl<'w> OutageTrack<'w> {
@@ -51,7 +55,16 @@ impl<'w> OutageTrack<'w> {
             windows,
             win: 0,
             win_down: 0.0,
+            rec: None,
         }
+    }
+
+    /// The same track, also appending each down interval to `rec` (when
+    /// given), in time order: disjoint, each of positive length, with a
+    /// positive gap between one and the next.
+    pub(super) fn recording(mut self, rec: Option<&'w mut Vec<Interval>>) -> Self {
+        self.rec = rec;
+        self
     }
 
     #[inline]
@@ -74,6 +87,12 @@ impl<'w> OutageTrack<'w> {
         self.o.outages += 1;
         if len > self.o.longest_hours {
             self.o.longest_hours = len;
+        }
+        if let Some(rec) = self.rec.as_deref_mut() {
+            rec.push(Interval {
+                start: self.since,
+                end: t,
+            });
         }
         if self.windows.per_trial() > 0 {
             self.split(self.since, t);
@@ -185,7 +204,7 @@ enum SweepKey {
 }
 
 fn sweep_key(d: &CompiledDeployment) -> Option<SweepKey> {
-    if d.replica_process.is_some() || d.maintenance.is_some() {
+    if d.replica_process.is_some() || d.maintenance.is_some() || d.record || d.release.is_some() {
         // Its own replica failures and maintenance come from streams keyed by
         // its name.
         return None;

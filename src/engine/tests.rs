@@ -116,7 +116,7 @@ fn reference_counting(sim: &Simulation, sc: &mut Scratch, d: &CompiledDeployment
         return TrialOutcome::default();
     }
     d.rule
-        .sweep_events(d, &sc.events, sim.horizon, &mut sc.eval, 0)
+        .sweep_events(d, &sc.events, sim.horizon, &mut sc.eval, 0, None)
 }
 
 /// The fast paths for counting rules (the "cannot fail" filter and the

@@ -13,6 +13,7 @@ use super::counting::{
 use super::merge::{Event, Head, REPLICA, merge_events, merge_two};
 use super::prefilter::Prefilter;
 use super::process::{Interval, ProcessSampler, SumSink};
+use super::service::{ServiceScratch, combine};
 use super::streams::trial_rng;
 use super::sweep::EvalState;
 use super::{RunError, Simulation};
@@ -41,6 +42,13 @@ pub(super) struct Scratch {
     pub(super) iheaps: Vec<ZoneHead>,
     pub(super) prefilter: Prefilter,
     pub(super) outcomes: Vec<TrialOutcome>,
+    /// Down intervals of the units (deployments, then services) that keep
+    /// them; unit u's are `unit_iv[unit_rng[u].0..unit_rng[u].1]`.
+    pub(super) unit_iv: Vec<Interval>,
+    pub(super) unit_rng: Vec<(usize, usize)>,
+    /// One release process's intervals in this trial.
+    pub(super) release_iv: Vec<Interval>,
+    pub(super) svc: ServiceScratch,
 }
 
 /// Merges the events of deployment `d`'s own zones into `sc.dep_events`,
@@ -75,8 +83,9 @@ impl Simulation {
         sink.0
     }
 
-    /// Samples one trial and judges every deployment, writing one outcome per
-    /// deployment into `outcomes`. Exposed for tests and tools that need
+    /// Samples one trial and judges every deployment and service, writing one
+    /// outcome per deployment into `outcomes`, in study order, followed by one
+    /// per service. Exposed for tests and tools that need
     /// per-trial values; [`Simulation::run`] is the usual entry point.
     ///
     /// # Errors
@@ -87,6 +96,40 @@ impl Simulation {
         outcomes.clear();
         outcomes.extend_from_slice(&scratch.outcomes);
         Ok(())
+    }
+
+    /// Adds release failures to a unit whose own down intervals are
+    /// `unit_iv[first..]` (and whose outcome is `o`): samples the release
+    /// process after them and, when it has an outage, replaces them by the
+    /// union of both, returning its outcome. `None` past the interval cap.
+    fn with_release(
+        &self,
+        release: &ProcessSampler,
+        rng: &mut Xoshiro256PlusPlus,
+        first: usize,
+        o: TrialOutcome,
+        sc: &mut Scratch,
+    ) -> Option<TrialOutcome> {
+        // Sampled apart, so that the cap counts this process's intervals
+        // only (as for every other process), not the units' recorded ones.
+        sc.release_iv.clear();
+        self.sample_process(release, rng, &mut sc.release_iv)?;
+        if sc.release_iv.is_empty() {
+            // No release outage in this trial: the unit's outcome stands.
+            return Some(o);
+        }
+        let own = sc.unit_iv.len();
+        sc.unit_iv.extend_from_slice(&sc.release_iv);
+        let svc = &mut sc.svc;
+        svc.lists.clear();
+        svc.lists.push((first, own));
+        svc.lists.push((own, sc.unit_iv.len()));
+        svc.weights.clear();
+        svc.weights.extend([1, 1]);
+        let o = combine(&sc.unit_iv, 1, self.horizon, &self.windows, svc);
+        sc.unit_iv.truncate(first);
+        sc.unit_iv.extend_from_slice(&svc.out);
+        Some(o)
     }
 
     /// Appends one process's down intervals in this trial to `raw`; returns
@@ -190,54 +233,66 @@ impl Simulation {
             }
         }
         // 3. Every deployment on the same timelines. The time-ordered stream
-        // of zone events is built only once a deployment needs a sweep.
+        // of zone events is built only once a deployment needs a sweep. A
+        // deployment that a service is made of, or that has release
+        // failures, records its down intervals into `unit_iv`.
         sc.outcomes.clear();
+        sc.unit_iv.clear();
+        sc.unit_rng.clear();
         let mut merged = false;
         for d in &self.deployments {
-            if let Some(j) = d.same_as {
+            let first = sc.unit_iv.len();
+            // A deployment recorded for a service (or with release failures)
+            // keeps its down intervals; `sweep_key` never shares its sweep.
+            let record = d.record;
+            let o = match (
+                d.same_as,
+                d.replica_process.is_some() || d.maintenance.is_some(),
+            ) {
                 // Same zones and an equivalent rule as an earlier deployment.
-                let o = sc.outcomes[j as usize];
-                sc.outcomes.push(o);
-                continue;
-            }
-            let own_timelines = d.replica_process.is_some() || d.maintenance.is_some();
-            let o = match own_timelines {
-                false => {
+                (Some(j), _) => sc.outcomes[j as usize],
+                (None, false) => {
                     if !d.may_fail(&sc.zone_rng) {
-                        sc.outcomes.push(TrialOutcome::default());
-                        continue;
-                    }
-                    if d.rule.is_counting() {
+                        TrialOutcome::default()
+                    } else if d.rule.is_counting() {
                         // Counting rules over their own zones' intervals:
                         // none at all where no bucket of the pre-filter has
                         // more units down than the rule tolerates; else by a
                         // scan over a few zones, by heaps over many.
-                        let o = if !sc.prefilter.may_fail(&self.grid, d, &sc.raw, &sc.zone_rng) {
+                        let rec = record.then_some(&mut sc.unit_iv);
+                        if !sc.prefilter.may_fail(&self.grid, d, &sc.raw, &sc.zone_rng) {
                             TrialOutcome::default()
                         } else if d.slot_zone.len() <= MAX_INTERVAL_SWEEP_ZONES {
-                            sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep)
+                            sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep, rec)
                         } else {
-                            sweep_zone_intervals_heap(d, &sc.raw, &sc.zone_rng, h, &mut sc.iheaps)
-                        };
-                        sc.outcomes.push(o);
-                        continue;
-                    }
-                    if 2 * d.slot_zone.len() < nz {
+                            sweep_zone_intervals_heap(
+                                d,
+                                &sc.raw,
+                                &sc.zone_rng,
+                                h,
+                                &mut sc.iheaps,
+                                rec,
+                            )
+                        }
+                    } else if 2 * d.slot_zone.len() < nz {
                         // Its own zones' events only: the others change
                         // nothing it judges (their instants judge an
                         // unchanged state), and they are most of the events.
                         own_zone_events(d, sc);
+                        let rec = record.then_some(&mut sc.unit_iv);
                         d.rule
-                            .sweep_events(d, &sc.dep_events, h, &mut sc.eval, trial)
+                            .sweep_events(d, &sc.dep_events, h, &mut sc.eval, trial, rec)
                     } else {
                         if !merged {
                             merge_events(&sc.raw, &sc.zone_rng, 0, &mut sc.heads, &mut sc.events);
                             merged = true;
                         }
-                        d.rule.sweep_events(d, &sc.events, h, &mut sc.eval, trial)
+                        let rec = record.then_some(&mut sc.unit_iv);
+                        d.rule
+                            .sweep_events(d, &sc.events, h, &mut sc.eval, trial, rec)
                     }
                 }
-                true => {
+                (None, true) => {
                     // Replica failures and maintenance (`schedule`).
                     self.replica_timelines(d, trial, sc)?;
                     if !merged {
@@ -257,11 +312,58 @@ impl Simulation {
                     if events.is_empty() {
                         TrialOutcome::default()
                     } else {
-                        d.rule.sweep_events(d, events, h, &mut sc.eval, trial)
+                        let rec = record.then_some(&mut sc.unit_iv);
+                        d.rule.sweep_events(d, events, h, &mut sc.eval, trial, rec)
                     }
                 }
             };
+            let o = match &d.release {
+                None => o,
+                Some(r) => {
+                    let mut rng = trial_rng(d.release_key, trial);
+                    self.with_release(r, &mut rng, first, o, sc)
+                        .ok_or_else(too_many)?
+                }
+            };
+            sc.unit_rng.push((first, sc.unit_iv.len()));
             sc.outcomes.push(o);
+        }
+        // 4. Every service, parts first, on its parts' down intervals.
+        if !self.services.is_empty() {
+            let nd = self.deployments.len();
+            sc.outcomes
+                .resize(nd + self.services.len(), TrialOutcome::default());
+            sc.unit_rng.resize(nd + self.services.len(), (0, 0));
+            for &j in &self.service_order {
+                let s = &self.services[j as usize];
+                let svc = &mut sc.svc;
+                svc.lists.clear();
+                svc.weights.clear();
+                for &u in &s.parts {
+                    svc.lists.push(sc.unit_rng[u as usize]);
+                    svc.weights.push(1);
+                }
+                let need = s.down_needed as i64;
+                let first = sc.unit_iv.len();
+                let any_down = svc.lists.iter().any(|&(a, b)| a < b);
+                let o = if any_down {
+                    let o = combine(&sc.unit_iv, need, h, &self.windows, svc);
+                    sc.unit_iv.extend_from_slice(&svc.out);
+                    o
+                } else {
+                    TrialOutcome::default()
+                };
+                let o = match &s.release {
+                    None => o,
+                    Some(r) => {
+                        let mut rng = trial_rng(s.release_key, trial);
+                        self.with_release(r, &mut rng, first, o, sc)
+                            .ok_or_else(too_many)?
+                    }
+                };
+                sc.unit_rng[nd + j as usize] = (first, sc.unit_iv.len());
+                sc.outcomes[nd + j as usize] = o;
+            }
         }
         Ok(())
     }

@@ -172,6 +172,9 @@ pub(super) fn planning_study(
             )
         })
         .collect();
+    // The study's services are made of its deployments, which the plan
+    // replaces.
+    planning.services.clear();
     planning
 }
 

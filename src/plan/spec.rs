@@ -512,6 +512,7 @@ impl PlanSpec {
     pub fn check(&self, study: &Study) -> Result<Vec<usize>, crate::Error> {
         let mut planning = study.clone();
         planning.deployments.clear();
+        planning.services.clear();
         planning.simulation.baseline = None;
         planning.simulation.sla_targets.clear();
         planning.validate()?;

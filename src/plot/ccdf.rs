@@ -219,7 +219,8 @@ pub(super) fn ccdf_steps(points: &[(f64, f64)], x_lo: f64, y_lo: f64) -> Vec<(f6
     out
 }
 
-/// The downtime CCDF of every deployment of a run as an SVG document,
+/// The downtime CCDF of every deployment (then every service) of a run as
+/// an SVG document,
 /// from the accumulators of [`crate::Simulation::run_accumulators`] and the
 /// result of [`crate::Simulation::summarise`] on them. SLA budgets are those
 /// of the study's targets.
@@ -231,6 +232,7 @@ pub fn downtime_ccdf_svg(result: &StudyResult, acc: &Accumulators) -> Result<Str
         .deployments
         .iter()
         .zip(&acc.deployments)
+        .chain(result.services.iter().zip(&acc.services))
         .map(|(d, a)| CcdfSeries {
             name: d.name.clone(),
             points: a.downtime_histogram().ccdf_points(),

@@ -357,8 +357,8 @@ fn check_options(opts: &RareOptions) -> Result<(), RareError> {
 /// assume a steady-state start.
 ///
 /// # Errors
-/// An invalid study, an unknown deployment, an `active_passive` rule, or an
-/// option out of range (naming the field).
+/// An invalid study, an unknown deployment, a service, an `active_passive`
+/// rule, release failures, or an option out of range (naming the field).
 pub fn estimate(
     study: &Study,
     deployment: &str,
@@ -409,6 +409,14 @@ pub fn accumulate(
 ) -> Result<RareAccumulator, RareError> {
     check_options(opts)?;
     study.validate()?;
+    if study.services.iter().any(|s| s.name == deployment) {
+        return Err(RareError::Unsupported {
+            deployment: deployment.into(),
+            reason: "is a service: importance sampling estimates one deployment's coincident \
+                     outages; services are judged by plain Monte Carlo on their parts' timelines"
+                .into(),
+        });
+    }
     let d = study
         .deployments
         .iter()

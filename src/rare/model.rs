@@ -86,6 +86,15 @@ impl Model {
                 reason,
             });
         }
+        if d.release_failures.is_some() {
+            return Err(RareError::Unsupported {
+                deployment: d.name.clone(),
+                reason: "release_failures take every replica down at once, which the \
+                         excursion model of coincident zone and replica outages does not \
+                         cover; use the plain Monte Carlo estimator"
+                    .into(),
+            });
+        }
         let mut zones: Vec<usize> = Vec::new();
         let mut replica_zone = Vec::with_capacity(d.replicas.len());
         for r in &d.replicas {

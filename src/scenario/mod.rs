@@ -224,7 +224,7 @@ pub struct Scenario {
 #[derive(Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "a scenario (a table of simulation, region, zone, common_cause, maintenance, deployment, plan, sweep, uncertain, uncertainty)"
+    expecting = "a scenario (a table of simulation, region, zone, common_cause, maintenance, deployment, service, plan, sweep, uncertain, uncertainty)"
 )]
 struct RawScenario {
     catalog: Option<String>,
@@ -239,6 +239,8 @@ struct RawScenario {
     deployments: Vec<Deployment>,
     #[serde(default, rename = "maintenance")]
     maintenance: Vec<Maintenance>,
+    #[serde(default, rename = "service")]
+    services: Vec<crate::service::Service>,
     plan: Option<PlanSpec>,
     sweep: Option<sweep::RawSweep>,
     #[serde(default)]
@@ -545,6 +547,7 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
     }
     study.deployments = raw.deployments;
     study.maintenance = raw.maintenance;
+    study.services = raw.services;
     (
         Scenario {
             name: name.to_string(),

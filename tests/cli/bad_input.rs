@@ -351,7 +351,7 @@ fn unknown_baseline_flag() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("simulation.baseline: no deployment is named \"nobody\""),
+        stderr(&o).contains("simulation.baseline: no deployment or service is named \"nobody\""),
         "{}",
         stderr(&o)
     );

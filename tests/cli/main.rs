@@ -14,6 +14,7 @@ mod outputs;
 mod pipes;
 mod plan;
 mod scenario_api;
+mod services;
 mod shard;
 
 use std::path::{Path, PathBuf};

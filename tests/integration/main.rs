@@ -13,6 +13,7 @@ mod determinism;
 mod issue13b;
 mod issue9;
 mod samplers;
+mod services;
 mod shard;
 mod timelines;
 mod validation;

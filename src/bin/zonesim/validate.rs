@@ -38,6 +38,9 @@ pub fn validate(a: &ValidateArgs) -> Result<(), CliError> {
     if !st.maintenance.is_empty() {
         parts.insert(3, count(st.maintenance.len(), "maintenance schedule"));
     }
+    if !st.services.is_empty() {
+        parts.push(count(st.services.len(), "service"));
+    }
     if s.plan().is_some() {
         parts.push("a plan".into());
     }

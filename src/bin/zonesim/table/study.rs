@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use zonesim::engine::StudyResult;
+use zonesim::stats::DeploymentSummary;
 use zonesim::study::Study;
 
 use super::format::{
@@ -68,75 +69,28 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
         .collect();
     let mut t = Table::new(&hdr);
     let mut never_down = Vec::new();
-    for d in &result.deployments {
-        let a = &d.availability;
-        let dm = &d.downtime_minutes;
-        // No downtime in any trial is not an availability of 1: say so, and
-        // bound it (below the table).
-        let none_seen = dm.mean == 0.0;
-        if none_seen && d.importance.is_none() {
-            never_down.push(escape(&d.name));
-        }
-        let u = &d.unavailability;
-        let (avail, half, nines) = match &d.importance {
-            // Importance-sampled: unavailability in scientific notation, the
-            // interval's relative half-width, and the nines it implies.
-            Some(_) => (
-                format!("U {:.2e}", u.mean),
-                if u.mean > 0.0 {
-                    format!("±{:.1}%", (u.ci95[1] - u.mean) / u.mean * 100.0)
-                } else {
-                    "-".into()
-                },
-                if u.mean > 0.0 {
-                    format!("{:.2}", -u.mean.log10())
-                } else {
-                    "-".into()
-                },
-            ),
-            None => (String::new(), String::new(), String::new()),
-        };
-        let is = d.importance.is_some();
-        let mut row = vec![
-            if is {
-                format!("{} (IS)", escape(&d.name))
-            } else {
-                escape(&d.name)
-            },
-            if is {
-                avail
-            } else if none_seen {
-                "no downtime".into()
-            } else {
-                fmt_avail(a.mean)
-            },
-            if is {
-                half
-            } else if none_seen {
-                "-".into()
-            } else {
-                fmt_halfwidth((a.mean - a.ci95[0]).max(a.ci95[1] - a.mean))
-            },
-            if is {
-                nines
-            } else if none_seen {
-                nines_bound(result.trials)
-            } else {
-                fmt_nines(a.mean)
-            },
-            fmt_minutes(dm.mean),
-            fmt_minutes(dm.percentiles.p50),
-            fmt_minutes(dm.percentiles.p95),
-            fmt_minutes(dm.percentiles.p99),
-            format!("{:.4}", d.outages.mean),
-            fmt_prob(d.outages.p_none),
-            fmt_minutes(d.longest_outage_minutes.mean),
-            fmt_minutes(d.longest_outage_minutes.p99),
-        ];
-        row.extend(d.sla.iter().map(|s| fmt_prob(s.p_meets)));
-        t.row(row);
-    }
+    summary_rows(&mut t, &result.deployments, result.trials, &mut never_down);
     out.push_str(&t.render(WIDTH));
+    if !result.services.is_empty() {
+        // The same columns for the services, judged on the same trials.
+        let mut hdr = hdr.clone();
+        hdr[0] = ("", "service");
+        let mut t = Table::new(&hdr);
+        summary_rows(&mut t, &result.services, result.trials, &mut never_down);
+        out.push('\n');
+        out.push_str(&t.render(WIDTH));
+        for s in &study.services {
+            let mut line = format!(
+                "{}: up when {}",
+                escape(&s.name),
+                escape(&s.up_when.to_string())
+            );
+            if s.release_failures.is_some() {
+                line.push_str(", and its release process is up");
+            }
+            out.push_str(&wrap(&line, WIDTH, "  "));
+        }
+    }
     if !never_down.is_empty() {
         out.push('\n');
         let bound = no_downtime_bound(result.trials);
@@ -256,4 +210,82 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
         out.push_str(&t.render(WIDTH));
     }
     out
+}
+
+/// One row per summary (a deployment or a service) with the table's columns;
+/// the names of those with no downtime in any trial go to `never_down`.
+fn summary_rows(
+    t: &mut Table,
+    list: &[DeploymentSummary],
+    trials: u64,
+    never_down: &mut Vec<String>,
+) {
+    for d in list {
+        let a = &d.availability;
+        let dm = &d.downtime_minutes;
+        // No downtime in any trial is not an availability of 1: say so, and
+        // bound it (below the table).
+        let none_seen = dm.mean == 0.0;
+        if none_seen && d.importance.is_none() {
+            never_down.push(escape(&d.name));
+        }
+        let u = &d.unavailability;
+        let (avail, half, nines) = match &d.importance {
+            // Importance-sampled: unavailability in scientific notation, the
+            // interval's relative half-width, and the nines it implies.
+            Some(_) => (
+                format!("U {:.2e}", u.mean),
+                if u.mean > 0.0 {
+                    format!("±{:.1}%", (u.ci95[1] - u.mean) / u.mean * 100.0)
+                } else {
+                    "-".into()
+                },
+                if u.mean > 0.0 {
+                    format!("{:.2}", -u.mean.log10())
+                } else {
+                    "-".into()
+                },
+            ),
+            None => (String::new(), String::new(), String::new()),
+        };
+        let is = d.importance.is_some();
+        let mut row = vec![
+            if is {
+                format!("{} (IS)", escape(&d.name))
+            } else {
+                escape(&d.name)
+            },
+            if is {
+                avail
+            } else if none_seen {
+                "no downtime".into()
+            } else {
+                fmt_avail(a.mean)
+            },
+            if is {
+                half
+            } else if none_seen {
+                "-".into()
+            } else {
+                fmt_halfwidth((a.mean - a.ci95[0]).max(a.ci95[1] - a.mean))
+            },
+            if is {
+                nines
+            } else if none_seen {
+                nines_bound(trials)
+            } else {
+                fmt_nines(a.mean)
+            },
+            fmt_minutes(dm.mean),
+            fmt_minutes(dm.percentiles.p50),
+            fmt_minutes(dm.percentiles.p95),
+            fmt_minutes(dm.percentiles.p99),
+            format!("{:.4}", d.outages.mean),
+            fmt_prob(d.outages.p_none),
+            fmt_minutes(d.longest_outage_minutes.mean),
+            fmt_minutes(d.longest_outage_minutes.p99),
+        ];
+        row.extend(d.sla.iter().map(|s| fmt_prob(s.p_meets)));
+        t.row(row);
+    }
 }

@@ -64,7 +64,8 @@ pub fn windows_table(result: &StudyResult) -> String {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let mut t = Table::new(&h);
-    for d in &result.deployments {
+    // Deployments, then services (same columns).
+    for d in result.deployments.iter().chain(&result.services) {
         let Some(w) = &d.windows else { continue };
         let mut row = vec![escape(&d.name)];
         for s in &w.sla {
