@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use super::{FULL_CHUNK, PLAN_HISTOGRAM_DIGITS, PLAN_MEMORY_BUDGET, Placement, PlanSpec};
 use crate::deployment::{Deployment, Rule};
 use crate::engine::{BATCH_TRIALS, RunError, RunOptions, Simulation};
+use crate::service::ServiceTarget;
 use crate::stats::{DeploymentAccumulator, meets_target};
 use crate::study::Study;
 
@@ -151,7 +152,8 @@ pub(super) fn planning_study(
     rule: &Rule,
     target: f64,
     trials: u64,
-) -> Study {
+    within: Option<&ServiceTarget>,
+) -> (Study, Vec<usize>) {
     let mut planning = study.clone();
     planning.simulation.baseline = None;
     planning.simulation.trials = trials;
@@ -160,7 +162,7 @@ pub(super) fn planning_study(
     planning.simulation.estimator = crate::study::Estimator::Crude;
     planning.simulation.sla_window_hours = 1e7;
     planning.simulation.sla_credits.clear();
-    planning.deployments = placements
+    let candidates: Vec<Deployment> = placements
         .iter()
         .enumerate()
         .map(|(i, replicas)| {
@@ -172,10 +174,26 @@ pub(super) fn planning_study(
             )
         })
         .collect();
-    // The study's services are made of its deployments, which the plan
-    // replaces.
-    planning.services.clear();
-    planning
+    match within {
+        None => {
+            planning.deployments = candidates;
+            // The study's services are made of its deployments, which the
+            // plan replaces.
+            planning.services.clear();
+            let units = (0..placements.len()).collect();
+            (planning, units)
+        }
+        Some(w) => {
+            // Each placement is judged by its copy of the target service
+            // (outcomes list deployments first, then services).
+            let (deps, services, judged) = w.planning_units(study, candidates);
+            let first_service = deps.len();
+            planning.deployments = deps;
+            planning.services = services;
+            let units = judged.into_iter().map(|j| first_service + j).collect();
+            (planning, units)
+        }
+    }
 }
 
 /// Per placement: trials that met the target, and the discordant pairs
@@ -197,6 +215,7 @@ pub(super) fn count_hits(
     target: f64,
     trials: u64,
     pair_with: Option<usize>,
+    within: Option<&ServiceTarget>,
     opts: &RunOptions<'_>,
 ) -> Result<Hits, crate::Error> {
     let horizon = study.simulation.horizon_hours;
@@ -210,7 +229,7 @@ pub(super) fn count_hits(
         if let Some(j) = pair_with {
             chunk.push(placements[j].clone());
         }
-        let planning = planning_study(study, &chunk, rule, target, trials);
+        let (planning, units) = planning_study(study, &chunk, rule, target, trials, within);
         let sim = Simulation::new(&planning)?;
         let batches = trials.div_ceil(BATCH_TRIALS);
         let width = end - start;
@@ -227,9 +246,9 @@ pub(super) fn count_hits(
                 let met = |o: &crate::stats::TrialOutcome| {
                     meets_target(o.downtime_hours, horizon, target)
                 };
-                let other = pair_with.map(|_| met(&out[width]));
+                let other = pair_with.map(|_| met(&out[units[width]]));
                 for i in 0..width {
-                    let m = met(&out[i]);
+                    let m = met(&out[units[i]]);
                     h[i] += m as u64;
                     if let Some(o) = other {
                         pr[i].0 += (m && !o) as u64;
@@ -305,12 +324,13 @@ pub(super) fn judge_full(
     for chunk in which.chunks(FULL_CHUNK) {
         let placements: Vec<Vec<String>> =
             chunk.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
-        let planning = planning_study(
+        let (planning, units) = planning_study(
             study,
             &placements,
             &spec.rule,
             spec.target.availability,
             study.simulation.trials,
+            spec.within.as_ref(),
         );
         let sim = Simulation::new(&planning)?
             .with_histogram_digits(PLAN_HISTOGRAM_DIGITS)
@@ -325,7 +345,7 @@ pub(super) fn judge_full(
         )
         .without_longest_percentile()
         .approx_bytes()
-            * planning.deployments.len();
+            * (planning.deployments.len() + planning.services.len());
         let wanted = opts
             .threads
             .unwrap_or_else(rayon::current_num_threads)
@@ -338,15 +358,18 @@ pub(super) fn judge_full(
             ..*opts
         };
         let acc = sim.run_accumulators(&run_opts)?;
-        for ((&c, d), a) in chunk
-            .iter()
-            .zip(&planning.deployments)
-            .zip(&acc.deployments)
-        {
-            let s = a.summary(&d.name);
+        let n_deps = planning.deployments.len();
+        for (i, &c) in chunk.iter().enumerate() {
+            let u = units[i];
+            let a = if u < n_deps {
+                &acc.deployments[u]
+            } else {
+                &acc.services[u - n_deps]
+            };
+            let s = a.summary(&format!("#{i}"));
             let sla = &s.sla[0];
             figures[c] = Some(Placement {
-                replicas: d.replicas.clone(),
+                replicas: placements[i].clone(),
                 cost: 0.0,
                 availability_mean: s.availability.mean,
                 availability_p5: s.availability.percentiles.p5,

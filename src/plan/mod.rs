@@ -55,6 +55,13 @@ pub use spec::{PlanError, PlanSpec, PlanTarget};
 /// with up to 4 replicas is 101,269 placements.
 pub const MAX_CANDIDATES: u64 = 250_000;
 
+/// Most placements a plan with `[plan] within` judges. Each is judged in
+/// full by its own copy of the service on the same trials: the analytic
+/// screen bounds a placement alone and the exchangeability classes assume
+/// the zones are all the study holds, neither of which holds inside a
+/// service whose other parts sit in particular zones.
+pub const MAX_WITHIN_CANDIDATES: usize = 2_000;
+
 /// The most placements judged in full in one simulation; more are judged
 /// in consecutive runs on the same trials (the same seed gives the same
 /// trials, so the results are those of one run).
@@ -185,6 +192,9 @@ fn plan_with(
     opts: &RunOptions<'_>,
     fast: bool,
 ) -> Result<PlanResult, crate::Error> {
+    // Inside a service, neither the classes nor the analytic screen hold
+    // (see MAX_WITHIN_CANDIDATES): every placement is judged in full.
+    let fast = fast && spec.within.is_none();
     // The study's own deployments, baseline and SLA targets are replaced by
     // the plan's; check the rest of it first, then the spec against it.
     let zones = spec.check(study)?;
@@ -221,6 +231,7 @@ fn plan_with(
         tied_within_noise: false,
         tie_rule: String::new(),
         screening: None,
+        within: spec.within.clone(),
         candidates: Vec::new(),
     };
     if all.is_empty() {
@@ -262,6 +273,20 @@ fn plan_with(
         ));
     }
     result.candidates_judged = pool.len();
+    if spec.within.is_some() && pool.len() > MAX_WITHIN_CANDIDATES {
+        return Err(PlanError {
+            problems: vec![Problem {
+                at: "plan.within".into(),
+                message: format!(
+                    "{} placements to judge inside a service, over the limit of \
+                     {MAX_WITHIN_CANDIDATES} (each is judged in full, with its own copy of the \
+                     service); name fewer candidate_zones, lower max_replicas or add constraints",
+                    pool.len()
+                ),
+            }],
+        }
+        .into());
+    }
     let replicas_of =
         |idx: &[usize]| -> Vec<String> { idx.iter().map(|&i| ids[i].to_string()).collect() };
 
@@ -344,7 +369,16 @@ fn plan_with(
         screening.pilot_trials = pilot;
         let placements: Vec<Vec<String>> =
             live.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
-        let (hits, _) = count_hits(study, &placements, &spec.rule, target, pilot, None, opts)?;
+        let (hits, _) = count_hits(
+            study,
+            &placements,
+            &spec.rule,
+            target,
+            pilot,
+            None,
+            spec.within.as_ref(),
+            opts,
+        )?;
         let bounds: Vec<[f64; 2]> = hits.iter().map(|&h| wilson(h, pilot, PILOT_Z)).collect();
         let max_lo = bounds.iter().map(|b| b[0]).fold(0.0, f64::max);
         let floor = fraction.min(max_lo);
@@ -492,6 +526,7 @@ fn plan_with(
                 target,
                 trials,
                 Some(j),
+                spec.within.as_ref(),
                 opts,
             )?;
             for (c, (b, d)) in others.iter().zip(pairs) {

@@ -96,6 +96,11 @@ pub struct PlanResult {
     /// analytic screen and the pilot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screening: Option<Screening>,
+    /// With `[plan] within`: the service each placement was judged by, and
+    /// the deployment it stands in for (every placement then judged in full:
+    /// no classes, no screen, no pilot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<crate::service::ServiceTarget>,
     /// Every judged placement, in enumeration order (not serialised; for
     /// plots and tools).
     #[serde(skip)]

@@ -38,6 +38,11 @@ pub struct PlanSpec {
     pub replica_cost: BTreeMap<String, f64>,
     /// What a placement must reach.
     pub target: PlanTarget,
+    /// Plan a tier inside a service: each placement replaces one deployment
+    /// of the study and is judged by a service's availability
+    /// ([`crate::service::ServiceTarget`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within: Option<crate::service::ServiceTarget>,
     /// At most one replica per zone.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub distinct_zones: bool,
@@ -119,6 +124,7 @@ impl PlanSpec {
             max_replicas,
             replica_cost: BTreeMap::new(),
             target,
+            within: None,
             distinct_zones: false,
             max_per_zone: None,
             max_per_region: None,
@@ -254,6 +260,12 @@ impl PlanSpec {
         self
     }
 
+    /// Judges each placement as `target.part` inside `target.service`.
+    pub fn with_within(mut self, target: crate::service::ServiceTarget) -> Self {
+        self.within = Some(target);
+        self
+    }
+
     /// Checks the spec against a study and returns the candidate zone indices
     /// (into `study.zones`) that pass the filters, in order.
     ///
@@ -261,6 +273,9 @@ impl PlanSpec {
     /// A [`PlanError`] listing every problem, each naming its field.
     pub fn candidate_zone_indices(&self, study: &Study) -> Result<Vec<usize>, PlanError> {
         let mut problems = Vec::new();
+        if let Some(w) = &self.within {
+            problems.extend(w.check(study));
+        }
         fn bad(problems: &mut Vec<Problem>, at: &str, message: String) {
             problems.push(Problem {
                 at: format!("plan.{at}"),
@@ -511,8 +526,12 @@ impl PlanSpec {
     /// [`crate::ErrorKind::Study`] or [`crate::ErrorKind::Plan`], every problem listed.
     pub fn check(&self, study: &Study) -> Result<Vec<usize>, crate::Error> {
         let mut planning = study.clone();
-        planning.deployments.clear();
-        planning.services.clear();
+        if self.within.is_none() {
+            // Without `within`, the plan replaces the study's deployments
+            // (and so its services, which are made of them).
+            planning.deployments.clear();
+            planning.services.clear();
+        }
         planning.simulation.baseline = None;
         planning.simulation.sla_targets.clear();
         planning.validate()?;

@@ -163,3 +163,49 @@ fn services_have_monthly_windows_in_the_table_and_json() {
         Some(12.0)
     );
 }
+
+#[test]
+fn plan_a_tier_within_a_service() {
+    let dir = scratch("services-plan");
+    let path = dir.join("plan.toml");
+    let file = format!(
+        "{FILE}\n[plan]\nrule = {{ at_least = 1 }}\nmax_replicas = 2\n\
+         target = {{ availability = 0.7, in_fraction_of_years = 0.5 }}\n\
+         within = {{ service = \"both\", part = \"y\" }}\n"
+    );
+    std::fs::write(&path, file).unwrap();
+    let o = zonesim(["plan".as_ref(), path.as_os_str()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let t = stdout(&o);
+    assert!(
+        t.contains("stands in for deployment \"y\" and is judged by the availability"),
+        "{t}"
+    );
+    // y in a shares x's outages: the service is down only with a (16 h).
+    assert!(t.contains("best: a (cost 1)"), "{t}");
+    assert!(t.contains("mean availability 0.8400000"), "{t}");
+    let o = zonesim([
+        "plan".as_ref(),
+        path.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["within"]["service"], "both");
+    // A part the service is not made of: bad input, located.
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("part = \"y\"", "part = \"both\""),
+    )
+    .unwrap();
+    let o = zonesim(["plan".as_ref(), path.as_os_str()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .contains("plan.within.part: \"both\" is a service; the plan places one deployment"),
+        "{}",
+        stderr(&o)
+    );
+}

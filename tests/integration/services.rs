@@ -549,3 +549,155 @@ fn release_failures_over_active_passive_by_hand() {
         .collect();
     assert_eq!(got, [(8.0, 8, 1.0), (16.0, 10, 3.0), (16.0, 10, 3.0)]);
 }
+
+/// The planner with a service target: `db` is placed for `shop = all [web,
+/// db]` with `web` in zone a (fixed timelines of the first test). A db that
+/// shares a's outages costs the shop nothing more; one in b or c adds their
+/// outages. Judged alone, every zone would look the same to db's own target.
+#[test]
+fn the_planner_places_a_tier_for_a_service() {
+    use zonesim::plan::{PlanSpec, PlanTarget, plan};
+    use zonesim::service::ServiceTarget;
+    let study = Study::new(settings(600, 100.0, 3, Start::AllUp))
+        .region(region("ra"))
+        .region(region("rb"))
+        .region(region("rc"))
+        .zone(fz("a", "ra", 10.0, 2.0))
+        .zone(fz("b", "rb", 15.0, 5.0))
+        .zone(fz("c", "rc", 30.0, 10.0))
+        .deployment(one("web", "a"))
+        .deployment(one("db", "b"))
+        .service(Service::new("shop", UpWhen::all(["web", "db"])));
+    let target = PlanTarget::new(0.7, 0.5);
+    let spec =
+        PlanSpec::new(Rule::AtLeast(1), 2, target).with_within(ServiceTarget::new("shop", "db"));
+    let r = plan(&study, &spec, &RunOptions::default()).unwrap();
+    // The shop's availability with db at each placement (hours down of 100):
+    // a: a's 16; b: a ∪ b 37; c: a ∪ c 32; a+b: a ∪ (a ∩ b) = 16;
+    // b+c: a ∪ (b ∩ c) = 25.
+    let want = [
+        (&["a"][..], 0.84),
+        (&["b"], 0.63),
+        (&["c"], 0.68),
+        (&["a", "b"], 0.84),
+        (&["b", "c"], 0.75),
+        (&["b", "b"], 0.63),
+    ];
+    for (replicas, avail) in want {
+        let p = r
+            .candidates
+            .iter()
+            .find(|p| p.replicas == replicas)
+            .unwrap_or_else(|| panic!("{replicas:?} judged"));
+        assert_close(&format!("{replicas:?}"), p.availability_mean, avail, 1e-12);
+        assert_eq!(p.qualifies, avail >= 0.7, "{replicas:?}");
+    }
+    assert_eq!(r.best.unwrap().replicas, ["a"]);
+    // Without `within`, db is judged alone: b (0.75) and c (0.8) qualify too.
+    let alone = plan(
+        &study,
+        &PlanSpec::new(Rule::AtLeast(1), 1, target),
+        &RunOptions::default(),
+    )
+    .unwrap();
+    assert!(alone.candidates.iter().all(|p| p.qualifies));
+
+    // The choice itself moves: with web in c (down 20 h of 100), db alone
+    // would go to a (down 16 h, the best single zone), but for the shop a
+    // adds a's outages to c's (a ∪ c: 32 h) while db in c adds nothing
+    // (20 h); b and b ∪ c are at most 75%. Only c reaches 78% for the shop.
+    let mut in_c = study.clone();
+    in_c.deployments[0] = one("web", "c");
+    let target = PlanTarget::new(0.78, 0.5);
+    let alone = plan(
+        &in_c,
+        &PlanSpec::new(Rule::AtLeast(1), 2, target),
+        &RunOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(alone.best.as_ref().unwrap().replicas, ["a"]);
+    let spec =
+        PlanSpec::new(Rule::AtLeast(1), 2, target).with_within(ServiceTarget::new("shop", "db"));
+    let r = plan(&in_c, &spec, &RunOptions::default()).unwrap();
+    let best = r.best.as_ref().unwrap();
+    assert_eq!(best.replicas, ["c"]);
+    assert_close("db in c", best.availability_mean, 0.80, 1e-12);
+    assert_eq!(r.tied_count, 1);
+    let a = r.candidates.iter().find(|p| p.replicas == ["a"]).unwrap();
+    assert_close("db in a", a.availability_mean, 0.68, 1e-12);
+    assert!(!a.qualifies);
+    // Every placement judged in full, none screened or grouped.
+    let screening = r.screening.as_ref().unwrap();
+    assert_eq!(screening.classes, r.candidates_judged);
+    assert_eq!(screening.judged_in_full, r.candidates_judged);
+    assert_eq!(r.within, Some(ServiceTarget::new("shop", "db")));
+    // Constraints still apply inside a service.
+    let r = plan(
+        &in_c,
+        &spec.clone().with_distinct_zones(),
+        &RunOptions::default(),
+    )
+    .unwrap();
+    assert!(r.candidates.iter().all(|p| p.replicas != ["c", "c"]));
+    assert_eq!(r.best.unwrap().replicas, ["c"]);
+
+    // A target that names no service or a part it is not made of is refused.
+    let study = study.deployment(one("other", "c"));
+    for (w, msg) in [
+        (
+            ServiceTarget::new("nope", "db"),
+            "plan.within.service: no service is named \"nope\"",
+        ),
+        (
+            ServiceTarget::new("shop", "other"),
+            "plan.within.part: service \"shop\" is not made of \"other\"",
+        ),
+        (
+            ServiceTarget::new("shop", "zz"),
+            "plan.within.part: no deployment is named \"zz\"",
+        ),
+    ] {
+        let spec = PlanSpec::new(Rule::AtLeast(1), 2, target).with_within(w);
+        let e = plan(&study, &spec, &RunOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(msg), "{e}");
+    }
+}
+
+/// A plan inside a service judges every placement in full, so it is
+/// refused above `MAX_WITHIN_CANDIDATES` placements, with a located error
+/// (62 zones, up to 2 replicas, at least 1 up: 62 + 1953 = 2015).
+#[test]
+fn the_planner_inside_a_service_refuses_too_many_placements() {
+    use zonesim::plan::{MAX_WITHIN_CANDIDATES, PlanSpec, PlanTarget, plan};
+    use zonesim::service::ServiceTarget;
+    let mut study = Study::new(settings(100, 100.0, 3, Start::AllUp)).region(region("ra"));
+    for i in 0..62 {
+        study = study.zone(fz(&format!("z{i}"), "ra", 10.0, 2.0));
+    }
+    let study = study
+        .deployment(one("web", "z0"))
+        .deployment(one("db", "z1"))
+        .service(Service::new("shop", UpWhen::all(["web", "db"])));
+    let spec = PlanSpec::new(Rule::AtLeast(1), 2, PlanTarget::new(0.7, 0.5))
+        .with_within(ServiceTarget::new("shop", "db"));
+    let e = plan(&study, &spec, &RunOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(&format!(
+            "plan.within: 2015 placements to judge inside a service, over the limit of {MAX_WITHIN_CANDIDATES}"
+        )),
+        "{e}"
+    );
+    // One fewer zone: 61 + 1891 = 1952 placements, judged.
+    let mut fewer = spec.clone();
+    fewer.candidate_zones = Some((0..61).map(|i| format!("z{i}")).collect());
+    assert_eq!(
+        plan(&study, &fewer, &RunOptions::default())
+            .unwrap()
+            .candidates_judged,
+        1952
+    );
+}

@@ -28,6 +28,18 @@ pub fn plan_table(r: &zonesim::plan::PlanResult, horizon_hours: f64) -> String {
         WIDTH,
         "  ",
     ));
+    if let Some(w) = &r.within {
+        out.push_str(&wrap(
+            &format!(
+                "each placement stands in for deployment \"{}\" and is judged by the availability \
+                 of service \"{}\" (its other parts as the study has them)",
+                escape(&w.part),
+                escape(&w.service)
+            ),
+            WIDTH,
+            "  ",
+        ));
+    }
     let _ = writeln!(
         out,
         "target: availability >= {}% in at least {}% of {trials_word}, judged at the low end of the 95% CI",
