@@ -207,7 +207,9 @@ const PER_TRIAL_CHUNK: usize = 4096;
 /// `hits[i]` = trials in which placement `i` met `target`; with `pair_with
 /// = Some(j)`, also the discordant pairs with placement `j`: trials where
 /// `i` met and `j` did not, and where `j` met and `i` did not. Integer
-/// counts over fixed batches: the same on any number of threads.
+/// counts over fixed batches: the same on any number of threads. With
+/// `within`, each placement's hits are its copy of the service's.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn count_hits(
     study: &Study,
     placements: &[Vec<String>],
