@@ -119,28 +119,7 @@ impl Analytic {
     }
 }
 
-/// A Wilson interval at `z` standard errors.
-pub(super) fn wilson(successes: u64, n: u64, z: f64) -> [f64; 2] {
-    if n == 0 {
-        return [0.0, 1.0];
-    }
-    let nf = n as f64;
-    let p = successes as f64 / nf;
-    let denom = 1.0 + z * z / nf;
-    let centre = (p + z * z / (2.0 * nf)) / denom;
-    let half = z * ((p * (1.0 - p) / nf + z * z / (4.0 * nf * nf)).sqrt()) / denom;
-    let lo = if successes == 0 {
-        0.0
-    } else {
-        (centre - half).max(0.0)
-    };
-    let hi = if successes >= n {
-        1.0
-    } else {
-        (centre + half).min(1.0)
-    };
-    [lo, hi]
-}
+pub(super) use crate::stats::wilson;
 
 /// The deployments of a planning run: the study's zones, causes and
 /// settings with `placements` as its deployments and the target as its one

@@ -5,10 +5,15 @@ use super::exact_sum::exact_sample_variance;
 
 /// Wilson score interval for a binomial proportion at 95%.
 pub fn wilson_ci95(successes: u64, n: u64) -> [f64; 2] {
+    wilson(successes, n, Z95)
+}
+
+/// Wilson score interval for a binomial proportion at `z` standard errors
+/// (`z` = [`Z95`] for 95%).
+pub(crate) fn wilson(successes: u64, n: u64, z: f64) -> [f64; 2] {
     if n == 0 {
         return [0.0, 1.0];
     }
-    let z = 1.959_963_984_540_054_f64;
     let nf = n as f64;
     let p = successes as f64 / nf;
     let denom = 1.0 + z * z / nf;

@@ -20,6 +20,7 @@ mod summary;
 mod windows;
 
 pub use accumulator::{DeploymentAccumulator, TrialOutcome, meets_target};
+pub(crate) use ci::wilson;
 pub use ci::{Z95, mean_var, wilson_ci95};
 pub use exact_sum::{ExactSum, exact_sample_variance};
 pub use histogram::{DurationHistogram, PERCENTILE_SIGNIFICANT_DIGITS};
