@@ -285,7 +285,8 @@ test("the default study's deployments: the page's figures are the CLI's, to the 
   assert.equal(await page.locator('#chart .legend li').count(), chosen.length);
   // A line for each chosen deployment with downtime in some trial (since
   // the provider-wide events, all of them).
-  const withDowntime = expected.deployments.filter((d) => d.downtime_minutes.mean > 0).length;
+  const withDowntime = expected.deployments
+    .filter((d) => chosen.includes(d.name) && d.downtime_minutes.mean > 0).length;
   assert.equal(await page.locator('#chart path.series').count(), withDowntime);
   assert.equal(await page.locator('#chart line.budget').count(), expected.deployments[0].sla.length);
 
