@@ -15,8 +15,13 @@
 //! ```
 
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, Exp1, Gamma, StandardNormal};
 use serde::{Deserialize, Serialize};
+
+mod standard;
+mod ziggurat_tables;
+
+pub(crate) use standard::exp1;
+use standard::{Gamma, standard_normal};
 
 /// Why a [`Duration`] was rejected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -271,7 +276,7 @@ impl Duration {
         match &self.0 {
             RawDuration::Exponential { mean } => *mean,
             RawDuration::Weibull { shape, scale } => scale * libm::tgamma(1.0 + 1.0 / shape),
-            RawDuration::Lognormal { median, sigma } => median * (sigma * sigma / 2.0).exp(),
+            RawDuration::Lognormal { median, sigma } => median * libm::exp(sigma * sigma / 2.0),
             RawDuration::Gamma { shape, scale } => shape * scale,
             RawDuration::Uniform { low, high } => 0.5 * (low + high),
             RawDuration::Fixed { value } => *value,
@@ -289,7 +294,7 @@ impl Duration {
                 scale * scale * libm::tgamma(1.0 + 2.0 / shape)
             }
             RawDuration::Lognormal { median, sigma } => {
-                median * median * (2.0 * sigma * sigma).exp()
+                median * median * libm::exp(2.0 * sigma * sigma)
             }
             RawDuration::Gamma { shape, scale } => shape * (shape + 1.0) * scale * scale,
             RawDuration::Uniform { low, high } => (low * low + low * high + high * high) / 3.0,
@@ -321,15 +326,15 @@ enum SamplerKind {
     Weibull {
         inv_shape: f64,
         scale: f64,
-        biased: Gamma<f64>,
+        biased: Gamma,
     },
     Lognormal {
         mu: f64,
         sigma: f64,
     },
     Gamma {
-        dist: Gamma<f64>,
-        biased: Gamma<f64>,
+        dist: Gamma,
+        biased: Gamma,
     },
     Uniform {
         low: f64,
@@ -347,8 +352,8 @@ enum SamplerKind {
 
 impl DurationSampler {
     fn new(d: &Duration) -> Self {
-        // The parameters were checked when `d` was built, so the rand_distr
-        // constructors below cannot fail.
+        // The parameters were checked when `d` was built, so the gamma
+        // constructor below cannot fail.
         let gamma = |shape: f64, scale: f64| Gamma::new(shape, scale).expect("checked parameters");
         let kind = match &d.0 {
             RawDuration::Exponential { mean } => SamplerKind::Exponential { mean: *mean },
@@ -358,7 +363,7 @@ impl DurationSampler {
                 biased: gamma(1.0 + 1.0 / shape, 1.0),
             },
             RawDuration::Lognormal { median, sigma } => SamplerKind::Lognormal {
-                mu: median.ln(),
+                mu: libm::log(*median),
                 sigma: *sigma,
             },
             RawDuration::Gamma { shape, scale } => SamplerKind::Gamma {
@@ -394,8 +399,7 @@ impl DurationSampler {
         // The exponential, the most common case, inline in the caller's loop;
         // the others behind one call. The same draws either way.
         if let SamplerKind::Exponential { mean } = self.kind {
-            let e: f64 = Exp1.sample(rng);
-            return e * mean;
+            return exp1(rng) * mean;
         }
         self.sample_general(rng)
     }
@@ -403,20 +407,17 @@ impl DurationSampler {
     #[inline(never)]
     fn sample_general<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.kind {
-            SamplerKind::Exponential { mean } => {
-                let e: f64 = Exp1.sample(rng);
-                e * mean
-            }
+            SamplerKind::Exponential { mean } => exp1(rng) * mean,
             SamplerKind::Weibull {
                 inv_shape, scale, ..
             } => {
                 // Inverse CDF, as rand_distr's Weibull: scale * (-ln U)^(1/k).
                 let u: f64 = rng.random();
-                scale * (-(1.0 - u).ln()).powf(*inv_shape)
+                scale * libm::pow(-libm::log(1.0 - u), *inv_shape)
             }
             SamplerKind::Lognormal { mu, sigma } => {
-                let z: f64 = StandardNormal.sample(rng);
-                (mu + sigma * z).exp()
+                let z = standard_normal(rng);
+                libm::exp(mu + sigma * z)
             }
             SamplerKind::Gamma { dist, .. } => dist.sample(rng),
             SamplerKind::Uniform { low, high } => {
@@ -435,8 +436,8 @@ impl DurationSampler {
         match &self.kind {
             // Length-biased exponential(m) is gamma(2, m).
             SamplerKind::Exponential { mean } => {
-                let a: f64 = Exp1.sample(rng);
-                let b: f64 = Exp1.sample(rng);
+                let a = exp1(rng);
+                let b = exp1(rng);
                 (a + b) * mean
             }
             // With y = (x/scale)^k, a length-biased Weibull has y ~ gamma(1 + 1/k, 1).
@@ -444,11 +445,11 @@ impl DurationSampler {
                 inv_shape,
                 scale,
                 biased,
-            } => scale * biased.sample(rng).powf(*inv_shape),
+            } => scale * libm::pow(biased.sample(rng), *inv_shape),
             // x f(x) for a lognormal is a lognormal with mu + sigma^2.
             SamplerKind::Lognormal { mu, sigma } => {
-                let z: f64 = StandardNormal.sample(rng);
-                (mu + sigma * sigma + sigma * z).exp()
+                let z = standard_normal(rng);
+                libm::exp(mu + sigma * sigma + sigma * z)
             }
             // Length-biased gamma(k, theta) is gamma(k + 1, theta).
             SamplerKind::Gamma { biased, .. } => biased.sample(rng),

@@ -23,7 +23,8 @@
 //! fresh remaining lives from their true conditional law given their age.
 
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, Exp1};
+
+use crate::distributions::exp1;
 
 use super::model::{Model, Process};
 
@@ -87,7 +88,7 @@ fn repair<R: Rng>(p: &Process, bias: Bias, biased: bool, rng: &mut R, ln_lr: &mu
     } else {
         p.down.sample(rng)
     };
-    *ln_lr -= (1.0 - w + w * r / p.means.1).ln();
+    *ln_lr -= libm::log(1.0 - w + w * r / p.means.1);
     r
 }
 
@@ -105,7 +106,7 @@ pub(crate) fn excursion<R: Rng>(m: &Model, bias: Bias, rng: &mut R, s: &mut Scra
             first = rng.random_range(0..n);
         }
         let pi = m.start_prob[first];
-        ln_lr = (pi / (0.5 * pi + 0.5 / n as f64)).ln();
+        ln_lr = libm::log(pi / (0.5 * pi + 0.5 / n as f64));
     }
     for (j, p) in m.processes.iter().enumerate() {
         if j == first {
@@ -148,7 +149,7 @@ pub(crate) fn excursion<R: Rng>(m: &Model, bias: Bias, rng: &mut R, s: &mut Scra
             if stale {
                 for j in 0..n {
                     if let (false, Some(law)) = (s.down[j], &m.processes[j].law) {
-                        let e: f64 = Exp1.sample(rng);
+                        let e = exp1(rng);
                         s.rem[j] = law.remaining_life(s.age[j], e);
                     }
                 }
@@ -165,8 +166,7 @@ pub(crate) fn excursion<R: Rng>(m: &Model, bias: Bias, rng: &mut R, s: &mut Scra
                 (0.0, j_rep)
             } else {
                 let b = bias.failure_log / t_rep;
-                let e: f64 = Exp1.sample(rng);
-                let e = e / b;
+                let e = exp1(rng) / b;
                 let (step, j) = if e < t_other {
                     let c = s.cands[rng.random_range(0..s.cands.len())];
                     (e, c)
@@ -180,7 +180,7 @@ pub(crate) fn excursion<R: Rng>(m: &Model, bias: Bias, rng: &mut R, s: &mut Scra
                 }
                 if e < t_other {
                     let law = m.processes[j].law.as_ref().expect("candidates have a law");
-                    ln += law.ln_hazard(s.age[j] + step) - (b / s.cands.len() as f64).ln();
+                    ln += law.ln_hazard(s.age[j] + step) - libm::log(b / s.cands.len() as f64);
                 }
                 out.ln_lr += ln;
                 if out.ln_lr == f64::NEG_INFINITY || out.ln_lr.is_nan() {
