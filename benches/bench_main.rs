@@ -7,6 +7,9 @@
 //! `cargo bench --bench bench_main`; see docs/PERFORMANCE.md for the figures
 //! and for `benches/ratios.py`, which turns criterion's estimates into the
 //! ratios that the targets are stated in.
+// Inputs may be built with `std`'s elementary functions (clippy.toml is
+// for the library's figures, issue 16).
+#![allow(clippy::disallowed_methods)]
 
 use criterion::criterion_main;
 

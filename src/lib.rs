@@ -72,6 +72,9 @@
 //! reproducible Monte Carlo run) and [`stats`] (exactly mergeable streaming
 //! statistics and the summaries).
 #![warn(missing_docs)]
+// Figures call `libm`'s elementary functions, never `std`'s (clippy.toml,
+// issue 16); unit tests may compute their expected values with `std`'s.
+#![cfg_attr(test, allow(clippy::disallowed_methods))]
 
 /// The README's Rust examples, compiled and run as doc-tests.
 #[cfg(doctest)]

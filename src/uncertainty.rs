@@ -120,7 +120,7 @@ impl Spread {
         let n = values.len().max(1) as f64;
         let mean = values.iter().sum::<f64>() / n;
         let var = if values.len() > 1 {
-            values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)
+            values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0)
         } else {
             0.0
         };

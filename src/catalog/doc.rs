@@ -154,7 +154,7 @@ fn provider_events(file: &CatalogFile) -> String {
                 format!("[{}]({})", src.title, src.url)
             })
             .collect();
-        let mean_down = e.per_year * e.median_hours * (e.sigma * e.sigma / 2.0).exp();
+        let mean_down = e.per_year * e.median_hours * libm::exp(e.sigma * e.sigma / 2.0);
         let _ = write!(
             s,
             "\n| {} | {} ({}-{}) | {} ({}-{}) | {} ({}-{}) | {:.2} | {} | {} | {} |",

@@ -22,11 +22,11 @@ const LN_SQRT_2PI: f64 = 0.918_938_533_204_672_8;
 /// `ln P(Z > z)` for a standard normal, accurate far into the tail.
 pub(super) fn ln_normal_sf(z: f64) -> f64 {
     if z < 30.0 {
-        (0.5 * erfc(z / std::f64::consts::SQRT_2)).ln()
+        libm::log(0.5 * erfc(z / std::f64::consts::SQRT_2))
     } else {
         // Mills ratio: P(Z > z) ~ phi(z) / z (1 - 1/z^2 + 3/z^4).
         let z2 = z * z;
-        -0.5 * z2 - LN_SQRT_2PI - z.ln() + (1.0 - 1.0 / z2 + 3.0 / (z2 * z2)).ln()
+        -0.5 * z2 - LN_SQRT_2PI - libm::log(z) + libm::log(1.0 - 1.0 / z2 + 3.0 / (z2 * z2))
     }
 }
 
@@ -35,9 +35,9 @@ pub(super) fn ln_normal_sf(z: f64) -> f64 {
 fn ln_gamma_sf(k: f64, y: f64) -> f64 {
     let q = gamma_ur(k, y);
     if q > 1e-300 {
-        q.ln()
+        libm::log(q)
     } else {
-        (k - 1.0) * y.ln() - y - ln_gamma(k)
+        (k - 1.0) * libm::log(y) - y - ln_gamma(k)
     }
 }
 
@@ -51,7 +51,7 @@ pub(super) fn log_likelihood(family: Family, theta: &[f64], obs: &[Observation])
             for o in obs {
                 ll -= o.time / m;
                 if !o.censored {
-                    ll -= m.ln();
+                    ll -= libm::log(m);
                 }
             }
         }
@@ -59,20 +59,20 @@ pub(super) fn log_likelihood(family: Family, theta: &[f64], obs: &[Observation])
             let (k, lambda) = (theta[0], theta[1]);
             for o in obs {
                 let r = o.time / lambda;
-                ll -= r.powf(k);
+                ll -= libm::pow(r, k);
                 if !o.censored {
-                    ll += k.ln() - lambda.ln() + (k - 1.0) * r.ln();
+                    ll += libm::log(k) - libm::log(lambda) + (k - 1.0) * libm::log(r);
                 }
             }
         }
         Family::Lognormal => {
-            let (mu, sigma) = (theta[0].ln(), theta[1]);
+            let (mu, sigma) = (libm::log(theta[0]), theta[1]);
             for o in obs {
-                let z = (o.time.ln() - mu) / sigma;
+                let z = (libm::log(o.time) - mu) / sigma;
                 ll += if o.censored {
                     ln_normal_sf(z)
                 } else {
-                    -o.time.ln() - sigma.ln() - LN_SQRT_2PI - 0.5 * z * z
+                    -libm::log(o.time) - libm::log(sigma) - LN_SQRT_2PI - 0.5 * z * z
                 };
             }
         }
@@ -84,7 +84,7 @@ pub(super) fn log_likelihood(family: Family, theta: &[f64], obs: &[Observation])
                 ll += if o.censored {
                     ln_gamma_sf(k, y)
                 } else {
-                    -lg - scale.ln() + (k - 1.0) * y.ln() - y
+                    -lg - libm::log(scale) + (k - 1.0) * libm::log(y) - y
                 };
             }
         }
@@ -95,9 +95,11 @@ pub(super) fn log_likelihood(family: Family, theta: &[f64], obs: &[Observation])
 /// The survival function `P(X > x)` of the family at `theta`.
 pub(super) fn survival(family: Family, theta: &[f64], x: f64) -> f64 {
     match family {
-        Family::Exponential => (-x / theta[0]).exp(),
-        Family::Weibull => (-(x / theta[1]).powf(theta[0])).exp(),
-        Family::Lognormal => ln_normal_sf((x.ln() - theta[0].ln()) / theta[1]).exp(),
+        Family::Exponential => libm::exp(-x / theta[0]),
+        Family::Weibull => libm::exp(-libm::pow(x / theta[1], theta[0])),
+        Family::Lognormal => libm::exp(ln_normal_sf(
+            (libm::log(x) - libm::log(theta[0])) / theta[1],
+        )),
         Family::Gamma => gamma_ur(theta[0], x / theta[1]),
     }
 }
@@ -112,21 +114,22 @@ fn start(family: Family, obs: &[Observation]) -> Vec<f64> {
         obs.iter().map(|o| o.time).collect()
     };
     let n = xs.len() as f64;
-    let logs: Vec<f64> = xs.iter().map(|x| x.ln()).collect();
+    let logs: Vec<f64> = xs.iter().map(|&x| libm::log(x)).collect();
     let ml = logs.iter().sum::<f64>() / n;
-    let sl = (logs.iter().map(|l| (l - ml).powi(2)).sum::<f64>() / n)
+    let sl = (logs.iter().map(|l| (l - ml) * (l - ml)).sum::<f64>() / n)
         .sqrt()
         .max(0.05);
     let mean = xs.iter().sum::<f64>() / n;
-    let var = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).max(1e-12 * mean * mean);
+    let var =
+        (xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n).max(1e-12 * mean * mean);
     match family {
         Family::Exponential => vec![mean],
         Family::Weibull => {
             // Gumbel: the sd of ln X is pi / (k sqrt 6); E ln X = ln lambda - gamma_e / k.
             let k = (std::f64::consts::PI / (sl * 6f64.sqrt())).clamp(0.05, 50.0);
-            vec![k, (ml + 0.577_215_664_901_532_9 / k).exp()]
+            vec![k, libm::exp(ml + 0.577_215_664_901_532_9 / k)]
         }
-        Family::Lognormal => vec![ml.exp(), sl],
+        Family::Lognormal => vec![libm::exp(ml), sl],
         Family::Gamma => {
             let k = (mean * mean / var).clamp(0.01, 1e4);
             vec![k, mean / k]
@@ -217,11 +220,11 @@ pub(super) fn maximise(family: Family, obs: &[Observation]) -> (Vec<f64>, f64) {
         return (theta, ll);
     }
     let neg = |eta: &[f64]| -> f64 {
-        let theta: Vec<f64> = eta.iter().map(|e| e.exp()).collect();
+        let theta: Vec<f64> = eta.iter().map(|&e| libm::exp(e)).collect();
         let ll = log_likelihood(family, &theta, obs);
         if ll.is_finite() { -ll } else { f64::INFINITY }
     };
-    let mut eta: Vec<f64> = start(family, obs).iter().map(|t| t.ln()).collect();
+    let mut eta: Vec<f64> = start(family, obs).iter().map(|&t| libm::log(t)).collect();
     let mut best = f64::INFINITY;
     let mut step = 0.5;
     for _ in 0..20 {
@@ -234,7 +237,7 @@ pub(super) fn maximise(family: Family, obs: &[Observation]) -> (Vec<f64>, f64) {
             break;
         }
     }
-    (eta.iter().map(|e| e.exp()).collect(), -best)
+    (eta.iter().map(|&e| libm::exp(e)).collect(), -best)
 }
 
 /// The covariance of `eta = ln(theta)` at the maximum: the inverse of the
@@ -246,9 +249,9 @@ pub(super) fn log_covariance(
     obs: &[Observation],
 ) -> Option<Vec<Vec<f64>>> {
     let n = theta.len();
-    let eta: Vec<f64> = theta.iter().map(|t| t.ln()).collect();
+    let eta: Vec<f64> = theta.iter().map(|&t| libm::log(t)).collect();
     let ll = |e: &[f64]| -> f64 {
-        let t: Vec<f64> = e.iter().map(|x| x.exp()).collect();
+        let t: Vec<f64> = e.iter().map(|&x| libm::exp(x)).collect();
         log_likelihood(family, &t, obs)
     };
     let h = 1e-4;

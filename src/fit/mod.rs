@@ -278,7 +278,7 @@ pub fn fit(family: Family, obs: &[Observation]) -> Result<FamilyFit, FitError> {
                 name,
                 value,
                 se: value * sl,
-                ci95: [value * (-1.96 * sl).exp(), value * (1.96 * sl).exp()],
+                ci95: [value * libm::exp(-1.96 * sl), value * libm::exp(1.96 * sl)],
             }
         })
         .collect();

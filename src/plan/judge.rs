@@ -280,10 +280,10 @@ pub(super) fn mcnemar_p(b: u64, c: u64) -> f64 {
     // P(X <= k) for X ~ Binomial(n, 1/2), summed in logs.
     let ln_half_n = -(n as f64) * std::f64::consts::LN_2;
     let mut ln_term = ln_half_n; // C(n, 0) / 2^n
-    let mut sum = ln_term.exp();
+    let mut sum = libm::exp(ln_term);
     for i in 1..=k {
-        ln_term += ((n - i + 1) as f64).ln() - (i as f64).ln();
-        sum += ln_term.exp();
+        ln_term += libm::log((n - i + 1) as f64) - libm::log(i as f64);
+        sum += libm::exp(ln_term);
     }
     (2.0 * sum).min(1.0)
 }

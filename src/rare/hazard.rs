@@ -44,7 +44,7 @@ impl Law {
                 scale: *scale,
             }),
             RawDuration::Lognormal { median, sigma } => Some(Law::Lognormal {
-                mu: median.ln(),
+                mu: libm::log(*median),
                 sigma: *sigma,
             }),
             RawDuration::Gamma { shape, scale } => Some(Law::Gamma {
@@ -72,8 +72,8 @@ impl Law {
         }
         match *self {
             Law::Exponential { rate } => rate * x,
-            Law::Weibull { shape, scale } => (x / scale).powf(shape),
-            Law::Lognormal { mu, sigma } => -ln_normal_sf((x.ln() - mu) / sigma),
+            Law::Weibull { shape, scale } => libm::pow(x / scale, shape),
+            Law::Lognormal { mu, sigma } => -ln_normal_sf((libm::log(x) - mu) / sigma),
             Law::Gamma {
                 shape,
                 scale,
@@ -85,7 +85,7 @@ impl Law {
                 } else if x >= high {
                     f64::INFINITY
                 } else {
-                    -((high - x) / (high - low)).ln()
+                    -libm::log((high - x) / (high - low))
                 }
             }
         }
@@ -105,13 +105,13 @@ impl Law {
     /// `ln h(x)`, the log hazard at age `x` (`-inf` where the hazard is 0).
     pub(crate) fn ln_hazard(&self, x: f64) -> f64 {
         match *self {
-            Law::Exponential { rate } => rate.ln(),
+            Law::Exponential { rate } => libm::log(rate),
             Law::Weibull { shape, scale } => {
-                (shape / scale).ln() + (shape - 1.0) * (x / scale).ln()
+                libm::log(shape / scale) + (shape - 1.0) * libm::log(x / scale)
             }
             Law::Lognormal { mu, sigma } => {
-                let z = (x.ln() - mu) / sigma;
-                -0.5 * z * z - LN_SQRT_2PI - x.ln() - sigma.ln() - ln_normal_sf(z)
+                let z = (libm::log(x) - mu) / sigma;
+                -0.5 * z * z - LN_SQRT_2PI - libm::log(x) - libm::log(sigma) - ln_normal_sf(z)
             }
             Law::Gamma {
                 shape,
@@ -119,7 +119,11 @@ impl Law {
                 ln_gamma,
             } => {
                 let y = x / scale;
-                (shape - 1.0) * y.ln() - y - ln_gamma - scale.ln() - ln_gamma_q(shape, y, ln_gamma)
+                (shape - 1.0) * libm::log(y)
+                    - y
+                    - ln_gamma
+                    - libm::log(scale)
+                    - ln_gamma_q(shape, y, ln_gamma)
             }
             Law::Uniform { low, high } => {
                 if x < low {
@@ -127,7 +131,7 @@ impl Law {
                 } else if x >= high {
                     f64::INFINITY
                 } else {
-                    -(high - x).ln()
+                    -libm::log(high - x)
                 }
             }
         }
@@ -140,11 +144,11 @@ impl Law {
             Law::Exponential { rate } => e / rate,
             Law::Weibull { shape, scale } => {
                 let target = self.cum_hazard(age) + e;
-                (scale * target.powf(1.0 / shape) - age).max(0.0)
+                (scale * libm::pow(target, 1.0 / shape) - age).max(0.0)
             }
             Law::Uniform { low, high } => {
                 let target = self.cum_hazard(age) + e;
-                (high - (high - low) * (-target).exp() - age).max(0.0)
+                (high - (high - low) * libm::exp(-target) - age).max(0.0)
             }
             Law::Lognormal { .. } | Law::Gamma { .. } => self.solve_remaining(age, e),
         }
@@ -154,7 +158,7 @@ impl Law {
     fn solve_remaining(&self, age: f64, e: f64) -> f64 {
         let target = self.cum_hazard(age) + e;
         let scale = match *self {
-            Law::Lognormal { mu, sigma } => (mu + 0.5 * sigma * sigma).exp(),
+            Law::Lognormal { mu, sigma } => libm::exp(mu + 0.5 * sigma * sigma),
             Law::Gamma { shape, scale, .. } => shape * scale,
             Law::Exponential { .. } | Law::Weibull { .. } | Law::Uniform { .. } => 1.0,
         };
@@ -177,7 +181,7 @@ impl Law {
             } else {
                 hi = x;
             }
-            let step = g / self.ln_hazard(x).exp();
+            let step = g / libm::exp(self.ln_hazard(x));
             let mut next = x - step;
             if !(next > lo && next < hi && next.is_finite()) {
                 next = 0.5 * (lo + hi);
@@ -196,13 +200,13 @@ impl Law {
 pub(crate) fn ln_normal_sf(z: f64) -> f64 {
     if z < 0.0 {
         // P(Z > z) = 1 - P(Z > -z), the latter small.
-        (-0.5 * libm::erfc(-z / std::f64::consts::SQRT_2)).ln_1p()
+        libm::log1p(-0.5 * libm::erfc(-z / std::f64::consts::SQRT_2))
     } else if z < 37.0 {
-        (0.5 * libm::erfc(z / std::f64::consts::SQRT_2)).ln()
+        libm::log(0.5 * libm::erfc(z / std::f64::consts::SQRT_2))
     } else {
         // Mills ratio asymptotics where erfc underflows.
         let z2 = z * z;
-        -0.5 * z2 - z.ln() - LN_SQRT_2PI + (-1.0 / z2 + 3.0 / (z2 * z2)).ln_1p()
+        -0.5 * z2 - libm::log(z) - LN_SQRT_2PI + libm::log1p(-1.0 / z2 + 3.0 / (z2 * z2))
     }
 }
 
@@ -213,7 +217,7 @@ pub(crate) fn ln_gamma_q(a: f64, x: f64, ln_gamma_a: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
-    let front = -x + a * x.ln() - ln_gamma_a;
+    let front = -x + a * libm::log(x) - ln_gamma_a;
     if x < a + 1.0 {
         // P(a, x) = e^front / a * sum x^n / ((a+1)...(a+n)).
         let (mut term, mut sum, mut ap) = (1.0 / a, 1.0 / a, a);
@@ -225,8 +229,8 @@ pub(crate) fn ln_gamma_q(a: f64, x: f64, ln_gamma_a: f64) -> f64 {
                 break;
             }
         }
-        let p = (front + sum.ln()).exp();
-        (-p).ln_1p()
+        let p = libm::exp(front + libm::log(sum));
+        libm::log1p(-p)
     } else {
         // Modified Lentz for the continued fraction of Q.
         let tiny = 1e-300;
@@ -252,7 +256,7 @@ pub(crate) fn ln_gamma_q(a: f64, x: f64, ln_gamma_a: f64) -> f64 {
                 break;
             }
         }
-        front + h.ln()
+        front + libm::log(h)
     }
 }
 

@@ -262,7 +262,7 @@ impl Acc {
 
     fn record(&mut self, o: &Outcome, horizon: f64, targets: &[f64]) {
         self.cycles += 1;
-        let l = o.ln_lr.exp();
+        let l = libm::exp(o.ln_lr);
         add(&mut self.lr, l);
         if o.downtime > 0.0 {
             self.with_downtime += 1;
@@ -426,7 +426,7 @@ pub fn accumulate(
     let horizon = study.simulation.horizon_hours;
     let targets = &study.simulation.sla_targets;
     let bias = Bias {
-        failure_log: -(1.0 - opts.failure_bias).ln(),
+        failure_log: -libm::log(1.0 - opts.failure_bias),
         repair_mix: opts.repair_bias,
     };
     let batches = batches.start..batches.end.min(self::batches(opts.cycles));

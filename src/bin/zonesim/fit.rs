@@ -162,6 +162,8 @@ fn inline(f: &FamilyFit) -> String {
 }
 
 /// Six significant digits, as a TOML float.
+// Rounding for display: `std`'s log10 and powi may stay (clippy.toml).
+#[allow(clippy::disallowed_methods)]
 fn sig(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;

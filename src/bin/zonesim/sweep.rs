@@ -125,6 +125,8 @@ fn parse_range(s: &str) -> Result<TornadoParam, CliError> {
 }
 
 /// Six significant digits (`0.045`, not `0.045000000000000005`).
+// Rounding for display: `std`'s log10 and powi may stay (clippy.toml).
+#[allow(clippy::disallowed_methods)]
 fn sig(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;

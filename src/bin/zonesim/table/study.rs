@@ -241,7 +241,7 @@ fn summary_rows(
                     "-".into()
                 },
                 if u.mean > 0.0 {
-                    format!("{:.2}", -u.mean.log10())
+                    format!("{:.2}", -libm::log10(u.mean))
                 } else {
                     "-".into()
                 },
