@@ -1,8 +1,11 @@
 //! Number and text formatting shared by the renderers.
 
 /// `-log10(1 - a)`, the number of nines of an availability.
+// Text only (two decimals), and these modules are also compiled into the
+// page's wasm (web/wasm), which has no `libm` of its own: `std`'s may stay.
+#[allow(clippy::disallowed_methods)]
 pub fn nines(a: f64) -> f64 {
-    -libm::log10(1.0 - a)
+    -(1.0 - a).log10()
 }
 
 /// Nines of an availability below 1, two decimals. An availability of 1
@@ -19,13 +22,15 @@ pub fn fmt_nines(a: f64) -> String {
 /// The 95% upper bound on P(a trial has any downtime) when none of `trials`
 /// had any: `1 - 0.05^(1/N)`, about 3/N (the rule of three). Since a trial's
 /// downtime is at most its horizon, it also bounds the unavailability.
+#[allow(clippy::disallowed_methods)] // as `nines`
 pub fn no_downtime_bound(trials: u64) -> f64 {
-    -libm::expm1(libm::log(0.05) / trials.max(1) as f64)
+    -(0.05f64.ln() / trials.max(1) as f64).exp_m1()
 }
 
 /// The nines column when no downtime was seen: `> x` from [`no_downtime_bound`].
+#[allow(clippy::disallowed_methods)] // as `nines`
 pub fn nines_bound(trials: u64) -> String {
-    format!("> {:.2}", -libm::log10(no_downtime_bound(trials)))
+    format!("> {:.2}", -no_downtime_bound(trials).log10())
 }
 
 /// The half-width of a 95% CI on availability: 7 decimals, or scientific
