@@ -60,12 +60,18 @@ use crate::Error;
 use crate::engine::{Accumulators, RarePart, RunError, RunOptions, Simulation, StudyResult};
 use crate::study::{Estimator, Study};
 
+mod plan;
+pub use plan::{PlanHeader, PlanPartial};
+
 /// The version of the file format this crate writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The first bytes of every partial file (a `\r\n` catches text-mode
 /// mangling, as PNG's magic does).
 pub const MAGIC: [u8; 8] = *b"ZSPART\r\n";
+
+/// The first bytes of a plan's partial ([`PlanPartial`]).
+pub const PLAN_MAGIC: [u8; 8] = *b"ZSPLAN\r\n";
 
 /// The usual extension of a partial file.
 pub const EXTENSION: &str = "zsp";
@@ -116,9 +122,18 @@ pub struct PartialError {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PartialProblem {
-    /// The bytes do not start with [`MAGIC`].
+    /// The bytes do not start with [`MAGIC`] (or [`PLAN_MAGIC`]).
     #[error("not a zonesim partial result (no ZSPART header)")]
     NotPartial,
+    /// A partial of the other kind: a plan's where a run's was expected,
+    /// or the reverse.
+    #[error("{found}, not {expected} like the others: merge each kind on its own")]
+    OtherKind {
+        /// What the file is.
+        found: &'static str,
+        /// What was expected.
+        expected: &'static str,
+    },
     /// Another format version.
     #[error(
         "partial format version {found}, this zonesim reads version {FORMAT_VERSION}; merge with the zonesim that wrote it"
@@ -217,6 +232,83 @@ fn normalise(mut ranges: Vec<Range<u64>>) -> Result<Vec<Range<u64>>, Range<u64>>
     Ok(out)
 }
 
+/// What each kind of partial is called in messages, by its magic.
+fn kind_of(magic: &[u8]) -> Option<&'static str> {
+    if magic == MAGIC {
+        Some(RUN_KIND)
+    } else if magic == PLAN_MAGIC {
+        Some(PLAN_KIND)
+    } else {
+        None
+    }
+}
+
+/// A run partial, in messages.
+const RUN_KIND: &str = "a run partial (zonesim run --shard)";
+
+/// A plan partial, in messages.
+const PLAN_KIND: &str = "a plan partial (zonesim plan --shard)";
+
+/// Whether `bytes` start like a plan partial ([`PLAN_MAGIC`]) rather than
+/// a run partial: what `zonesim merge` reads them as.
+pub fn is_plan_partial(bytes: &[u8]) -> bool {
+    bytes.starts_with(&PLAN_MAGIC)
+}
+
+/// The file around a body: magic, version, length, body, CRC-32.
+fn frame(magic: &[u8; 8], body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 24);
+    out.extend_from_slice(magic);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(body);
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    out
+}
+
+/// The body of a file of the kind `magic` names, after checking the
+/// magic, the version, the length and the checksum.
+fn unframe<'b>(bytes: &'b [u8], magic: &[u8; 8], file: &str) -> Result<&'b [u8], PartialError> {
+    let err = |problem| PartialError {
+        file: file.to_string(),
+        problem,
+    };
+    if bytes.len() < MAGIC.len() || bytes[..MAGIC.len()] != *magic {
+        let found = bytes.get(..MAGIC.len()).and_then(kind_of);
+        return Err(err(match (found, kind_of(magic)) {
+            (Some(found), Some(expected)) => PartialProblem::OtherKind { found, expected },
+            _ => PartialProblem::NotPartial,
+        }));
+    }
+    let fixed = MAGIC.len() + 12;
+    if bytes.len() < fixed + 4 {
+        return Err(err(PartialProblem::Truncated {
+            expected: fixed as u64 + 4,
+            got: bytes.len() as u64,
+        }));
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != FORMAT_VERSION {
+        return Err(err(PartialProblem::Version { found: version }));
+    }
+    let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    let expected = (fixed as u64).saturating_add(len).saturating_add(4);
+    if bytes.len() as u64 != expected {
+        return Err(err(PartialProblem::Truncated {
+            expected,
+            got: bytes.len() as u64,
+        }));
+    }
+    let (content, tail) = bytes.split_at(bytes.len() - 4);
+    let found = u32::from_le_bytes(tail.try_into().expect("4 bytes"));
+    let computed = crc32fast::hash(content);
+    if found != computed {
+        return Err(err(PartialProblem::Corrupted { found, computed }));
+    }
+    Ok(&content[fixed..])
+}
+
 impl Partial {
     /// Runs batches `batches` of `sim` (e.g. [`Simulation::shard_batches`])
     /// with the importance-sampled deployments' excursions of the same
@@ -313,14 +405,7 @@ impl Partial {
     pub fn to_bytes(&self) -> Vec<u8> {
         let body = postcard::to_stdvec(&(&self.header, &self.acc, &self.rare))
             .expect("accumulators serialise");
-        let mut out = Vec::with_capacity(body.len() + 24);
-        out.extend_from_slice(&MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        out.extend_from_slice(&body);
-        let crc = crc32fast::hash(&out);
-        out.extend_from_slice(&crc.to_le_bytes());
-        out
+        frame(&MAGIC, &body)
     }
 
     /// Reads a partial from its bytes; `file` names it in errors. Checks
@@ -334,37 +419,9 @@ impl Partial {
             file: file.to_string(),
             problem,
         };
-        if bytes.len() < MAGIC.len() || bytes[..MAGIC.len()] != MAGIC {
-            return Err(err(PartialProblem::NotPartial));
-        }
-        let fixed = MAGIC.len() + 12;
-        if bytes.len() < fixed + 4 {
-            return Err(err(PartialProblem::Truncated {
-                expected: fixed as u64 + 4,
-                got: bytes.len() as u64,
-            }));
-        }
-        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if version != FORMAT_VERSION {
-            return Err(err(PartialProblem::Version { found: version }));
-        }
-        let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
-        let expected = (fixed as u64).saturating_add(len).saturating_add(4);
-        if bytes.len() as u64 != expected {
-            return Err(err(PartialProblem::Truncated {
-                expected,
-                got: bytes.len() as u64,
-            }));
-        }
-        let (content, tail) = bytes.split_at(bytes.len() - 4);
-        let found = u32::from_le_bytes(tail.try_into().expect("4 bytes"));
-        let computed = crc32fast::hash(content);
-        if found != computed {
-            return Err(err(PartialProblem::Corrupted { found, computed }));
-        }
+        let body = unframe(bytes, &MAGIC, file)?;
         let (header, acc, rare): (Header, Accumulators, Vec<RarePart>) =
-            postcard::from_bytes(&content[fixed..])
-                .map_err(|e| err(PartialProblem::Invalid(e.to_string())))?;
+            postcard::from_bytes(body).map_err(|e| err(PartialProblem::Invalid(e.to_string())))?;
         let part = Partial { header, acc, rare };
         part.check().map_err(|m| err(PartialProblem::Invalid(m)))?;
         Ok(part)
