@@ -1,25 +1,4 @@
 //! Partial results of a plan: one shard of `zonesim plan`'s judging runs.
-//!
-//! ```
-//! use zonesim::partial::PlanPartial;
-//! use zonesim::plan::{plan, PlanSpec, PlanTarget};
-//! use zonesim::prelude::*;
-//!
-//! let exp = |m| Duration::exponential(m).unwrap();
-//! let mut study = Study::new(Settings::new(5_000, 8760.0))
-//!     .region(Region::new("r", "R", "example", "FR"));
-//! for z in ["a", "b", "c"] {
-//!     study = study.zone(Zone::new(z, "r", exp(4380.0), exp(8.0)));
-//! }
-//! let spec = PlanSpec::new(Rule::AtLeast(1), 3, PlanTarget::new(0.999, 0.9));
-//! let opts = RunOptions::new();
-//! let parts = (0..3).map(|i| {
-//!     let part = PlanPartial::run(&study, &spec, i, 3, &opts).unwrap();
-//!     (PlanPartial::from_bytes(&part.to_bytes(), "part").unwrap(), i)
-//! });
-//! let merged = PlanPartial::merge_all(parts).unwrap();
-//! assert_eq!(merged.finish("merged").unwrap(), plan(&study, &spec, &opts).unwrap());
-//! ```
 
 use std::fmt;
 use std::ops::Range;
@@ -66,6 +45,27 @@ pub struct PlanHeader {
 
 /// The exact judging counts of some batches of a plan, with what
 /// identifies the plan (`docs/SHARDS.md` in the repository, "Plan shards").
+///
+/// ```
+/// use zonesim::partial::PlanPartial;
+/// use zonesim::plan::{plan, PlanSpec, PlanTarget};
+/// use zonesim::prelude::*;
+///
+/// let exp = |m| Duration::exponential(m).unwrap();
+/// let mut study = Study::new(Settings::new(5_000, 8760.0))
+///     .region(Region::new("r", "R", "example", "FR"));
+/// for z in ["a", "b", "c"] {
+///     study = study.zone(Zone::new(z, "r", exp(4380.0), exp(8.0)));
+/// }
+/// let spec = PlanSpec::new(Rule::AtLeast(1), 3, PlanTarget::new(0.999, 0.9));
+/// let opts = RunOptions::new();
+/// let parts = (0..3).map(|i| {
+///     let part = PlanPartial::run(&study, &spec, i, 3, &opts).unwrap();
+///     (PlanPartial::from_bytes(&part.to_bytes(), "part").unwrap(), i)
+/// });
+/// let merged = PlanPartial::merge_all(parts).unwrap();
+/// assert_eq!(merged.finish("merged").unwrap(), plan(&study, &spec, &opts).unwrap());
+/// ```
 #[derive(Debug, Clone)]
 pub struct PlanPartial {
     header: PlanHeader,
