@@ -397,11 +397,12 @@ fn the_observer_sees_every_trial_in_order() {
     let mut seen: Vec<Vec<Vec<zonesim::stats::TrialOutcome>>> = Vec::new();
     for threads in [1, 2, 3] {
         let mut rows = Vec::new();
-        let mut obs = |t: u64, o: &[zonesim::stats::TrialOutcome]| {
-            assert_eq!(t, rows.len() as u64);
-            rows.push(o.to_vec());
-            true
-        };
+        let mut obs =
+            |t: u64, o: &[zonesim::stats::TrialOutcome], _: &[zonesim::rare::Excursion]| {
+                assert_eq!(t, rows.len() as u64);
+                rows.push(o.to_vec());
+                true
+            };
         let (_, r) = sim
             .run_detailed(&RunOptions::new().threads(threads), Some(&mut obs))
             .unwrap();
