@@ -130,7 +130,7 @@ enum Buffer {
 
 /// Where rows go: one of the three writers.
 enum Sink<'w> {
-    Csv(csv::Writer<&'w mut (dyn Write + Send)>),
+    Csv(Box<csv::Writer<&'w mut (dyn Write + Send)>>),
     Parquet(Box<parquet::arrow::ArrowWriter<&'w mut (dyn Write + Send)>>),
     Arrow(Box<arrow_ipc::writer::FileWriter<&'w mut (dyn Write + Send)>>),
 }
@@ -171,7 +171,7 @@ impl<'w> Rows<'w> {
             Format::Csv => {
                 let mut csv = csv::Writer::from_writer(w);
                 csv.write_record(header(study)).map_err(io::Error::other)?;
-                Sink::Csv(csv)
+                Sink::Csv(Box::new(csv))
             }
             Format::Parquet => {
                 let props = parquet::file::properties::WriterProperties::builder()
