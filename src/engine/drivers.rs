@@ -128,7 +128,9 @@ impl Simulation {
     }
 
     /// Runs batches `batches` and calls `observer` for every trial, in trial
-    /// order whatever the number of threads, with one outcome per deployment.
+    /// order whatever the number of threads, with one outcome per deployment
+    /// and the excursions of the same index of every importance-sampled
+    /// deployment (run for it, batch by batch; see [`TrialObserver`]).
     /// Batches run in windows of a few per thread, so memory stays bounded
     /// (about 16 batches' outcomes) whatever the number of trials. When the
     /// observer returns `false` it is not called again, and the run stops
