@@ -11,6 +11,9 @@ use crate::distributions::is_positive_finite;
 use crate::service::Service;
 use crate::topology::{CommonCause, Maintenance, Region, Zone};
 
+mod precision;
+pub use precision::{Precision, PrecisionFigure};
+
 /// The seed used when a study does not give one.
 pub const DEFAULT_SEED: u64 = 2026;
 /// The SLA targets used when a study does not give any.
@@ -82,49 +85,6 @@ pub struct Settings {
     /// exactly `trials` trials.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precision: Option<Precision>,
-}
-
-/// A target precision: the `[simulation] precision` table of a scenario
-/// file, or `--precision` on the command line.
-///
-/// A run with a target goes on, batch checkpoint after checkpoint
-/// ([`crate::engine::CHECKPOINT_BATCHES`] batches each), until the 95%
-/// interval on every deployment's unavailability (the importance-sampling
-/// estimate for an importance-sampled deployment) is within
-/// `±relative_half_width` of its value, or `max_trials` trials have run.
-/// The checkpoints are fixed, so where it stops does not depend on the
-/// thread count.
-///
-/// ```
-/// use zonesim::study::Precision;
-/// let p = Precision::new(0.05).with_max_trials(1_000_000);
-/// assert_eq!((p.relative_half_width, p.max_trials), (0.05, Some(1_000_000)));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-pub struct Precision {
-    /// The target: the 95% half-width over the estimate, in (0, 1).
-    pub relative_half_width: f64,
-    /// The most trials to run; `None`: the study's `trials`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_trials: Option<u64>,
-}
-
-impl Precision {
-    /// A target relative half-width, with the study's `trials` as the cap.
-    pub fn new(relative_half_width: f64) -> Self {
-        Precision {
-            relative_half_width,
-            max_trials: None,
-        }
-    }
-
-    /// The same target with at most `max_trials` trials.
-    pub fn with_max_trials(mut self, max_trials: u64) -> Self {
-        self.max_trials = Some(max_trials);
-        self
-    }
 }
 
 impl Settings {
@@ -541,19 +501,7 @@ impl Study {
             }
         }
         if let Some(p) = &s.precision {
-            let r = p.relative_half_width;
-            if !(r > 0.0 && r < 1.0) {
-                bad(
-                    "simulation.precision.relative_half_width".into(),
-                    format!("must be in (0, 1), got {r}"),
-                );
-            }
-            if p.max_trials == Some(0) {
-                bad(
-                    "simulation.precision.max_trials".into(),
-                    "must be at least 1, got 0".into(),
-                );
-            }
+            p.check(&s.sla_targets, &mut bad);
         }
         if let Some(b) = &s.baseline
             && !self.deployments.iter().any(|d| &d.name == b)

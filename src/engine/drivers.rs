@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use crate::rare::{RareAccumulator, RareOptions};
+use crate::rare::{Excursion, RareAccumulator, RareOptions};
 use crate::stats::TrialOutcome;
 use crate::study::Estimator;
 
@@ -21,9 +21,16 @@ use super::accumulate::Worker;
 use super::{Accumulators, BATCH_TRIALS, RunError, RunOptions, Simulation, StudyResult};
 
 /// Called once per trial, in trial order on the calling thread, with the
-/// trial's index and one outcome per deployment (study order); returning
-/// `false` stops the run after the current window of batches.
-pub type TrialObserver<'a> = dyn FnMut(u64, &[TrialOutcome]) -> bool + 'a;
+/// trial's index `i`, one outcome per deployment (study order) and, for each
+/// deployment estimated by importance sampling
+/// ([`Simulation::rare_deployments`], in that order), its excursion number
+/// `i` (the estimate runs as many excursions as trials, in the same
+/// batches; an excursion is not a trial: see [`crate::rare::Excursion`]);
+/// returning `false` stops the run after the current window of batches.
+pub type TrialObserver<'a> = dyn FnMut(u64, &[TrialOutcome], &[Excursion]) -> bool + 'a;
+
+// Excursion `i` goes with trial `i`: the same batches hold both.
+const _: () = assert!(BATCH_TRIALS == crate::rare::CYCLES_PER_BATCH);
 
 /// The importance-sampling sums of one deployment over a range of batches
 /// of excursions ([`Simulation::rare_range`]).
@@ -116,12 +123,14 @@ impl Simulation {
             opts,
             batches.end,
             &mut None,
-            |_, _| true,
+            |_, _, _| true,
         )
     }
 
     /// Runs batches `batches` and calls `observer` for every trial, in trial
-    /// order whatever the number of threads, with one outcome per deployment.
+    /// order whatever the number of threads, with one outcome per deployment
+    /// and the excursions of the same index of every importance-sampled
+    /// deployment (run for it, batch by batch; see [`TrialObserver`]).
     /// Batches run in windows of a few per thread, so memory stays bounded
     /// (about 16 batches' outcomes) whatever the number of trials. When the
     /// observer returns `false` it is not called again, and the run stops
@@ -139,9 +148,14 @@ impl Simulation {
         let batches = batches.start.min(self.batches())..batches.end.min(self.batches());
         let exec = self.executor(opts)?;
         let window = super::CHECKPOINT_BATCHES;
-        self.run_windows(&exec, batches, opts, window, &mut Some(observer), |_, _| {
-            true
-        })
+        self.run_windows(
+            &exec,
+            batches,
+            opts,
+            window,
+            &mut Some(observer),
+            |_, _, _| true,
+        )
     }
 
     /// The importance-sampling sums of every deployment whose estimator is
@@ -172,6 +186,37 @@ impl Simulation {
                         deployment: name.to_string(),
                         message: e.to_string(),
                     })
+            })
+            .collect()
+    }
+
+    /// [`Simulation::rare_range`] on `exec`, with every excursion of the
+    /// batches in order, for an observer.
+    fn rare_recorded(
+        &self,
+        exec: &Exec,
+        batches: Range<u64>,
+        opts: &RunOptions<'_>,
+    ) -> Result<Vec<(RarePart, Vec<Excursion>)>, RunError> {
+        let mut rare = self.rare_options(opts);
+        // On `exec`'s threads (the results do not depend on them).
+        rare.threads = None;
+        self.rare_deployments()
+            .map(|name| {
+                if opts.cancelled() {
+                    return Err(RunError::Cancelled);
+                }
+                exec.install(|| {
+                    crate::rare::accumulate_recorded(&self.study, name, &rare, batches.clone())
+                })
+                .map(|(acc, records)| {
+                    let deployment = name.to_string();
+                    (RarePart { deployment, acc }, records)
+                })
+                .map_err(|e| RunError::Estimator {
+                    deployment: name.to_string(),
+                    message: e.to_string(),
+                })
             })
             .collect()
     }
@@ -278,11 +323,14 @@ impl Simulation {
 
     /// Runs `batches` in windows of `window` batches (the last may be
     /// shorter). Within a window the batches run in parallel on `exec` (or
-    /// in order on the calling thread); after each window the observer, if any, sees that
-    /// window's trials in order, then `checkpoint` is called with the end of
-    /// the window and the sets of accumulators (one per worker; their merge
-    /// is the run so far), and the run goes on while it returns `true`. Each worker thread keeps one
-    /// set; the first becomes the total.
+    /// in order on the calling thread); after each window the observer, if
+    /// any, sees that window's trials in order (with the same batches of
+    /// excursions of every importance-sampled deployment, run for it), then
+    /// `checkpoint` is called with the end of the window, the sets of
+    /// accumulators (one per worker; their merge is the run so far) and,
+    /// with an observer, the importance-sampling sums of the window's
+    /// excursions; the run goes on while both return `true`. Each worker
+    /// thread keeps one set; the first becomes the total.
     pub(super) fn run_windows(
         &self,
         exec: &Exec,
@@ -290,7 +338,7 @@ impl Simulation {
         opts: &RunOptions<'_>,
         window: u64,
         observer: &mut Option<&mut TrialObserver<'_>>,
-        mut checkpoint: impl FnMut(u64, &[&Accumulators]) -> bool,
+        mut checkpoint: impl FnMut(u64, &[&Accumulators], Option<&[RarePart]>) -> bool,
     ) -> Result<Accumulators, RunError> {
         let here = matches!(exec, Exec::Here);
         let threads = exec.install(rayon::current_num_threads);
@@ -354,19 +402,27 @@ impl Simulation {
                 }
             };
             let mut go_on = true;
+            let mut window_rare = None;
             if let Some(obs) = observer.as_mut() {
+                let rare = self.rare_recorded(exec, start..end, opts)?;
+                let first_trial = self.batch_trials(start).0;
+                let mut excursions = Vec::with_capacity(rare.len());
                 let per_trial = self.deployments.len().max(1);
                 for (b, batch_rows) in (start..end).zip(&rows) {
                     let (first, _) = self.batch_trials(b);
                     for (t, outcomes) in (first..).zip(batch_rows.chunks(per_trial)) {
+                        excursions.clear();
+                        let i = (t - first_trial) as usize;
+                        excursions.extend(rare.iter().filter_map(|(_, r)| r.get(i).copied()));
                         // Once it said stop, the observer is not called again.
-                        go_on = go_on && obs(t, outcomes);
+                        go_on = go_on && obs(t, outcomes, &excursions);
                     }
                 }
+                window_rare = Some(rare.into_iter().map(|(p, _)| p).collect::<Vec<_>>());
             }
             drop(rows);
             start = end;
-            if go_on {
+            {
                 let guards: Vec<_> = slots
                     .iter()
                     .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()))
@@ -375,7 +431,10 @@ impl Simulation {
                     .iter()
                     .filter_map(|g| g.as_ref().map(|w| &w.acc))
                     .collect();
-                go_on = checkpoint(end, &sets);
+                // Called after every window run, even once the observer said
+                // stop: the window's trials are in the accumulators.
+                let more = checkpoint(end, &sets, window_rare.as_deref());
+                go_on = go_on && more;
             }
             if !go_on {
                 break;

@@ -8,7 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::stats::{DeploymentAccumulator, Z95};
+use crate::stats::{DeploymentAccumulator, Z95, wilson_ci95};
+use crate::study::PrecisionFigure;
 
 use super::drivers::RarePart;
 use super::{
@@ -19,6 +20,9 @@ use super::{
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct PrecisionOutcome {
+    /// The figure judged (`"unavailability"`, `"downtime_mean"`,
+    /// `"p_meets_sla:<target>"`, `"p_misses_sla:<target>"`).
+    pub figure: PrecisionFigure,
     /// The target: the 95% half-width over the estimate.
     pub relative_half_width: f64,
     /// The most trials the run could do.
@@ -39,9 +43,11 @@ pub struct PrecisionOutcome {
 pub struct PrecisionCheck {
     /// The deployment.
     pub name: String,
-    /// The 95% half-width of its unavailability estimate over the estimate
-    /// (`1.96` times the relative standard error); `None` while no downtime
-    /// was seen (the target cannot be met then).
+    /// The 95% half-width of its estimate of the figure over the estimate
+    /// (for unavailability and the mean downtime `1.96` times the relative
+    /// standard error; for an SLA probability half the Wilson interval over
+    /// the probability); `None` while the figure is 0 (no downtime, or no
+    /// miss, seen yet: the target cannot be met then).
     pub relative_half_width: Option<f64>,
     /// Whether it is within the target.
     pub met: bool,
@@ -81,17 +87,33 @@ impl Simulation {
         let all = 0..self.batches();
         let mut observer = observer;
         let Some(target) = self.study.simulation.precision else {
-            let window = if observer.is_some() {
-                CHECKPOINT_BATCHES
-            } else {
-                all.end
+            let Some(obs) = observer else {
+                let acc =
+                    self.run_windows(&exec, all.clone(), opts, all.end, &mut None, |_, _, _| true)?;
+                let mut result = self.summarise(&acc);
+                self.estimate_rare(&mut result, opts)?;
+                return Ok((acc, result));
             };
-            let acc = self.run_windows(&exec, all, opts, window, &mut observer, |_, _| true)?;
+            // The observer's windows run the excursions too: their sums make
+            // the estimate.
+            let mut rare = self.rare_range(0..0, opts)?;
+            let acc = self.run_windows(
+                &exec,
+                all,
+                opts,
+                CHECKPOINT_BATCHES,
+                &mut Some(obs),
+                |_, _, window| {
+                    merge_rare(&mut rare, window.unwrap_or_default());
+                    true
+                },
+            )?;
             let mut result = self.summarise(&acc);
-            self.estimate_rare(&mut result, opts)?;
+            self.finish_rare(&mut result, &rare, opts)?;
             return Ok((acc, result));
         };
         let goal = target.relative_half_width;
+        let figure = target.figure;
         let mut rare = self.rare_range(0..0, opts)?;
         let mut done = 0;
         let mut checkpoints = 0;
@@ -103,9 +125,9 @@ impl Simulation {
             opts,
             CHECKPOINT_BATCHES,
             &mut observer,
-            |end, sets| {
+            |end, sets, window| {
                 checkpoints += 1;
-                match self.check_precision(goal, done..end, sets, &mut rare, opts) {
+                match self.check_precision(goal, figure, done..end, sets, window, &mut rare, opts) {
                     Ok(c) => {
                         done = end;
                         let met = c.iter().all(|c| c.met);
@@ -125,6 +147,7 @@ impl Simulation {
         let mut result = self.summarise(&acc);
         self.finish_rare(&mut result, &rare, opts)?;
         result.precision = Some(PrecisionOutcome {
+            figure,
             relative_half_width: goal,
             max_trials: self.trials,
             trials: acc.trials,
@@ -136,41 +159,65 @@ impl Simulation {
     }
 
     /// The stopping test at a checkpoint: adds batches `new` of every
-    /// importance-sampled deployment's excursions to `rare`, then judges
-    /// every deployment.
+    /// importance-sampled deployment's excursions to `rare` (`window`: their
+    /// sums when an observer already ran them), then judges every deployment
+    /// on `figure`.
+    #[allow(clippy::too_many_arguments)]
     fn check_precision(
         &self,
         goal: f64,
+        figure: PrecisionFigure,
         new: std::ops::Range<u64>,
         sets: &[&Accumulators],
+        window: Option<&[RarePart]>,
         rare: &mut [RarePart],
         opts: &RunOptions<'_>,
     ) -> Result<Vec<PrecisionCheck>, RunError> {
-        for (part, more) in rare.iter_mut().zip(self.rare_range(new, opts)?) {
-            part.acc.merge(&more.acc);
+        match window {
+            Some(w) => merge_rare(rare, w),
+            None => merge_rare(rare, &self.rare_range(new, opts)?),
         }
         let opts_rare = self.rare_options(opts);
         self.deployments
             .iter()
             .enumerate()
             .map(|(j, d)| {
-                let relative_error = match rare.iter().find(|p| p.deployment == d.name) {
-                    Some(p) => {
-                        crate::rare::finish(&self.study, &d.name, &p.acc, &opts_rare)
-                            .map_err(|e| RunError::Estimator {
-                                deployment: d.name.clone(),
-                                message: e.to_string(),
-                            })?
-                            .unavailability
-                            .relative_error
-                    }
-                    None => {
-                        let parts: Vec<&DeploymentAccumulator> =
-                            sets.iter().map(|s| &s.deployments[j]).collect();
-                        DeploymentAccumulator::merged_unavailability(&parts).relative_error
-                    }
+                let parts: Vec<&DeploymentAccumulator> =
+                    sets.iter().map(|s| &s.deployments[j]).collect();
+                let crude = || DeploymentAccumulator::merged_unavailability(&parts).relative_error;
+                let sla = |t: f64, misses: bool| {
+                    let k = self
+                        .study
+                        .simulation
+                        .sla_targets
+                        .iter()
+                        .position(|&x| x == t)?;
+                    let (meets, n) = DeploymentAccumulator::merged_sla_meets(&parts, k);
+                    let [lo, hi] = wilson_ci95(meets, n);
+                    let p = meets as f64 / n.max(1) as f64;
+                    let value = if misses { 1.0 - p } else { p };
+                    (n > 0 && value > 0.0).then(|| (hi - lo) / 2.0 / value)
                 };
-                let relative_half_width = relative_error.map(|r| Z95 * r);
+                let relative_half_width = match figure {
+                    PrecisionFigure::Unavailability => {
+                        match rare.iter().find(|p| p.deployment == d.name) {
+                            Some(p) => {
+                                crate::rare::finish(&self.study, &d.name, &p.acc, &opts_rare)
+                                    .map_err(|e| RunError::Estimator {
+                                        deployment: d.name.clone(),
+                                        message: e.to_string(),
+                                    })?
+                                    .unavailability
+                                    .relative_error
+                            }
+                            None => crude(),
+                        }
+                        .map(|r| Z95 * r)
+                    }
+                    PrecisionFigure::DowntimeMean => crude().map(|r| Z95 * r),
+                    PrecisionFigure::PMeetsSla(t) => sla(t, false),
+                    PrecisionFigure::PMissesSla(t) => sla(t, true),
+                };
                 Ok(PrecisionCheck {
                     name: d.name.clone(),
                     relative_half_width,
@@ -178,5 +225,13 @@ impl Simulation {
                 })
             })
             .collect()
+    }
+}
+
+/// Adds the sums of `more` (the same deployments, in the same order, over
+/// later batches) to `total`.
+fn merge_rare(total: &mut [RarePart], more: &[RarePart]) {
+    for (part, more) in total.iter_mut().zip(more) {
+        part.acc.merge(&more.acc);
     }
 }

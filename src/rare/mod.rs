@@ -32,6 +32,9 @@
 mod excursion;
 mod hazard;
 mod model;
+mod record;
+
+pub use record::{Excursion, accumulate_recorded};
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -407,6 +410,18 @@ pub fn accumulate(
     opts: &RareOptions,
     batches: std::ops::Range<u64>,
 ) -> Result<RareAccumulator, RareError> {
+    Ok(run(study, deployment, opts, batches, false)?.0)
+}
+
+/// [`accumulate`] and [`accumulate_recorded`]: the sums of `batches`, and
+/// their excursions when `record`.
+fn run(
+    study: &Study,
+    deployment: &str,
+    opts: &RareOptions,
+    batches: std::ops::Range<u64>,
+    record: bool,
+) -> Result<(RareAccumulator, Vec<Excursion>), RareError> {
     check_options(opts)?;
     study.validate()?;
     if study.services.iter().any(|s| s.name == deployment) {
@@ -430,24 +445,51 @@ pub fn accumulate(
         repair_mix: opts.repair_bias,
     };
     let batches = batches.start..batches.end.min(self::batches(opts.cycles));
-    let run_batch = |mut acc: Acc, b: u64| {
+    let run_batch = |mut acc: Acc, b: u64, mut out: Option<&mut Vec<Excursion>>| {
         let mut rng = batch_rng(opts.seed, &d.name, b);
         let mut scratch = Scratch::new(&model);
         let end = ((b + 1) * CYCLES_PER_BATCH).min(opts.cycles);
         for _ in b * CYCLES_PER_BATCH..end {
             let o = excursion(&model, bias, &mut rng, &mut scratch);
             acc.record(&o, horizon, targets);
+            if let Some(out) = out.as_deref_mut() {
+                out.push(Excursion {
+                    likelihood_ratio: o.ln_lr.exp(),
+                    downtime_hours: o.downtime,
+                    outages: o.outages,
+                });
+            }
         }
         acc
     };
+    let new = || Acc::new(targets.len());
     let work = || {
-        batches
+        if !record {
+            let acc = batches
+                .clone()
+                .into_par_iter()
+                .fold(new, |acc, b| run_batch(acc, b, None))
+                .reduce(new, Acc::merge);
+            return (acc, Vec::new());
+        }
+        // In batch order, whatever the threads; the sums merge exactly.
+        let per_batch: Vec<(Acc, Vec<Excursion>)> = batches
             .clone()
             .into_par_iter()
-            .fold(|| Acc::new(targets.len()), run_batch)
-            .reduce(|| Acc::new(targets.len()), Acc::merge)
+            .map(|b| {
+                let mut out = Vec::with_capacity(CYCLES_PER_BATCH as usize);
+                (run_batch(new(), b, Some(&mut out)), out)
+            })
+            .collect();
+        let mut acc = new();
+        let mut all = Vec::new();
+        for (a, out) in per_batch {
+            acc = acc.merge(a);
+            all.extend(out);
+        }
+        (acc, all)
     };
-    let acc = match opts.threads {
+    let (acc, records) = match opts.threads {
         None => work(),
         Some(threads) => rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -458,7 +500,7 @@ pub fn accumulate(
             })?
             .install(work),
     };
-    Ok(RareAccumulator(acc))
+    Ok((RareAccumulator(acc), records))
 }
 
 /// The estimate from the sums of every batch ([`accumulate`], merged).

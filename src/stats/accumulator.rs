@@ -300,6 +300,16 @@ impl DeploymentAccumulator {
         crude_unavailability(mean_var(&sum, &sum_sq, n), n, h)
     }
 
+    /// The trials of `parts` (as in
+    /// [`DeploymentAccumulator::merged_unavailability`]) that met SLA target
+    /// number `k` (of the study's `sla_targets`), and all their trials: the
+    /// counts of `sla[k].p_meets`.
+    pub fn merged_sla_meets(parts: &[&DeploymentAccumulator], k: usize) -> (u64, u64) {
+        parts.iter().fold((0, 0), |(m, n), p| {
+            (m + p.sla_meets.get(k).copied().unwrap_or(0), n + p.n)
+        })
+    }
+
     /// The summary for this deployment.
     pub fn summary(&self, name: &str) -> DeploymentSummary {
         let n = self.n.max(1) as f64;

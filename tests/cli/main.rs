@@ -13,9 +13,11 @@ mod labels;
 mod outputs;
 mod pipes;
 mod plan;
+mod precision_figure;
 mod scenario_api;
 mod services;
 mod shard;
+mod trials_out;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

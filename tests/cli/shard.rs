@@ -489,8 +489,11 @@ fn trials_out_rows_match_the_json() {
         assert_eq!(p_none, d["outages"]["p_none"].as_f64().unwrap(), "{name}");
     }
     // Another extension is refused; a directory fails with nothing written.
-    let o = zonesim(["run", s(&study), "--trials-out", s(&dir.join("t.parquet"))]);
+    let o = zonesim(["run", s(&study), "--trials-out", s(&dir.join("t.xlsx"))]);
     assert_eq!(o.status.code(), Some(2));
-    let o = zonesim(["run", s(&study), "--trials-out", s(&dir)]);
+    let d = dir.join("d.csv");
+    std::fs::create_dir(&d).unwrap();
+    let o = zonesim(["run", s(&study), "--trials-out", s(&d)]);
     assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(&d).unwrap().count(), 0);
 }

@@ -397,11 +397,12 @@ fn the_observer_sees_every_trial_in_order() {
     let mut seen: Vec<Vec<Vec<zonesim::stats::TrialOutcome>>> = Vec::new();
     for threads in [1, 2, 3] {
         let mut rows = Vec::new();
-        let mut obs = |t: u64, o: &[zonesim::stats::TrialOutcome]| {
-            assert_eq!(t, rows.len() as u64);
-            rows.push(o.to_vec());
-            true
-        };
+        let mut obs =
+            |t: u64, o: &[zonesim::stats::TrialOutcome], _: &[zonesim::rare::Excursion]| {
+                assert_eq!(t, rows.len() as u64);
+                rows.push(o.to_vec());
+                true
+            };
         let (_, r) = sim
             .run_detailed(&RunOptions::new().threads(threads), Some(&mut obs))
             .unwrap();
@@ -441,4 +442,52 @@ fn more_shards_than_batches() {
     assert_eq!(json(&m.finish(&sim, &RunOptions::new()).unwrap()), one);
     let whole = shard(&sim, 0, 1);
     assert_eq!(json(&whole.finish(&sim, &RunOptions::new()).unwrap()), one);
+}
+
+/// With importance-sampled deployments the observer also gets, for trial
+/// `i`, excursion `i` of each one's estimate (study order), on any number of
+/// threads; the estimate is exactly `R × ΣL·D / n` over them, and the run's
+/// result is the plain run's (to a target precision too).
+#[test]
+fn the_observer_gets_the_weighted_excursions() {
+    let mut study = zonesim::catalog::default_study();
+    study.simulation.trials = 2 * CHECKPOINT_BATCHES * BATCH_TRIALS + 300;
+    for precision in [None, Some(Precision::new(0.2))] {
+        study.simulation.precision = precision;
+        let sim = Simulation::new(&study).unwrap();
+        let names: Vec<String> = sim.rare_deployments().map(String::from).collect();
+        assert_eq!(names.len(), 2);
+        let plain = json(&sim.run(&RunOptions::new()).unwrap());
+        let mut seen = Vec::new();
+        for threads in [1, 2] {
+            let mut rows: Vec<Vec<zonesim::rare::Excursion>> = Vec::new();
+            let mut obs =
+                |t: u64, _: &[zonesim::stats::TrialOutcome], e: &[zonesim::rare::Excursion]| {
+                    assert_eq!(t, rows.len() as u64);
+                    rows.push(e.to_vec());
+                    true
+                };
+            let (_, r) = sim
+                .run_detailed(&RunOptions::new().threads(threads), Some(&mut obs))
+                .unwrap();
+            assert_eq!(json(&r), plain);
+            assert_eq!(rows.len() as u64, r.trials);
+            for (k, name) in names.iter().enumerate() {
+                let est = r.deployment(name).unwrap().importance.as_ref().unwrap();
+                let mut w = zonesim::stats::ExactSum::new();
+                let mut l = zonesim::stats::ExactSum::new();
+                for row in &rows {
+                    w.add(row[k].likelihood_ratio * row[k].downtime_hours);
+                    l.add(row[k].likelihood_ratio);
+                }
+                let n = rows.len() as f64;
+                let rate = est.diagnostics.excursion_rate_per_hour;
+                assert_eq!(rate * (w.value() / n), est.unavailability.mean, "{name}");
+                assert_eq!(l.value() / n, est.diagnostics.mean_likelihood_ratio.mean);
+                assert!(est.unavailability.mean > 0.0);
+            }
+            seen.push(rows);
+        }
+        assert_eq!(seen[0], seen[1]);
+    }
 }

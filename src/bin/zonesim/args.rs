@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use zonesim::study::Study;
+use zonesim::study::{PrecisionFigure, Study};
 
 /// Monte Carlo availability of replicated deployments across cloud zones.
 #[derive(Debug, Parser)]
@@ -130,14 +130,24 @@ pub struct RunArgs {
     /// SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX.
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<ShardArg>,
-    /// Run until every deployment's 95% interval on unavailability is within
-    /// ±REL of its value (checked every 16,384 trials), or the file's
-    /// `precision.max_trials` (else its trials) have run.
+    /// Run until every deployment's 95% interval on unavailability (or
+    /// --precision-figure) is within ±REL of its value (checked every 16,384
+    /// trials), or the file's `precision.max_trials` (else its trials) have
+    /// run.
     #[arg(long, value_name = "REL", value_parser = parse_precision)]
     pub precision: Option<f64>,
+    /// The figure a target precision is judged on: unavailability (the
+    /// default), downtime_mean, p_meets_sla:TARGET or p_misses_sla:TARGET
+    /// (TARGET one of the study's SLA targets); replaces the file's
+    /// `precision.figure`.
+    #[arg(long, value_name = "FIGURE", value_parser = parse_figure)]
+    pub precision_figure: Option<PrecisionFigure>,
     /// Write one row per trial (trial, and per deployment downtime minutes,
-    /// outages, longest outage minutes) to this CSV file, in trial order.
-    #[arg(long, value_name = "FILE.csv")]
+    /// outages, longest outage minutes; the excursions of importance-sampled
+    /// deployments with their likelihood ratios) to this file, in trial
+    /// order: CSV (.csv), Parquet (.parquet) or Arrow IPC (.arrow, .feather)
+    /// by its extension.
+    #[arg(long, value_name = "FILE")]
     pub trials_out: Option<PathBuf>,
 }
 
@@ -189,6 +199,10 @@ fn parse_precision(s: &str) -> Result<f64, String> {
             "the relative half-width must be a number in (0, 1) (0.05 for ±5%), got \"{s}\""
         )),
     }
+}
+
+fn parse_figure(s: &str) -> Result<PrecisionFigure, String> {
+    s.parse()
 }
 
 /// Arguments of `zonesim merge`.

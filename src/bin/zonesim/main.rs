@@ -82,6 +82,7 @@ fn execute(cli: &Cli) -> Result<(), CliError> {
             },
             shard: None,
             precision: None,
+            precision_figure: None,
             trials_out: None,
         }),
         Some(Command::Run(a)) => run::run(a),

@@ -190,7 +190,7 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// no temporary file is left.
 pub fn write_file_with(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
 ) -> io::Result<()> {
     match plan_write(path)? {
         Plan::Replace(target, perms) => write_atomically(&target, write, perms),
@@ -210,7 +210,7 @@ pub fn write_file_with(
 /// Any I/O error; the temporary file is removed.
 fn write_atomically(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> io::Result<()>,
     perms: Option<fs::Permissions>,
 ) -> io::Result<()> {
     static N: AtomicUsize = AtomicUsize::new(0);

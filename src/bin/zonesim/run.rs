@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use zonesim::catalog;
 use zonesim::engine::{PrecisionOutcome, RunOptions, Simulation, TrialObserver};
-use zonesim::study::{Precision, Study};
+use zonesim::study::{Precision, PrecisionFigure, Study};
 
 use crate::args::{OutputFormat, RunArgs};
 use crate::error::{CliError, with_source};
@@ -34,6 +34,8 @@ pub fn load_study(file: Option<&Path>) -> Result<Study, CliError> {
 pub fn run(a: &RunArgs) -> Result<(), CliError> {
     let mut outs = outputs(a.plot.as_deref(), a.out.output.as_deref());
     if let Some(p) = &a.trials_out {
+        // An unknown extension is refused before any work.
+        crate::trials_out::format_of(p)?;
         outs.push(("--trials-out", p));
     }
     check_distinct(a.file.as_deref(), &outs)?;
@@ -48,10 +50,22 @@ pub fn run(a: &RunArgs) -> Result<(), CliError> {
     }
     if let Some(rel) = a.precision {
         let mut p = Precision::new(rel);
-        if let Some(n) = study.simulation.precision.and_then(|p| p.max_trials) {
-            p = p.with_max_trials(n);
+        if let Some(old) = study.simulation.precision {
+            p = p.with_figure(old.figure);
+            if let Some(n) = old.max_trials {
+                p = p.with_max_trials(n);
+            }
         }
         study.simulation.precision = Some(p);
+    }
+    if let Some(f) = a.precision_figure {
+        let Some(p) = &mut study.simulation.precision else {
+            return Err(CliError::Input(
+                "--precision-figure needs a target: --precision REL or [simulation] precision"
+                    .into(),
+            ));
+        };
+        *p = p.with_figure(f);
     }
     let study = study;
     if let Some(shard) = a.shard {
@@ -86,9 +100,19 @@ pub fn run(a: &RunArgs) -> Result<(), CliError> {
 /// One line on stderr saying how a run to a target precision ended.
 fn note_precision(p: &PrecisionOutcome) {
     let pct = |r: f64| format!("{:.2}%", r * 100.0);
+    // The default figure goes unnamed, as before figures could be named.
+    let on = match p.figure {
+        PrecisionFigure::Unavailability => String::new(),
+        f => format!(" on {f}"),
+    };
+    let zero = match p.figure {
+        PrecisionFigure::PMeetsSla(_) => "no trial met it",
+        PrecisionFigure::PMissesSla(_) => "no miss seen",
+        _ => "no downtime seen",
+    };
     let line = if p.met {
         format!(
-            "precision: every deployment within ±{} after {} trials ({} checkpoints)",
+            "precision: every deployment within ±{}{on} after {} trials ({} checkpoints)",
             pct(p.relative_half_width),
             p.trials,
             p.checkpoints
@@ -100,11 +124,11 @@ fn note_precision(p: &PrecisionOutcome) {
             .filter(|d| !d.met)
             .map(|d| match d.relative_half_width {
                 Some(r) => format!("{} ±{}", d.name, pct(r)),
-                None => format!("{} (no downtime seen)", d.name),
+                None => format!("{} ({zero})", d.name),
             })
             .collect();
         format!(
-            "precision: target ±{} NOT met after max_trials = {} trials: {}",
+            "precision: target ±{}{on} NOT met after max_trials = {} trials: {}",
             pct(p.relative_half_width),
             p.trials,
             worst.join(", ")
