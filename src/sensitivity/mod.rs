@@ -45,6 +45,7 @@
 //! ```
 
 mod path;
+mod resolve;
 mod sweep;
 mod tornado;
 

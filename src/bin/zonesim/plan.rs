@@ -1,8 +1,9 @@
 //! `zonesim plan`: the cheapest placement meeting a scenario's `[plan]`.
 
+use zonesim::scenario::Scenario;
+
 use crate::args::{OutputFormat, PlanArgs};
 use crate::error::{CliError, with_source};
-use crate::input::read_scenario;
 use crate::output::{check_distinct, emit, to_json};
 use crate::run::{outputs, with_progress};
 use crate::table;
@@ -17,7 +18,7 @@ pub fn plan(a: &PlanArgs) -> Result<(), CliError> {
         Some(&a.file),
         &outputs(a.plot.as_deref(), a.out.output.as_deref()),
     )?;
-    let scenario = read_scenario(&a.file)?;
+    let scenario = Scenario::from_path(&a.file)?;
     let source = a.file.display().to_string();
     let spec = scenario.plan().cloned().ok_or_else(|| {
         CliError::Input(format!(
