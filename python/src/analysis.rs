@@ -4,44 +4,16 @@
 //! with results crossing as the CLI's JSON.
 
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use serde::Serialize;
-
-use zonesim::RunOptions;
 use zonesim::fit::{Family, FitOptions, FitReport, IncidentLog, Window};
 use zonesim::sensitivity::{Axis, ParamError, ParamPath, SweepSpec, TornadoParam};
 use zonesim::uncertainty::UncertaintySpec;
 
-use crate::errors::{crate_error, fit_error, internal, param_error};
-use crate::run::cancellable;
+use crate::errors::{fit_error, internal, param_error};
+use crate::run::run_json;
 use crate::{NativeStudy, Overrides};
-
-/// Runs `job` off the GIL (Ctrl-C and progress as `NativeStudy.run`) and
-/// returns its result's JSON.
-fn run_json<T: Serialize + Send>(
-    py: Python<'_>,
-    name: &str,
-    total: u64,
-    threads: Option<usize>,
-    progress: Option<Bound<'_, PyAny>>,
-    job: impl FnOnce(&RunOptions<'_>) -> Result<T, zonesim::Error> + Send,
-) -> PyResult<String> {
-    let result = cancellable(py, total, progress.as_ref(), |cancel, done| {
-        let tick = |n: u64| {
-            done.fetch_add(n, Ordering::Relaxed);
-        };
-        let mut opts = RunOptions::new().progress(&tick).cancel(cancel);
-        if let Some(t) = threads {
-            opts = opts.threads(t);
-        }
-        job(&opts)
-    })?
-    .map_err(|e| crate_error(py, name, e))?;
-    serde_json::to_string(&result).map_err(internal)
-}
 
 /// A sweep over `axes` (`[(path, values)]`, one or two; none: the file's
 /// `[[sweep.axis]]`): the JSON of `zonesim sweep --format json`.

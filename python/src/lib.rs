@@ -13,13 +13,11 @@
 //! pure-Python package `zonesim`; this module is private to it.
 
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 
 use numpy::PyArray1;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use zonesim::RunOptions;
 use zonesim::engine::{RunError, Simulation};
 use zonesim::plan::PlanSpec;
 use zonesim::scenario::{Format, Scenario, ScenarioError};
@@ -32,7 +30,7 @@ mod errors;
 mod run;
 
 use errors::{crate_error, internal, scenario_error, unlocated};
-use run::{cancellable, outcomes};
+use run::{cancellable, outcomes, run_json};
 
 /// A loaded, validated study (and the `[plan]` of its file, if any).
 #[pyclass(frozen, module = "zonesim._zonesim")]
@@ -194,18 +192,9 @@ impl NativeStudy {
             baseline,
         });
         let sim = self.compile(py, &study)?;
-        let result = cancellable(py, sim.trials(), progress.as_ref(), |cancel, done| {
-            let tick = |n: u64| {
-                done.fetch_add(n, Ordering::Relaxed);
-            };
-            let mut opts = RunOptions::new().progress(&tick).cancel(cancel);
-            if let Some(t) = threads {
-                opts = opts.threads(t);
-            }
-            sim.run(&opts).map_err(zonesim::Error::from)
-        })?
-        .map_err(|e| crate_error(py, &self.name, e))?;
-        serde_json::to_string(&result).map_err(internal)
+        run_json(py, &self.name, sim.trials(), threads, progress, |opts| {
+            sim.run(opts).map_err(zonesim::Error::from)
+        })
     }
 
     /// Runs the file's `[plan]`; returns the plan result's JSON (the CLI's
@@ -237,18 +226,9 @@ impl NativeStudy {
             baseline: None,
         });
         let total = study.simulation.trials;
-        let result = cancellable(py, total, progress.as_ref(), |cancel, done| {
-            let tick = |n: u64| {
-                done.fetch_add(n, Ordering::Relaxed);
-            };
-            let mut opts = RunOptions::new().progress(&tick).cancel(cancel);
-            if let Some(t) = threads {
-                opts = opts.threads(t);
-            }
-            zonesim::plan::plan(&study, spec, &opts)
-        })?
-        .map_err(|e| crate_error(py, &self.name, e))?;
-        serde_json::to_string(&result).map_err(internal)
+        run_json(py, &self.name, total, threads, progress, |opts| {
+            zonesim::plan::plan(&study, spec, opts)
+        })
     }
 
     /// Per-trial outcomes of trials `first .. first + trials`, trial-major:

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::{Family, FamilyFit, FitError, IncidentLog, Observation, Subject, fit, fit_all};
 use crate::distributions::RawDuration;
+use crate::sensitivity::six_digits as sig;
 
 /// What [`FitReport::new`] fits besides the log itself.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -236,16 +237,6 @@ fn inline(f: &FamilyFit) -> String {
         ),
         other => format!("# not a fitted family: {other:?}"),
     }
-}
-
-/// Six significant digits, as a TOML float.
-fn sig(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let e = x.abs().log10().floor() as i32;
-    let f = 10f64.powi(5 - e);
-    (x * f).round() / f
 }
 
 fn describe(q: &QuantityFit, what: &str) -> String {

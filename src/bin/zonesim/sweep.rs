@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 
 use zonesim::scenario::Scenario;
 use zonesim::sensitivity::{
-    Axis, Figure, ParamError, SweepResult, TornadoParam, TornadoResult, tornado,
+    Axis, Figure, ParamError, SweepResult, TornadoParam, TornadoResult, six_digits as sig, tornado,
 };
 use zonesim::uncertainty::{UncertaintyResult, UncertaintySpec};
 
@@ -77,16 +77,6 @@ pub struct UncertainArgs {
     /// Output options.
     #[command(flatten)]
     pub out: OutputArgs,
-}
-
-/// Six significant digits (`0.045`, not `0.045000000000000005`).
-fn sig(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let e = x.abs().log10().floor() as i32;
-    let f = 10f64.powi(5 - e);
-    (x * f).round() / f
 }
 
 fn figure(f: FigureArg) -> Figure {
