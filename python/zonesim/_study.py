@@ -185,7 +185,7 @@ class Study:
             if not isinstance(set, Mapping):
                 raise TypeError(f"set must be a dict {{path: values}}, got {type(set).__name__}")
             for path, values in set.items():
-                at = f"set[{path!r}]"
+                at = f'set["{path}"]'
                 axes.append((_str("set keys", path), _reals(at, values)))
         text = _zonesim.sweep(
             self._native,
@@ -222,7 +222,7 @@ class Study:
             if not isinstance(ranges, Mapping):
                 raise TypeError(f"ranges must be a dict {{path: (low, high)}}, got {type(ranges).__name__}")
             for path, lh in ranges.items():
-                at = f"ranges[{path!r}]"
+                at = f'ranges["{path}"]'
                 pair = _reals(at, lh)
                 if len(pair) != 2:
                     raise TypeError(f"{at} must be (low, high), got {len(pair)} values")
