@@ -7,7 +7,9 @@ use pyo3::types::{PyDict, PyList};
 
 use zonesim::ErrorKind;
 use zonesim::engine::RunError;
+use zonesim::fit::FitError;
 use zonesim::scenario::{LocatedProblem, ScenarioError};
+use zonesim::sensitivity::ParamError;
 
 /// The error without lines and columns (they would point into the JSON the
 /// package wrote for a dict, not into anything the user wrote).
@@ -118,6 +120,10 @@ pub(crate) fn crate_error(py: Python<'_>, name: &str, e: zonesim::Error) -> PyEr
         ErrorKind::Study(s) => scenario_like(py, name, message, problems(&s.problems)),
         ErrorKind::Plan(p) => scenario_like(py, name, message, problems(&p.problems)),
         ErrorKind::Scenario(s) => scenario_error(py, &s),
+        // A path that names nothing in the study, a value it cannot take:
+        // bad input, as the CLI's exit 2.
+        ErrorKind::Param(_) => scenario_like(py, name, message, Vec::new()),
+        ErrorKind::Fit(f) => fit_error(py, &f),
         ErrorKind::Run(r) => {
             let kind = match &r {
                 RunError::TooLarge(_) => "too_large",
@@ -145,6 +151,55 @@ fn scenario_like(
             kw.set_item("field", at)?;
         }
         kw.set_item("problems", PyList::new(py, problems)?)
+    })
+}
+
+/// A `zonesim.ScenarioError` for a sweep, tornado or uncertainty argument
+/// (`field`: `set`, `ranges`, `deployment`, `uncertain`) of the study
+/// `name`. With `at` (the path given) the message names the argument and
+/// the path, `set["zone.x.mean"]: ...`; without, it is the CLI's message
+/// for the file, `NAME: ...`.
+pub(crate) fn param_error(
+    py: Python<'_>,
+    name: &str,
+    field: &str,
+    at: Option<&str>,
+    e: ParamError,
+) -> PyErr {
+    let what = e.to_string();
+    let (message, field) = match at {
+        Some(path) => (
+            format!("{field}[{path:?}]: {what}"),
+            format!("{field}[{path:?}]"),
+        ),
+        None => (format!("{name}: {what}"), field.to_string()),
+    };
+    py_error(py, "ScenarioError", message, |kw| {
+        kw.set_item("path", name)?;
+        kw.set_item("field", &field)?;
+        kw.set_item(
+            "problems",
+            PyList::new(py, [(None::<usize>, field.clone(), what)])?,
+        )
+    })
+}
+
+/// A `zonesim.FitError`: the CLI's message, with the log's path, and the
+/// line and column of a bad row.
+pub(crate) fn fit_error(py: Python<'_>, e: &FitError) -> PyErr {
+    py_error(py, "FitError", e.to_string(), |kw| {
+        match e {
+            FitError::BadRow {
+                file, line, field, ..
+            } => {
+                kw.set_item("path", file)?;
+                kw.set_item("line", line)?;
+                kw.set_item("field", field)?;
+            }
+            FitError::BadLog { file, .. } => kw.set_item("path", file)?,
+            _ => {}
+        }
+        Ok(())
     })
 }
 

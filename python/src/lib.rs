@@ -12,35 +12,35 @@
 //! The Pythonic surface (argument checks, result objects, pandas) is the
 //! pure-Python package `zonesim`; this module is private to it.
 
-use std::fs::File;
-use std::io::{self, Read};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 
 use numpy::PyArray1;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use zonesim::RunOptions;
 use zonesim::engine::{RunError, Simulation};
 use zonesim::plan::PlanSpec;
 use zonesim::scenario::{Format, Scenario, ScenarioError};
+use zonesim::sensitivity::SweepSpec;
 use zonesim::study::Study;
+use zonesim::uncertainty::UncertaintySpec;
 
+mod analysis;
 mod errors;
 mod run;
 
 use errors::{crate_error, internal, scenario_error, unlocated};
-use run::{cancellable, outcomes};
-
-/// The largest scenario file read: 16 MiB, as the CLI.
-const MAX_SCENARIO_BYTES: u64 = 16 << 20;
+use run::{cancellable, outcomes, run_json};
 
 /// A loaded, validated study (and the `[plan]` of its file, if any).
 #[pyclass(frozen, module = "zonesim._zonesim")]
 struct NativeStudy {
     study: Study,
     plan: Option<PlanSpec>,
+    /// The file's `[sweep]` table, if any.
+    sweep: Option<SweepSpec>,
+    /// The file's `[[uncertain]]` parameters, if any.
+    uncertainty: Option<UncertaintySpec>,
     /// The name used in messages: the file's path, `<string>` or `<dict>`.
     name: String,
 }
@@ -56,9 +56,13 @@ impl NativeStudy {
     fn from_scenario(s: Scenario) -> Self {
         let name = s.name().to_string();
         let plan = s.plan().cloned();
+        let sweep = s.sweep().cloned();
+        let uncertainty = s.uncertainty().cloned();
         NativeStudy {
             study: s.into_study(),
             plan,
+            sweep,
+            uncertainty,
             name,
         }
     }
@@ -114,21 +118,11 @@ impl NativeStudy {
         }
     }
 
-    /// Reads a scenario file as the CLI does: the format from the extension,
-    /// at most 16 MiB, UTF-8 only.
+    /// Reads a scenario file as the CLI does (`Scenario::from_path`: the
+    /// format from the extension, at most 16 MiB, UTF-8 only).
     #[staticmethod]
     fn from_path(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
-        let file = path.display().to_string();
-        let loaded = (|| {
-            let format = Format::from_path(&path)
-                .ok_or_else(|| ScenarioError::UnknownFormat { file: file.clone() })?;
-            let text = read_text(&path).map_err(|source| ScenarioError::Io {
-                file: file.clone(),
-                source,
-            })?;
-            Scenario::from_str(&text, format, &file)
-        })();
-        loaded
+        Scenario::from_path(&path)
             .map(NativeStudy::from_scenario)
             .map_err(|e| scenario_error(py, &e))
     }
@@ -139,6 +133,8 @@ impl NativeStudy {
         NativeStudy {
             study: zonesim::catalog::default_study(),
             plan: None,
+            sweep: None,
+            uncertainty: None,
             name: "the default study".to_string(),
         }
     }
@@ -196,18 +192,9 @@ impl NativeStudy {
             baseline,
         });
         let sim = self.compile(py, &study)?;
-        let result = cancellable(py, sim.trials(), progress.as_ref(), |cancel, done| {
-            let tick = |n: u64| {
-                done.fetch_add(n, Ordering::Relaxed);
-            };
-            let mut opts = RunOptions::new().progress(&tick).cancel(cancel);
-            if let Some(t) = threads {
-                opts = opts.threads(t);
-            }
-            sim.run(&opts).map_err(zonesim::Error::from)
-        })?
-        .map_err(|e| crate_error(py, &self.name, e))?;
-        serde_json::to_string(&result).map_err(internal)
+        run_json(py, &self.name, sim.trials(), threads, progress, |opts| {
+            sim.run(opts).map_err(zonesim::Error::from)
+        })
     }
 
     /// Runs the file's `[plan]`; returns the plan result's JSON (the CLI's
@@ -239,18 +226,9 @@ impl NativeStudy {
             baseline: None,
         });
         let total = study.simulation.trials;
-        let result = cancellable(py, total, progress.as_ref(), |cancel, done| {
-            let tick = |n: u64| {
-                done.fetch_add(n, Ordering::Relaxed);
-            };
-            let mut opts = RunOptions::new().progress(&tick).cancel(cancel);
-            if let Some(t) = threads {
-                opts = opts.threads(t);
-            }
-            zonesim::plan::plan(&study, spec, &opts)
-        })?
-        .map_err(|e| crate_error(py, &self.name, e))?;
-        serde_json::to_string(&result).map_err(internal)
+        run_json(py, &self.name, total, threads, progress, |opts| {
+            zonesim::plan::plan(&study, spec, opts)
+        })
     }
 
     /// Per-trial outcomes of trials `first .. first + trials`, trial-major:
@@ -315,35 +293,6 @@ impl NativeStudy {
     }
 }
 
-/// The text of a scenario file: at most 16 MiB, UTF-8 (the CLI's wording).
-fn read_text(path: &std::path::Path) -> io::Result<String> {
-    let f = File::open(path)?;
-    if f.metadata()?.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::IsADirectory,
-            "is a directory",
-        ));
-    }
-    let mut bytes = Vec::new();
-    f.take(MAX_SCENARIO_BYTES + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "larger than the 16 MiB limit for a scenario file",
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!(
-                "not UTF-8 text (invalid byte 0x{:02x} at offset {at})",
-                e.as_bytes()[at]
-            ),
-        )
-    })
-}
-
 /// The built-in catalogue `name` as scenario JSON (its regions, zones,
 /// common causes and, for eu-hubs, the default study's deployments), or
 /// `None` for an unknown name.
@@ -364,6 +313,11 @@ fn _zonesim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeStudy>()?;
     m.add_function(wrap_pyfunction!(catalog_json, m)?)?;
     m.add_function(wrap_pyfunction!(catalog_names, m)?)?;
+    m.add_class::<analysis::NativeFit>()?;
+    m.add_function(wrap_pyfunction!(analysis::sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::tornado, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::uncertain, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::fit, m)?)?;
     m.add("BATCH_TRIALS", zonesim::engine::BATCH_TRIALS)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -8,9 +8,13 @@ use std::time::Duration;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use rayon::prelude::*;
+use serde::Serialize;
 
+use zonesim::RunOptions;
 use zonesim::engine::{RunError, Simulation};
 use zonesim::stats::TrialOutcome;
+
+use crate::errors::{crate_error, internal};
 
 /// How often a running call checks for signals (Ctrl-C) and reports progress.
 const POLL: Duration = Duration::from_millis(50);
@@ -122,4 +126,28 @@ pub(crate) fn cancellable<T: Send>(
         }
         Ok(r)
     })
+}
+
+/// Runs `job` off the GIL (Ctrl-C and progress as `NativeStudy.run`) and
+/// returns its result's JSON.
+pub(crate) fn run_json<T: Serialize + Send>(
+    py: Python<'_>,
+    name: &str,
+    total: u64,
+    threads: Option<usize>,
+    progress: Option<Bound<'_, PyAny>>,
+    job: impl FnOnce(&RunOptions<'_>) -> Result<T, zonesim::Error> + Send,
+) -> PyResult<String> {
+    let result = cancellable(py, total, progress.as_ref(), |cancel, done| {
+        let tick = |n: u64| {
+            done.fetch_add(n, Ordering::Relaxed);
+        };
+        let mut opts = RunOptions::new().progress(&tick).cancel(cancel);
+        if let Some(t) = threads {
+            opts = opts.threads(t);
+        }
+        job(&opts)
+    })?
+    .map_err(|e| crate_error(py, name, e))?;
+    serde_json::to_string(&result).map_err(internal)
 }

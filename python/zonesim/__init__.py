@@ -17,7 +17,21 @@ study and seed (``result.to_dict()``), on any number of threads. See
 docs/PYTHON.md in the repository for the whole API.
 """
 
-from ._errors import Problem, RunError, ScenarioError, ZonesimError
+from ._analysis import (
+    DeploymentUncertainty,
+    FamilyFit,
+    FitResult,
+    PairUncertainty,
+    PointFigures,
+    QuantityFit,
+    SweepPoint,
+    SweepResult,
+    TornadoBar,
+    TornadoResult,
+    UncertaintyResult,
+    fit,
+)
+from ._errors import FitError, Problem, RunError, ScenarioError, ZonesimError
 from ._result import (
     Availability,
     Comparison,
@@ -39,30 +53,43 @@ from ._study import Study, catalog, default_study, load, loads, plan
 from ._zonesim import BATCH_TRIALS, __version__
 
 __all__ = [
-    "BATCH_TRIALS",
     "Availability",
+    "BATCH_TRIALS",
     "Comparison",
     "DeploymentResult",
+    "DeploymentUncertainty",
     "Downtime",
     "Estimate",
+    "FamilyFit",
+    "FitError",
+    "FitResult",
     "LongestOutage",
     "Outages",
+    "PairUncertainty",
     "PairedDiff",
     "Placement",
     "PlanResult",
+    "PointFigures",
     "Problem",
+    "QuantityFit",
     "Record",
     "Result",
     "RunError",
     "ScenarioError",
     "SlaResult",
     "Study",
+    "SweepPoint",
+    "SweepResult",
+    "TornadoBar",
+    "TornadoResult",
+    "UncertaintyResult",
     "Warning",
     "ZoneSummary",
     "ZonesimError",
     "__version__",
     "catalog",
     "default_study",
+    "fit",
     "load",
     "loads",
     "plan",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import List, NamedTuple, Optional, Sequence, Tuple
 
-__all__ = ["Problem", "RunError", "ScenarioError", "ZonesimError"]
+__all__ = ["FitError", "Problem", "RunError", "ScenarioError", "ZonesimError"]
 
 
 class Problem(NamedTuple):
@@ -70,7 +70,36 @@ class RunError(ZonesimError, RuntimeError):
         self.kind = kind
 
 
+class FitError(ZonesimError, ValueError):
+    """An incident log that cannot be read or fitted (``zonesim.fit``).
+
+    ``str(err)`` is the message the ``zonesim fit`` command line prints
+    after ``error:``, e.g. ``log.csv:7: end: ...``. ``path`` is the log's
+    file (``<rows>`` for rows), ``line`` (1-based) and ``field`` (the
+    column: ``zone``, ``start``, ``end``, or ``row``) locate a bad row and
+    are ``None`` for a problem of the whole log (no outage, a family that
+    cannot be fitted).
+    """
+
+    path: Optional[str]
+    line: Optional[int]
+    field: Optional[str]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Optional[str] = None,
+        line: Optional[int] = None,
+        field: Optional[str] = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.field = field
+
+
 # Shown as zonesim.ScenarioError (not zonesim._errors.ScenarioError) in tracebacks.
-for _cls in (Problem, ZonesimError, ScenarioError, RunError):
+for _cls in (Problem, ZonesimError, ScenarioError, RunError, FitError):
     _cls.__module__ = "zonesim"
 del _cls

@@ -7,12 +7,13 @@ import math
 import operator
 import os
 import sys
-from typing import Any, Callable, Dict, List, Mapping, Optional, Union
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from . import _zonesim
 from ._errors import ScenarioError
+from ._analysis import SweepResult, TornadoResult, UncertaintyResult
 from ._result import PlanResult, Result
 
 __all__ = ["Study", "catalog", "default_study", "load", "loads", "plan"]
@@ -157,6 +158,115 @@ class Study:
         }
 
 
+    def sweep(
+        self,
+        set: Optional[Mapping[str, Sequence[float]]] = None,  # noqa: A002 - the CLI's --set
+        *,
+        trials: Optional[int] = None,
+        seed: Optional[int] = None,
+        threads: Optional[int] = None,
+        progress: Progress = False,
+    ) -> SweepResult:
+        """Runs the study at every point of a grid: ``zonesim sweep``.
+
+        ``set`` maps one or two parameter paths, written as the scenario
+        file writes them (``"zone.alibaba-fr-par-*.time_to_repair.median"``,
+        ``"common_cause.NAME.time_to_failure.per_year"``,
+        ``"deployment.NAME.rule.active_passive.failover_hours"``), to their
+        values (``--set PATH=V1,V2,...``); ``None`` sweeps the file's
+        ``[[sweep.axis]]``. Every point runs with the same seed on the same
+        random numbers. ``trials``, ``seed``, ``threads`` and ``progress``
+        as :meth:`run` (progress counts trials over all points). Raises
+        :class:`ScenarioError` for a path that does not parse or names
+        nothing, a value the parameter cannot take, or nothing to sweep.
+        """
+        axes: List[Tuple[str, List[float]]] = []
+        if set is not None:
+            if not isinstance(set, Mapping):
+                raise TypeError(f"set must be a dict {{path: values}}, got {type(set).__name__}")
+            for path, values in set.items():
+                at = f'set["{path}"]'
+                axes.append((_str("set keys", path), _reals(at, values)))
+        text = _zonesim.sweep(
+            self._native,
+            axes,
+            trials=_count("trials", trials),
+            seed=_seed(seed),
+            threads=_threads(threads),
+            progress=_progress(progress),
+        )
+        return SweepResult(json.loads(text))
+
+    def tornado(
+        self,
+        ranges: Optional[Mapping[str, Tuple[float, float]]] = None,
+        *,
+        deployment: Optional[str] = None,
+        trials: Optional[int] = None,
+        seed: Optional[int] = None,
+        threads: Optional[int] = None,
+        progress: Progress = False,
+    ) -> TornadoResult:
+        """Each parameter alone at the ends of its range, ranked by how far
+        it moves the answer: ``zonesim sweep --tornado``.
+
+        ``ranges`` maps parameter paths to ``(low, high)`` (``--range
+        PATH=LOW..HIGH``); ``None`` takes the file's ``[[sweep.range]]``,
+        else the catalogue's stated ranges of the study's parameters.
+        ``deployment`` is checked as the CLI's ``--deployment`` (the result
+        holds every deployment: :meth:`TornadoResult.ranked` orders the bars
+        for one). Other arguments and errors as :meth:`sweep`.
+        """
+        given: List[Tuple[str, float, float]] = []
+        if ranges is not None:
+            if not isinstance(ranges, Mapping):
+                raise TypeError(f"ranges must be a dict {{path: (low, high)}}, got {type(ranges).__name__}")
+            for path, lh in ranges.items():
+                at = f'ranges["{path}"]'
+                pair = _reals(at, lh)
+                if len(pair) != 2:
+                    raise TypeError(f"{at} must be (low, high), got {len(pair)} values")
+                given.append((_str("ranges keys", path), pair[0], pair[1]))
+        text = _zonesim.tornado(
+            self._native,
+            given,
+            deployment=_opt_str("deployment", deployment),
+            trials=_count("trials", trials),
+            seed=_seed(seed),
+            threads=_threads(threads),
+            progress=_progress(progress),
+        )
+        return TornadoResult(json.loads(text))
+
+    def uncertain(
+        self,
+        draws: Optional[int] = None,
+        *,
+        trials: Optional[int] = None,
+        seed: Optional[int] = None,
+        threads: Optional[int] = None,
+        progress: Progress = False,
+    ) -> UncertaintyResult:
+        """Two-level Monte Carlo over the file's ``[[uncertain]]``
+        parameters: ``zonesim uncertain``.
+
+        ``draws`` parameter sets (default: the file's ``[uncertainty]``
+        ``draws``) are drawn under the file's outer seed; each runs
+        ``trials`` with an inner seed of its own, derived from ``seed``
+        (the CLI's ``--seed``). Other arguments as :meth:`run`. Raises
+        :class:`ScenarioError` when the study has no uncertain parameter.
+        """
+        text = _zonesim.uncertain(
+            self._native,
+            draws=None if draws is None else _index("draws", draws, 1, 2**32 - 1),
+            trials=_count("trials", trials),
+            seed=_seed(seed),
+            threads=_threads(threads),
+            progress=_progress(progress),
+        )
+        return UncertaintyResult(json.loads(text))
+
+
 def load(path: PathLike) -> Study:
     """Loads a scenario file (``.toml`` or ``.json``, by its extension) as the
     CLI does: at most 16 MiB of UTF-8, every problem reported at once.
@@ -254,6 +364,23 @@ def _str(name: str, value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}")
     return value
+
+
+def _reals(name: str, values: Any) -> List[float]:
+    """A sequence of real numbers (numpy arrays and scalars too; not bools
+    or strs), as floats."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of numbers, got {type(values).__name__}")
+    if isinstance(values, np.ndarray):
+        values = values.tolist()
+    out = []
+    for v in values:
+        if isinstance(v, np.generic):
+            v = v.item()
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise TypeError(f"{name} must hold numbers, got {type(v).__name__} {v!r}")
+        out.append(float(v))
+    return out
 
 
 def _opt_str(name: str, value: Any) -> Optional[str]:

@@ -51,5 +51,44 @@ class NativeStudy:
         npt.NDArray[np.float64],
     ]: ...
 
+class NativeFit:
+    def to_json(self) -> str: ...
+    def to_toml(self) -> str: ...
+
+def sweep(
+    study: NativeStudy,
+    axes: List[Tuple[str, List[float]]],
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    progress: Optional[Callable[[int, int], Any]] = None,
+) -> str: ...
+def tornado(
+    study: NativeStudy,
+    ranges: List[Tuple[str, float, float]],
+    deployment: Optional[str] = None,
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    progress: Optional[Callable[[int, int], Any]] = None,
+) -> str: ...
+def uncertain(
+    study: NativeStudy,
+    draws: Optional[int] = None,
+    trials: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    progress: Optional[Callable[[int, int], Any]] = None,
+) -> str: ...
+def fit(
+    path: Optional[str],
+    text: Optional[str],
+    name: str,
+    window_hours: Optional[float],
+    window: Optional[str],
+    no_outages: List[str],
+    ttf_family: Optional[str],
+    ttr_family: Optional[str],
+) -> NativeFit: ...
 def catalog_json(name: str) -> Optional[str]: ...
 def catalog_names() -> List[str]: ...

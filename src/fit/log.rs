@@ -7,6 +7,9 @@ use std::path::Path;
 
 use super::{FitError, Observation};
 
+/// The largest incident log [`IncidentLog::from_path`] reads (64 MiB).
+pub const MAX_LOG_BYTES: u64 = 64 << 20;
+
 /// The observation window of a log: `[0, hours]` when the log gives hours,
 /// or two instants when it gives RFC 3339 times.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -146,19 +149,29 @@ pub struct Observations {
 }
 
 impl IncidentLog {
-    /// Reads a log file.
+    /// Reads a log file, at most [`MAX_LOG_BYTES`] of it.
     ///
     /// # Errors
     /// As [`IncidentLog::from_reader`], and [`FitError::BadLog`] when the
-    /// file cannot be read.
+    /// file cannot be read or is larger than [`MAX_LOG_BYTES`].
     pub fn from_path(path: impl AsRef<Path>, window: &Window) -> Result<IncidentLog, FitError> {
         let path = path.as_ref();
         let file = path.display().to_string();
-        let f = std::fs::File::open(path).map_err(|e| FitError::BadLog {
+        let bad = |message: String| FitError::BadLog {
             file: file.clone(),
-            message: format!("cannot read: {e}"),
-        })?;
-        IncidentLog::from_reader(f, &file, window)
+            message,
+        };
+        let f = std::fs::File::open(path).map_err(|e| bad(format!("cannot read: {e}")))?;
+        let mut bytes = Vec::new();
+        f.take(MAX_LOG_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| bad(format!("cannot read: {e}")))?;
+        if bytes.len() as u64 > MAX_LOG_BYTES {
+            return Err(bad(
+                "larger than the 64 MiB limit for an incident log".to_string()
+            ));
+        }
+        IncidentLog::from_reader(bytes.as_slice(), &file, window)
     }
 
     /// Reads a log: a header row naming `zone` (or `region`), `start` and

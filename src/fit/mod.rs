@@ -32,8 +32,10 @@
 
 mod families;
 mod log;
+mod report;
 
-pub use log::{Incident, IncidentLog, Observations, Subject, Window};
+pub use log::{Incident, IncidentLog, MAX_LOG_BYTES, Observations, Subject, Window};
+pub use report::{FitOptions, FitReport, QuantityFit};
 
 use serde::Serialize;
 

@@ -291,20 +291,25 @@ struct RawZone {
 
 impl Scenario {
     /// Reads, parses, resolves and validates a scenario file; the format comes
-    /// from the extension.
+    /// from the extension. At most [`MAX_SCENARIO_BYTES`] are read, and only
+    /// UTF-8 text is accepted (a file that never ends is refused, not read
+    /// until memory runs out).
     ///
     /// # Errors
     /// [`ScenarioError`] naming the file, the line and column where known, and
     /// the offending field or id; semantic problems are all reported at once.
+    /// A directory, a file over the limit or one that is not UTF-8 is a
+    /// [`ScenarioError::Io`] that says so.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Scenario, ScenarioError> {
         let path = path.as_ref();
         let file = path.display().to_string();
         let format = Format::from_path(path)
             .ok_or_else(|| ScenarioError::UnknownFormat { file: file.clone() })?;
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            file: file.clone(),
-            source,
-        })?;
+        let text =
+            read::read_text(path, MAX_SCENARIO_BYTES).map_err(|source| ScenarioError::Io {
+                file: file.clone(),
+                source,
+            })?;
         Scenario::from_str(&text, format, &file)
     }
 
@@ -564,11 +569,13 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
 mod dump;
 mod locate;
 mod parse;
+mod read;
 mod sweep;
 
 pub use dump::catalog_scenario;
 use locate::locate;
 use parse::{line_col, parse};
+pub use read::MAX_SCENARIO_BYTES;
 
 #[cfg(test)]
 mod tests {

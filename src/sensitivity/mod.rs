@@ -45,6 +45,7 @@
 //! ```
 
 mod path;
+mod resolve;
 mod sweep;
 mod tornado;
 
@@ -56,6 +57,23 @@ pub use sweep::{Axis, PointFigures, SweepPoint, SweepResult, run_at, sweep};
 pub use tornado::{
     Figure, SweepSpec, TornadoBar, TornadoParam, TornadoResult, catalog_ranges, tornado,
 };
+
+/// `x` rounded to six significant digits (`0.045`, not
+/// `0.045000000000000005`): how tables and the fit's TOML overrides write
+/// fitted and derived values.
+///
+/// ```
+/// assert_eq!(zonesim::sensitivity::six_digits(0.1 + 0.2), 0.3);
+/// assert_eq!(zonesim::sensitivity::six_digits(60410.2734), 60410.3);
+/// ```
+pub fn six_digits(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let e = x.abs().log10().floor() as i32;
+    let f = 10f64.powi(5 - e);
+    (x * f).round() / f
+}
 
 /// Hours in a year, for `per_year` paths.
 pub const HOURS_PER_YEAR: f64 = 8760.0;

@@ -15,7 +15,6 @@ mod args;
 mod catalog;
 mod error;
 mod fit;
-mod input;
 mod merge;
 mod output;
 mod plan;

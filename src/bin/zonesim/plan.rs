@@ -2,11 +2,11 @@
 
 use zonesim::partial::PlanPartial;
 use zonesim::plan::PlanSpec;
+use zonesim::scenario::Scenario;
 use zonesim::study::Study;
 
 use crate::args::{OutputFormat, PlanArgs, ShardArg};
 use crate::error::{CliError, with_source};
-use crate::input::read_scenario;
 use crate::output::{check_distinct, emit, to_json, write_file};
 use crate::run::{outputs, with_progress};
 use crate::shard::shard_index;
@@ -22,7 +22,7 @@ pub fn plan(a: &PlanArgs) -> Result<(), CliError> {
         Some(&a.file),
         &outputs(a.plot.as_deref(), a.out.output.as_deref()),
     )?;
-    let scenario = read_scenario(&a.file)?;
+    let scenario = Scenario::from_path(&a.file)?;
     let source = a.file.display().to_string();
     let spec = scenario.plan().cloned().ok_or_else(|| {
         CliError::Input(format!(

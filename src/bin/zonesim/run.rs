@@ -8,11 +8,11 @@ use std::time::Instant;
 
 use zonesim::catalog;
 use zonesim::engine::{PrecisionOutcome, RunOptions, Simulation, TrialObserver};
+use zonesim::scenario::Scenario;
 use zonesim::study::{Precision, PrecisionFigure, Study};
 
 use crate::args::{OutputFormat, RunArgs};
 use crate::error::{CliError, with_source};
-use crate::input::read_scenario;
 use crate::output::{check_distinct, emit, to_json};
 use crate::{shard, table};
 
@@ -22,7 +22,7 @@ use crate::{shard, table};
 /// [`CliError::Input`] with every problem of the file.
 pub fn load_study(file: Option<&Path>) -> Result<Study, CliError> {
     match file {
-        Some(path) => Ok(read_scenario(path)?.into_study()),
+        Some(path) => Ok(Scenario::from_path(path)?.into_study()),
         None => Ok(catalog::default_study()),
     }
 }

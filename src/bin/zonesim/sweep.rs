@@ -7,15 +7,14 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
+use zonesim::scenario::Scenario;
 use zonesim::sensitivity::{
-    Axis, Figure, ParamPath, SweepResult, TornadoParam, TornadoResult, catalog_ranges, tornado,
+    Axis, Figure, ParamError, SweepResult, TornadoParam, TornadoResult, six_digits as sig, tornado,
 };
-use zonesim::study::Study;
 use zonesim::uncertainty::{UncertaintyResult, UncertaintySpec};
 
 use crate::args::{OutputArgs, OutputFormat, SimArgs};
 use crate::error::{CliError, with_source};
-use crate::input::read_scenario;
 use crate::output::{check_distinct, emit, to_json};
 use crate::run::{outputs, with_progress};
 
@@ -80,62 +79,6 @@ pub struct UncertainArgs {
     pub out: OutputArgs,
 }
 
-fn parse_set(s: &str) -> Result<Axis, CliError> {
-    let bad = |m: String| CliError::Input(format!("--set {s}: {m}"));
-    let (path, values) = s
-        .split_once('=')
-        .ok_or_else(|| bad("expected PATH=V1,V2,...".into()))?;
-    let path: ParamPath = path
-        .trim()
-        .parse()
-        .map_err(|e: zonesim::sensitivity::ParamError| bad(e.to_string()))?;
-    let values = values
-        .split(',')
-        .map(|v| {
-            v.trim()
-                .parse::<f64>()
-                .map_err(|_| bad(format!("\"{}\" is not a number", v.trim())))
-        })
-        .collect::<Result<Vec<f64>, CliError>>()?;
-    Ok(Axis::new(path, values))
-}
-
-fn parse_range(s: &str) -> Result<TornadoParam, CliError> {
-    let bad = |m: String| CliError::Input(format!("--range {s}: {m}"));
-    let (path, range) = s
-        .split_once('=')
-        .ok_or_else(|| bad("expected PATH=LOW..HIGH".into()))?;
-    let (lo, hi) = range
-        .split_once("..")
-        .ok_or_else(|| bad("expected PATH=LOW..HIGH".into()))?;
-    let num = |v: &str| {
-        v.trim()
-            .parse::<f64>()
-            .map_err(|_| bad(format!("\"{}\" is not a number", v.trim())))
-    };
-    let (lo, hi) = (num(lo)?, num(hi)?);
-    if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
-        return Err(bad(format!("needs LOW < HIGH, got {lo}..{hi}")));
-    }
-    let p: ParamPath = path
-        .trim()
-        .parse()
-        .map_err(|e: zonesim::sensitivity::ParamError| bad(e.to_string()))?;
-    Ok(TornadoParam::new(path.trim(), p, lo, hi))
-}
-
-/// Six significant digits (`0.045`, not `0.045000000000000005`).
-// Rounding for display: `std`'s log10 and powi may stay (clippy.toml).
-#[allow(clippy::disallowed_methods)]
-fn sig(x: f64) -> f64 {
-    if x == 0.0 || !x.is_finite() {
-        return x;
-    }
-    let e = x.abs().log10().floor() as i32;
-    let f = 10f64.powi(5 - e);
-    (x * f).round() / f
-}
-
 fn figure(f: FigureArg) -> Figure {
     match f {
         FigureArg::Downtime => Figure::DowntimeMinutes,
@@ -159,7 +102,7 @@ pub fn sweep(a: &SweepArgs) -> Result<(), CliError> {
     )?;
     let (mut study, spec) = match &a.file {
         Some(p) => {
-            let sc = read_scenario(p)?;
+            let sc = Scenario::from_path(p)?;
             let spec = sc.sweep().cloned();
             (sc.into_study(), spec)
         }
@@ -172,34 +115,19 @@ pub fn sweep(a: &SweepArgs) -> Result<(), CliError> {
     a.sim.apply(&mut study);
     let spec = spec.unwrap_or_default();
     let runs_of = |n: usize| study.simulation.trials * n as u64;
+    let in_source = |e: ParamError| CliError::Input(format!("{source}: {e}"));
     if a.tornado {
-        let ranges: Vec<TornadoParam> = if !a.range.is_empty() {
-            a.range
-                .iter()
-                .map(|r| parse_range(r))
-                .collect::<Result<_, _>>()?
-        } else if !spec.ranges.is_empty() {
-            spec.ranges.clone()
-        } else {
-            catalog_ranges(&study)
-        };
-        if ranges.is_empty() {
-            return Err(CliError::Input(format!(
-                "{source}: no tornado range: give --range PATH=LOW..HIGH or [[sweep.range]] \
-                 (the catalogue's ranges apply only to its zones and region events)"
-            )));
-        }
-        let deployment = a
-            .deployment
-            .clone()
-            .or(spec.deployment.clone())
-            .or_else(|| study.deployments.first().map(|d| d.name.clone()))
-            .unwrap_or_default();
-        if !study.deployments.iter().any(|d| d.name == deployment) {
-            return Err(CliError::Input(format!(
-                "{source}: --deployment: no deployment is named \"{deployment}\""
-            )));
-        }
+        let given = a
+            .range
+            .iter()
+            .map(|r| {
+                TornadoParam::parse(r).map_err(|e| CliError::Input(format!("--range {r}: {e}")))
+            })
+            .collect::<Result<_, _>>()?;
+        let ranges = spec.ranges_or(&study, given).map_err(in_source)?;
+        let deployment = spec
+            .deployment_or(&study, a.deployment.as_deref())
+            .map_err(in_source)?;
         let fig = figure(a.figure);
         let result = with_progress(runs_of(2 * ranges.len() + 1), a.sim.threads, |opts| {
             tornado(&study, &ranges, opts).map_err(|e| with_source(&source, e.into()))
@@ -215,22 +143,15 @@ pub fn sweep(a: &SweepArgs) -> Result<(), CliError> {
         }
         return emit(&text, a.out.output.as_deref());
     }
-    let axes: Vec<Axis> = if !a.set.is_empty() {
-        a.set
-            .iter()
-            .map(|s| parse_set(s))
-            .collect::<Result<_, _>>()?
-    } else {
-        spec.axes.clone()
-    };
-    if axes.is_empty() {
-        return Err(CliError::Input(format!(
-            "{source}: nothing to sweep: give --set PATH=V1,V2,... (or [[sweep.axis]] in the file), or --tornado"
-        )));
-    }
+    let given = a
+        .set
+        .iter()
+        .map(|s| Axis::parse(s).map_err(|e| CliError::Input(format!("--set {s}: {e}"))))
+        .collect::<Result<_, _>>()?;
+    let axes = spec.axes_or(given).map_err(in_source)?;
     let points: usize = axes.iter().map(|x| x.values.len()).product();
     let result = with_progress(runs_of(points), a.sim.threads, |opts| {
-        sweep_run(&study, &axes, opts).map_err(|e| with_source(&source, e))
+        zonesim::sensitivity::sweep(&study, &axes, opts).map_err(|e| with_source(&source, e.into()))
     })?;
     let text = match a.out.format {
         OutputFormat::Table => sweep_table(&result),
@@ -241,14 +162,6 @@ pub fn sweep(a: &SweepArgs) -> Result<(), CliError> {
         emit(&svg, Some(path))?;
     }
     emit(&text, a.out.output.as_deref())
-}
-
-fn sweep_run(
-    study: &Study,
-    axes: &[Axis],
-    opts: &zonesim::RunOptions<'_>,
-) -> Result<SweepResult, CliError> {
-    Ok(zonesim::sensitivity::sweep(study, axes, opts)?)
 }
 
 fn sweep_table(r: &SweepResult) -> String {
@@ -360,19 +273,10 @@ fn align(rows: &[Vec<String>]) -> String {
 /// Bad arguments or files (exit 2), a failed run or output (exit 1).
 pub fn uncertain(a: &UncertainArgs) -> Result<(), CliError> {
     check_distinct(Some(&a.file), &outputs(None, a.out.output.as_deref()))?;
-    let sc = read_scenario(&a.file)?;
+    let sc = Scenario::from_path(&a.file)?;
     let source = a.file.display().to_string();
-    let spec: UncertaintySpec = sc.uncertainty().cloned().ok_or_else(|| {
-        CliError::Input(format!(
-            "{source}: no [[uncertain]] parameter: give each one a path and a prior, e.g.\n  \
-             [[uncertain]]\n  path = \"zone.*.time_to_failure.mean\"\n  \
-             prior = {{ dist = \"lognormal\", median = 48667, sigma = 0.7 }}"
-        ))
-    })?;
-    let spec = match a.draws {
-        Some(d) => UncertaintySpec::new(spec.params.clone(), d, spec.seed),
-        None => spec,
-    };
+    let spec = UncertaintySpec::required(sc.uncertainty(), a.draws)
+        .map_err(|e| CliError::Input(format!("{source}: {e}")))?;
     let mut study = sc.into_study();
     a.sim.apply(&mut study);
     let total = study.simulation.trials * spec.draws as u64;

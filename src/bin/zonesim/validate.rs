@@ -1,10 +1,10 @@
 //! `zonesim validate`: every problem of a scenario file, or a one-line summary.
 
 use zonesim::engine::Simulation;
+use zonesim::scenario::Scenario;
 
 use crate::args::ValidateArgs;
 use crate::error::{CliError, with_source};
-use crate::input::read_scenario;
 use crate::output::emit;
 use crate::table;
 use crate::table::format::count;
@@ -20,7 +20,7 @@ use crate::table::format::count;
 /// plan, any other file as a study to run (an empty file is refused, as `run`
 /// refuses it). The study's warnings follow the summary line.
 pub fn validate(a: &ValidateArgs) -> Result<(), CliError> {
-    let s = read_scenario(&a.file)?;
+    let s = Scenario::from_path(&a.file)?;
     let source = a.file.display().to_string();
     let st = s.study();
     if s.plan().is_none() || !st.deployments.is_empty() {

@@ -1,39 +1,20 @@
 //! Reading a scenario file: at most [`MAX_SCENARIO_BYTES`], UTF-8 only.
 //!
-//! The CLI reads the file itself rather than through
-//! `Scenario::from_path`, so that a file that never ends (a link to
-//! `/dev/zero`) or a huge one is refused with a clear message instead of
-//! being read until memory runs out.
+//! A file that never ends (a link to `/dev/zero`) or a huge one is refused
+//! with a clear message instead of being read until memory runs out. The
+//! command line and the Python package both read files through
+//! [`super::Scenario::from_path`], which uses this.
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use zonesim::scenario::{Format, Scenario, ScenarioError};
-
 /// The largest scenario file read: 16 MiB, far above any real study (the
 /// biggest shipped scenario is a few KB).
 pub const MAX_SCENARIO_BYTES: u64 = 16 << 20;
 
-/// Reads, parses, resolves and validates a scenario file, as
-/// `Scenario::from_path` does, but reading at most [`MAX_SCENARIO_BYTES`].
-///
-/// # Errors
-/// [`ScenarioError`] naming the file: unknown extension, unreadable, too
-/// large, not UTF-8, or any problem of its content.
-pub fn read_scenario(path: &Path) -> Result<Scenario, ScenarioError> {
-    let file = path.display().to_string();
-    let format = Format::from_path(path)
-        .ok_or_else(|| ScenarioError::UnknownFormat { file: file.clone() })?;
-    let text = read_text(path, MAX_SCENARIO_BYTES).map_err(|source| ScenarioError::Io {
-        file: file.clone(),
-        source,
-    })?;
-    Scenario::from_str(&text, format, &file)
-}
-
 /// The text of `path`, refusing more than `limit` bytes and non-UTF-8 bytes.
-fn read_text(path: &Path, limit: u64) -> io::Result<String> {
+pub(super) fn read_text(path: &Path, limit: u64) -> io::Result<String> {
     let f = File::open(path)?;
     if f.metadata()?.is_dir() {
         return Err(io::Error::new(
@@ -90,6 +71,8 @@ mod tests {
         let e = read_text(&f, 100).unwrap_err().to_string();
         assert_eq!(e, "not UTF-8 text (invalid byte 0xff at offset 2)");
         assert_eq!(human_bytes(MAX_SCENARIO_BYTES), "16 MiB");
+        let e = read_text(&dir, 100).unwrap_err().to_string();
+        assert_eq!(e, "is a directory");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
