@@ -234,7 +234,7 @@ impl fmt::Display for StudyError {
 
 /// The problems of a periodic schedule of `windows` back-to-back windows of
 /// `duration` every `every`, first at `offset`: `(field, message)` pairs.
-fn check_schedule(
+pub(crate) fn check_schedule(
     every: f64,
     duration: f64,
     windows: usize,

@@ -59,11 +59,10 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::catalog;
-use crate::deployment::Deployment;
 use crate::distributions::Duration;
 use crate::plan::PlanSpec;
 use crate::study::{DEFAULT_SEED, DEFAULT_SLA_TARGETS, Problem, Settings, Start, Study};
-use crate::topology::{CommonCause, Confidence, Maintenance, Region, RegionStatus, Zone};
+use crate::topology::{Confidence, Maintenance, Region, RegionStatus, Zone};
 
 /// Trials when a scenario does not give `simulation.trials`.
 pub const DEFAULT_TRIALS: u64 = 100_000;
@@ -219,6 +218,7 @@ pub struct Scenario {
     plan: Option<PlanSpec>,
     sweep: Option<crate::sensitivity::SweepSpec>,
     uncertainty: Option<crate::uncertainty::UncertaintySpec>,
+    nested: Vec<NestedPrior>,
 }
 
 #[derive(Deserialize)]
@@ -234,9 +234,9 @@ struct RawScenario {
     #[serde(default, rename = "zone")]
     zones: Vec<RawZone>,
     #[serde(default, rename = "common_cause")]
-    common_causes: Vec<CommonCause>,
+    common_causes: Vec<prior::RawCommonCause>,
     #[serde(default, rename = "deployment")]
-    deployments: Vec<Deployment>,
+    deployments: Vec<prior::RawDeployment>,
     #[serde(default, rename = "maintenance")]
     maintenance: Vec<Maintenance>,
     #[serde(default, rename = "service")]
@@ -285,8 +285,8 @@ struct RawRegion {
 struct RawZone {
     id: String,
     region: Option<String>,
-    time_to_failure: Option<Duration>,
-    time_to_repair: Option<Duration>,
+    time_to_failure: Option<prior::NestedDuration>,
+    time_to_repair: Option<prior::NestedDuration>,
 }
 
 impl Scenario {
@@ -400,7 +400,7 @@ fn scenario_suppressed(study: &Study, p: &Problem) -> bool {
 /// Builds the study: catalogue first, then the file's entries (overriding by
 /// id), then defaults. Returns the problems found on the way.
 fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
-    let mut problems = Vec::new();
+    let (mut problems, mut nested) = (Vec::new(), Vec::new());
     let sim = raw.simulation.unwrap_or_default();
     let simulation = Settings {
         trials: sim.trials.unwrap_or(DEFAULT_TRIALS),
@@ -491,6 +491,14 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
     let from_catalog = study.zones.len();
     let mut overridden = std::collections::HashSet::new();
     for z in raw.zones {
+        let (path, at) = (format!("zone.{}", z.id), format!("zone \"{}\"", z.id));
+        let mut take = |d: Option<prior::NestedDuration>, f: &str| {
+            d.map(|d| d.take(&format!("{path}.{f}"), &format!("{at}.{f}"), &mut nested))
+        };
+        let (ttf, ttr) = (
+            take(z.time_to_failure, "time_to_failure"),
+            take(z.time_to_repair, "time_to_repair"),
+        );
         let existing = study.zones[..from_catalog]
             .iter_mut()
             .find(|x| x.id == z.id);
@@ -505,10 +513,10 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
                 if let Some(v) = z.region {
                     x.region = v;
                 }
-                if let Some(v) = z.time_to_failure {
+                if let Some(v) = ttf {
                     x.time_to_failure = v;
                 }
-                if let Some(v) = z.time_to_repair {
+                if let Some(v) = ttr {
                     x.time_to_repair = v;
                 }
             }
@@ -525,23 +533,24 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
                 if z.region.is_none() {
                     missing("region");
                 }
-                if z.time_to_failure.is_none() {
+                if ttf.is_none() {
                     missing("time_to_failure");
                 }
-                if z.time_to_repair.is_none() {
+                if ttr.is_none() {
                     missing("time_to_repair");
                 }
                 study.zones.push(Zone {
                     id: z.id,
                     region: z.region.unwrap_or_else(|| MISSING.into()),
-                    time_to_failure: z.time_to_failure.unwrap_or_else(placeholder),
-                    time_to_repair: z.time_to_repair.unwrap_or_else(placeholder),
+                    time_to_failure: ttf.unwrap_or_else(placeholder),
+                    time_to_repair: ttr.unwrap_or_else(placeholder),
                 });
             }
         }
     }
     let from_catalog = study.common_causes.len();
     for c in raw.common_causes {
+        let c = c.take(&mut nested);
         match study.common_causes[..from_catalog]
             .iter_mut()
             .find(|x| x.name == c.name)
@@ -550,7 +559,9 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
             None => study.common_causes.push(c),
         }
     }
-    study.deployments = raw.deployments;
+    study.deployments = (raw.deployments.into_iter().enumerate())
+        .map(|(i, d)| d.take(i, &mut nested))
+        .collect();
     study.maintenance = raw.maintenance;
     study.services = raw.services;
     (
@@ -561,6 +572,7 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
             plan: raw.plan,
             sweep: None,
             uncertainty: None,
+            nested,
         },
         problems,
     )
@@ -570,12 +582,16 @@ mod dump;
 mod locate;
 mod parse;
 mod read;
+mod prior;
 mod sweep;
+#[cfg(test)]
+mod tests_prior;
 
 pub use dump::catalog_scenario;
 use locate::locate;
 use parse::{line_col, parse};
 pub use read::MAX_SCENARIO_BYTES;
+pub use prior::NestedPrior;
 
 #[cfg(test)]
 mod tests {

@@ -22,8 +22,8 @@
 
 use serde::Deserialize;
 
-use super::LocatedProblem;
 use super::parse::line_col;
+use super::{LocatedProblem, NestedPrior};
 use crate::distributions::Duration;
 use crate::sensitivity::{Axis, ParamPath, SweepSpec, TornadoParam};
 use crate::study::{Problem, Study};
@@ -154,10 +154,18 @@ impl Extra {
 
     /// Sets the scenario's specs; returns their problems.
     pub(super) fn resolve(self, scenario: &mut super::Scenario, text: &str) -> Vec<LocatedProblem> {
+        for n in &mut scenario.nested {
+            let at = Problem {
+                at: n.at.clone(),
+                message: String::new(),
+            };
+            n.line = super::locate(text, &at);
+        }
         let (sweep, spec, problems) = resolve(
             self.sweep,
             self.uncertain,
             self.uncertainty,
+            &scenario.nested,
             &scenario.study,
             text,
         );
@@ -171,6 +179,7 @@ fn resolve(
     sweep: Option<RawSweep>,
     uncertain: Vec<RawUncertain>,
     settings: Option<RawUncertainty>,
+    nested: &[NestedPrior],
     study: &Study,
     text: &str,
 ) -> (
@@ -255,19 +264,55 @@ fn resolve(
             "must be at least 1, got 0".into(),
         );
     }
-    let params: Vec<Uncertain> = uncertain
-        .iter()
-        .enumerate()
-        .filter_map(|(i, u)| {
-            let p = c.path(&format!("uncertain[{i}].path"), &u.path, &[])?;
-            Some(Uncertain::new(p, u.prior.clone()))
-        })
-        .collect();
-    if settings.is_some() && uncertain.is_empty() {
+    // The priors given in place (they cannot be wrong: the path is the
+    // parameter's own), then the [[uncertain]] tables, applied in this order.
+    let mut params: Vec<Uncertain> = Vec::new();
+    for n in nested {
+        let path = n.path.parse::<ParamPath>().map_err(|e| e.to_string());
+        let path = path.and_then(|p| match p.get(study) {
+            _ if n.path.contains('*') => Err(format!(
+                "{}: an id holding `*` names a pattern; give this prior as an [[uncertain]] table",
+                n.path
+            )),
+            Ok(_) => Ok(p),
+            Err(e) => Err(e.to_string()),
+        });
+        match path {
+            Ok(p) => params.push(Uncertain::new(p, n.prior.clone())),
+            Err(message) => c.problems.push(LocatedProblem {
+                line: n.line,
+                problem: Problem {
+                    at: n.at.clone(),
+                    message,
+                },
+            }),
+        }
+    }
+    for (i, u) in uncertain.iter().enumerate() {
+        let at = format!("uncertain[{i}].path");
+        if let Some(n) = nested.iter().find(|n| n.path == u.path) {
+            let line = n.line.map_or(String::new(), |l| format!(" (line {l})"));
+            c.bad(
+                at,
+                &u.path,
+                format!(
+                    "{} already has a prior in place{line}; give it once",
+                    u.path
+                ),
+            );
+            continue;
+        }
+        if let Some(p) = c.path(&at, &u.path, &[]) {
+            params.push(Uncertain::new(p, u.prior.clone()));
+        }
+    }
+    if settings.is_some() && uncertain.is_empty() && nested.is_empty() {
         c.bad(
             "uncertainty".into(),
             "uncertainty",
-            "there is no [[uncertain]] parameter to draw".into(),
+            "there is no uncertain parameter to draw (an [[uncertain]] table, or a prior in \
+             place of a number)"
+                .into(),
         );
     }
     let spec = (!params.is_empty()).then(|| {

@@ -3,8 +3,13 @@
 //!
 //! A [`ParamPath`] names one number of a study the way a scenario file
 //! does: `zone.ID.time_to_repair.median`,
-//! `common_cause.NAME.time_to_failure.mean`,
-//! `deployment.NAME.rule.active_passive.failover_hours`. An id may hold one
+//! `common_cause.NAME.time_to_failure.mean` (or `.zone_recovery.P`),
+//! `deployment.NAME.rule.active_passive.failover_hours`,
+//! `deployment.NAME.replica_failures.time_to_failure.mean` (or
+//! `release_failures`), and the numbers of a maintenance schedule:
+//! `maintenance.NAME.duration_hours` (`every_hours`, `offset_hours`) for a
+//! `[[maintenance]]` of zones, `deployment.NAME.maintenance.duration_hours`
+//! for a deployment's replica maintenance. An id may hold one
 //! `*` to name every zone (cause, deployment) whose id starts with what
 //! precedes it and ends with what follows it (`alibaba-fr-par-*`,
 //! `*-region-event`); `*` alone names them all. Besides each distribution's own
@@ -46,11 +51,14 @@
 
 mod path;
 mod resolve;
+mod slots;
 mod sweep;
 mod tornado;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_schedule;
 
 pub use path::ParamPath;
 pub use sweep::{Axis, PointFigures, SweepPoint, SweepResult, run_at, sweep};
@@ -85,8 +93,11 @@ pub enum ParamError {
     /// The path does not have the form of a parameter path.
     #[error(
         "\"{path}\" is not a parameter path: {reason}; the forms are zone.ID.time_to_failure.P, \
-         zone.ID.time_to_repair.P, common_cause.NAME.time_to_failure.P (or time_to_repair), \
-         deployment.NAME.rule.active_passive.failover_hours"
+         zone.ID.time_to_repair.P, common_cause.NAME.time_to_failure.P (or time_to_repair, \
+         zone_recovery), deployment.NAME.replica_failures.time_to_failure.P (or time_to_repair; \
+         or release_failures), deployment.NAME.rule.active_passive.failover_hours, \
+         maintenance.NAME.duration_hours (or every_hours, offset_hours), \
+         deployment.NAME.maintenance.duration_hours (or every_hours, offset_hours)"
     )]
     BadPath {
         /// The path as given.

@@ -1,38 +1,59 @@
-//! Parameter paths: parsing, and reading and setting the number they name.
+//! Parameter paths: parsing them. What they name in a study, and reading
+//! and setting it, is in `slots`.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::{HOURS_PER_YEAR, ParamError};
-use crate::deployment::Rule;
-use crate::distributions::{Duration, RawDuration};
-use crate::study::Study;
-use crate::topology::{CommonCause, Zone};
+use super::ParamError;
 
+/// Whose outage process a duration path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Owner {
+    /// A zone's own process.
     Zone,
+    /// A common cause's process (or its zone recovery).
     Cause,
+    /// A deployment's `replica_failures`.
+    Replica,
+    /// A deployment's `release_failures`.
+    Release,
 }
 
+/// Which duration of the process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Which {
+pub(super) enum Which {
     Failure,
     Repair,
+    /// A common cause's `zone_recovery`.
+    Recovery,
+}
+
+/// Whose maintenance schedule a path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Schedule {
+    /// A `[[maintenance]]` entry of zones.
+    Zones,
+    /// A deployment's replica `maintenance`.
+    Replicas,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Target {
+pub(super) enum Target {
     Process {
-        kind: Kind,
+        owner: Owner,
         id: String,
         which: Which,
         param: String,
     },
     Failover {
         deployment: String,
+    },
+    Maintenance {
+        schedule: Schedule,
+        id: String,
+        field: &'static str,
     },
 }
 
@@ -43,12 +64,15 @@ enum Target {
 /// use zonesim::sensitivity::ParamPath;
 /// let p: ParamPath = "zone.alibaba-fr-par-*.time_to_repair.median".parse().unwrap();
 /// assert_eq!(p.to_string(), "zone.alibaba-fr-par-*.time_to_repair.median");
+/// assert!("maintenance.patching.duration_hours".parse::<ParamPath>().is_ok());
+/// assert!("deployment.q.replica_failures.time_to_failure.mean".parse::<ParamPath>().is_ok());
 /// assert!("zone.a.time_to_lunch.mean".parse::<ParamPath>().is_err());
+/// assert!("maintenance.patching.length_hours".parse::<ParamPath>().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamPath {
-    text: String,
-    target: Target,
+    pub(super) text: String,
+    pub(super) target: Target,
 }
 
 impl fmt::Display for ParamPath {
@@ -63,70 +87,134 @@ impl Serialize for ParamPath {
     }
 }
 
+/// The parameter names a duration path may end in.
+pub(super) const PARAMS: [&str; 9] = [
+    "mean", "per_year", "shape", "scale", "median", "sigma", "low", "high", "value",
+];
+
+/// The numbers of a maintenance schedule a path may name.
+pub(super) const SCHEDULE_FIELDS: [&str; 3] = ["every_hours", "duration_hours", "offset_hours"];
+
+fn which(word: &str, recovery: bool) -> Result<Which, String> {
+    match word {
+        "time_to_failure" => Ok(Which::Failure),
+        "time_to_repair" => Ok(Which::Repair),
+        "zone_recovery" if recovery => Ok(Which::Recovery),
+        other if recovery => Err(format!(
+            "\"{other}\" is none of time_to_failure, time_to_repair, zone_recovery"
+        )),
+        other => Err(format!(
+            "\"{other}\" is neither time_to_failure nor time_to_repair"
+        )),
+    }
+}
+
+fn duration_param(word: &str) -> Result<String, String> {
+    if PARAMS.contains(&word) {
+        Ok(word.to_string())
+    } else {
+        Err(format!(
+            "\"{word}\" is not a duration parameter ({})",
+            PARAMS.join(", ")
+        ))
+    }
+}
+
+fn schedule_field(word: &str) -> Result<&'static str, String> {
+    SCHEDULE_FIELDS
+        .iter()
+        .find(|f| **f == word)
+        .copied()
+        .ok_or_else(|| {
+            format!(
+                "\"{word}\" is not a maintenance number ({})",
+                SCHEDULE_FIELDS.join(", ")
+            )
+        })
+}
+
+fn parse_target(parts: &[&str]) -> Result<Target, String> {
+    let n = parts.len();
+    let id = |from: usize, to: usize| parts[from..to].join(".");
+    match parts[0] {
+        kind @ ("zone" | "common_cause") => {
+            let cause = kind == "common_cause";
+            if n < 4 {
+                return Err(if cause {
+                    "expected common_cause.NAME.time_to_failure|time_to_repair|zone_recovery.PARAM"
+                        .into()
+                } else {
+                    "expected zone.ID.time_to_failure|time_to_repair.PARAM".into()
+                });
+            }
+            Ok(Target::Process {
+                owner: if cause { Owner::Cause } else { Owner::Zone },
+                which: which(parts[n - 2], cause)?,
+                param: duration_param(parts[n - 1])?,
+                id: id(1, n - 2),
+            })
+        }
+        "maintenance" => {
+            if n < 3 {
+                return Err("expected maintenance.NAME.FIELD".into());
+            }
+            Ok(Target::Maintenance {
+                schedule: Schedule::Zones,
+                field: schedule_field(parts[n - 1])?,
+                id: id(1, n - 1),
+            })
+        }
+        "deployment" => {
+            if n >= 5 && parts[n - 3..] == ["rule", "active_passive", "failover_hours"] {
+                return Ok(Target::Failover {
+                    deployment: id(1, n - 3),
+                });
+            }
+            if n >= 4 && parts[n - 2] == "maintenance" {
+                return Ok(Target::Maintenance {
+                    schedule: Schedule::Replicas,
+                    field: schedule_field(parts[n - 1])?,
+                    id: id(1, n - 2),
+                });
+            }
+            let owner = match parts.get(n.wrapping_sub(3)) {
+                Some(&"replica_failures") if n >= 5 => Owner::Replica,
+                Some(&"release_failures") if n >= 5 => Owner::Release,
+                _ => {
+                    return Err(
+                        "a deployment's parameter is NAME.rule.active_passive.failover_hours, \
+                         NAME.replica_failures.time_to_failure|time_to_repair.PARAM (or \
+                         release_failures), or NAME.maintenance.FIELD"
+                            .into(),
+                    );
+                }
+            };
+            Ok(Target::Process {
+                owner,
+                which: which(parts[n - 2], false)?,
+                param: duration_param(parts[n - 1])?,
+                id: id(1, n - 3),
+            })
+        }
+        _ => Err("it starts with none of zone, common_cause, maintenance, deployment".into()),
+    }
+}
+
 impl FromStr for ParamPath {
     type Err = ParamError;
     fn from_str(text: &str) -> Result<ParamPath, ParamError> {
-        let bad = |reason: &str| ParamError::BadPath {
+        let bad = |reason: String| ParamError::BadPath {
             path: text.to_string(),
-            reason: reason.to_string(),
+            reason,
         };
         let parts: Vec<&str> = text.split('.').collect();
-        let target = match parts.first().copied() {
-            Some(kind @ ("zone" | "common_cause")) => {
-                if parts.len() < 4 {
-                    return Err(bad("expected KIND.ID.time_to_failure|time_to_repair.PARAM"));
-                }
-                let n = parts.len();
-                let which = match parts[n - 2] {
-                    "time_to_failure" => Which::Failure,
-                    "time_to_repair" => Which::Repair,
-                    other => {
-                        return Err(bad(&format!(
-                            "\"{other}\" is neither time_to_failure nor time_to_repair"
-                        )));
-                    }
-                };
-                let param = parts[n - 1];
-                if !PARAMS.contains(&param) {
-                    return Err(bad(&format!(
-                        "\"{param}\" is not a duration parameter ({})",
-                        PARAMS.join(", ")
-                    )));
-                }
-                Target::Process {
-                    kind: if kind == "zone" {
-                        Kind::Zone
-                    } else {
-                        Kind::Cause
-                    },
-                    id: parts[1..n - 2].join("."),
-                    which,
-                    param: param.to_string(),
-                }
-            }
-            Some("deployment") => {
-                let n = parts.len();
-                if n < 5 || parts[n - 3..] != ["rule", "active_passive", "failover_hours"] {
-                    return Err(bad(
-                        "a deployment's parameter is NAME.rule.active_passive.failover_hours",
-                    ));
-                }
-                Target::Failover {
-                    deployment: parts[1..n - 3].join("."),
-                }
-            }
-            _ => {
-                return Err(bad(
-                    "it starts with neither zone, common_cause nor deployment",
-                ));
-            }
-        };
+        let target = parse_target(&parts).map_err(bad)?;
         let id = match &target {
-            Target::Process { id, .. } => id,
+            Target::Process { id, .. } | Target::Maintenance { id, .. } => id,
             Target::Failover { deployment } => deployment,
         };
         if id.is_empty() {
-            return Err(bad("the id is empty"));
+            return Err(bad("the id is empty".into()));
         }
         Ok(ParamPath {
             text: text.to_string(),
@@ -135,14 +223,26 @@ impl FromStr for ParamPath {
     }
 }
 
-/// The parameter names a duration path may end in.
-const PARAMS: [&str; 9] = [
-    "mean", "per_year", "shape", "scale", "median", "sigma", "low", "high", "value",
-];
+impl ParamPath {
+    /// The path as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The last part of the path: the parameter's own name (`median`,
+    /// `failover_hours`, `duration_hours`, ...).
+    pub(super) fn param(&self) -> &str {
+        match &self.target {
+            Target::Process { param, .. } => param,
+            Target::Failover { .. } => "failover_hours",
+            Target::Maintenance { field, .. } => field,
+        }
+    }
+}
 
 /// Whether `id` matches `pattern`: equal, or, where the pattern holds one
 /// `*`, starting with what precedes it and ending with what follows it.
-fn id_matches(pattern: &str, id: &str) -> bool {
+pub(super) fn id_matches(pattern: &str, id: &str) -> bool {
     match pattern.split_once('*') {
         Some((prefix, suffix)) => {
             id.len() >= prefix.len() + suffix.len()
@@ -150,238 +250,5 @@ fn id_matches(pattern: &str, id: &str) -> bool {
                 && id.ends_with(suffix)
         }
         None => pattern == id,
-    }
-}
-
-/// `d` with parameter `param` set to `v`; `Ok(None)` when `d`'s family has
-/// no such parameter.
-fn set_duration(d: &Duration, param: &str, v: f64) -> Result<Option<Duration>, String> {
-    let scaled = |target_mean: f64| -> Result<Duration, String> {
-        let c = target_mean / d.mean();
-        let r = match d.params().clone() {
-            RawDuration::Exponential { mean } => Duration::exponential(mean * c),
-            RawDuration::Weibull { shape, scale } => Duration::weibull(shape, scale * c),
-            RawDuration::Lognormal { median, sigma } => Duration::lognormal(median * c, sigma),
-            RawDuration::Gamma { shape, scale } => Duration::gamma(shape, scale * c),
-            RawDuration::Uniform { low, high } => Duration::uniform(low * c, high * c),
-            RawDuration::Fixed { value } => Duration::fixed(value * c),
-            RawDuration::Empirical { samples } => {
-                Duration::empirical(samples.iter().map(|s| s * c).collect())
-            }
-        };
-        r.map_err(|e| e.to_string())
-    };
-    let r = match (param, d.params().clone()) {
-        ("mean", _) => scaled(v),
-        ("per_year", _) => scaled(HOURS_PER_YEAR / v),
-        ("shape", RawDuration::Weibull { scale, .. }) => {
-            Duration::weibull(v, scale).map_err(|e| e.to_string())
-        }
-        ("scale", RawDuration::Weibull { shape, .. }) => {
-            Duration::weibull(shape, v).map_err(|e| e.to_string())
-        }
-        ("shape", RawDuration::Gamma { scale, .. }) => {
-            Duration::gamma(v, scale).map_err(|e| e.to_string())
-        }
-        ("scale", RawDuration::Gamma { shape, .. }) => {
-            Duration::gamma(shape, v).map_err(|e| e.to_string())
-        }
-        ("median", RawDuration::Lognormal { sigma, .. }) => {
-            Duration::lognormal(v, sigma).map_err(|e| e.to_string())
-        }
-        ("sigma", RawDuration::Lognormal { median, .. }) => {
-            Duration::lognormal(median, v).map_err(|e| e.to_string())
-        }
-        ("low", RawDuration::Uniform { high, .. }) => {
-            Duration::uniform(v, high).map_err(|e| e.to_string())
-        }
-        ("high", RawDuration::Uniform { low, .. }) => {
-            Duration::uniform(low, v).map_err(|e| e.to_string())
-        }
-        ("value", RawDuration::Fixed { .. }) => Duration::fixed(v).map_err(|e| e.to_string()),
-        _ => return Ok(None),
-    };
-    r.map(Some)
-}
-
-fn get_duration(d: &Duration, param: &str) -> Option<f64> {
-    match (param, d.params()) {
-        ("mean", _) => Some(d.mean()),
-        ("per_year", _) => Some(HOURS_PER_YEAR / d.mean()),
-        ("shape", RawDuration::Weibull { shape: v, .. } | RawDuration::Gamma { shape: v, .. })
-        | ("scale", RawDuration::Weibull { scale: v, .. } | RawDuration::Gamma { scale: v, .. })
-        | ("median", RawDuration::Lognormal { median: v, .. })
-        | ("sigma", RawDuration::Lognormal { sigma: v, .. })
-        | ("low", RawDuration::Uniform { low: v, .. })
-        | ("high", RawDuration::Uniform { high: v, .. })
-        | ("value", RawDuration::Fixed { value: v }) => Some(*v),
-        _ => None,
-    }
-}
-
-enum Slot<'a> {
-    Duration(&'a mut Duration),
-    Failover(&'a mut f64),
-}
-
-impl ParamPath {
-    /// The path's kind and parameter, with the id left out: what a tornado
-    /// bar or a plot axis is labelled with when the id is a pattern.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    fn slots<'a>(&self, study: &'a mut Study) -> Result<Vec<Slot<'a>>, ParamError> {
-        let not_found = |reason: String| ParamError::NotFound {
-            path: self.text.clone(),
-            reason,
-        };
-        match &self.target {
-            Target::Process {
-                kind, id, which, ..
-            } => {
-                let pick = |ttf: &'a mut Duration, ttr: &'a mut Duration| match which {
-                    Which::Failure => ttf,
-                    Which::Repair => ttr,
-                };
-                let slots: Vec<Slot<'a>> = match kind {
-                    Kind::Zone => study
-                        .zones
-                        .iter_mut()
-                        .filter(|z| id_matches(id, &z.id))
-                        .map(|z: &'a mut Zone| {
-                            Slot::Duration(pick(&mut z.time_to_failure, &mut z.time_to_repair))
-                        })
-                        .collect(),
-                    Kind::Cause => study
-                        .common_causes
-                        .iter_mut()
-                        .filter(|c| id_matches(id, &c.name))
-                        .map(|c: &'a mut CommonCause| {
-                            Slot::Duration(pick(&mut c.time_to_failure, &mut c.time_to_repair))
-                        })
-                        .collect(),
-                };
-                if slots.is_empty() {
-                    let what = match kind {
-                        Kind::Zone => "zone",
-                        Kind::Cause => "common cause",
-                    };
-                    return Err(not_found(format!("no {what} matches \"{id}\"")));
-                }
-                Ok(slots)
-            }
-            Target::Failover { deployment } => {
-                let wildcard = deployment.contains('*');
-                let mut slots = Vec::new();
-                let mut named = false;
-                for d in study
-                    .deployments
-                    .iter_mut()
-                    .filter(|d| id_matches(deployment, &d.name))
-                {
-                    named = true;
-                    let described = d.rule.to_string();
-                    match &mut d.rule {
-                        Rule::ActivePassive { failover_hours, .. } => {
-                            slots.push(Slot::Failover(failover_hours))
-                        }
-                        Rule::AtLeast(_) | Rule::Majority | Rule::ZonesUp(_) if wildcard => {}
-                        Rule::AtLeast(_) | Rule::Majority | Rule::ZonesUp(_) => {
-                            return Err(not_found(format!(
-                                "deployment \"{}\" has rule {described}, not active_passive",
-                                d.name
-                            )));
-                        }
-                    }
-                }
-                if !named {
-                    return Err(not_found(format!("no deployment matches \"{deployment}\"")));
-                }
-                if slots.is_empty() {
-                    return Err(not_found(format!(
-                        "no active_passive deployment matches \"{deployment}\""
-                    )));
-                }
-                Ok(slots)
-            }
-        }
-    }
-
-    fn param(&self) -> &str {
-        match &self.target {
-            Target::Process { param, .. } => param,
-            Target::Failover { .. } => "failover_hours",
-        }
-    }
-
-    /// The parameter's value in `study` (of the first zone, cause or
-    /// deployment the path matches).
-    ///
-    /// # Errors
-    /// [`ParamError::NotFound`] when the path matches nothing, or the first
-    /// match's distribution has no such parameter.
-    pub fn get(&self, study: &Study) -> Result<f64, ParamError> {
-        let mut copy = study.clone();
-        let slots = self.slots(&mut copy)?;
-        match &slots[0] {
-            Slot::Failover(f) => Ok(**f),
-            Slot::Duration(d) => {
-                get_duration(d, self.param()).ok_or_else(|| ParamError::NotFound {
-                    path: self.text.clone(),
-                    reason: format!(
-                        "a {} distribution has no parameter \"{}\"",
-                        d.name(),
-                        self.param()
-                    ),
-                })
-            }
-        }
-    }
-
-    /// Sets the parameter to `value` in every zone, cause or deployment the
-    /// path matches.
-    ///
-    /// # Errors
-    /// [`ParamError::NotFound`] as [`ParamPath::get`];
-    /// [`ParamError::BadValue`] when the value is not valid for the
-    /// distribution (a failover delay must be finite and >= 0).
-    pub fn set(&self, study: &mut Study, value: f64) -> Result<(), ParamError> {
-        let param = self.param().to_string();
-        let text = self.text.clone();
-        for slot in self.slots(study)? {
-            match slot {
-                Slot::Failover(f) => {
-                    if !(value.is_finite() && value >= 0.0) {
-                        return Err(ParamError::BadValue {
-                            path: text,
-                            value,
-                            reason: "a failover delay must be a finite number of hours >= 0".into(),
-                        });
-                    }
-                    *f = value;
-                }
-                Slot::Duration(d) => match set_duration(d, &param, value) {
-                    Ok(Some(new)) => *d = new,
-                    Ok(None) => {
-                        return Err(ParamError::NotFound {
-                            path: text,
-                            reason: format!(
-                                "a {} distribution has no parameter \"{param}\"",
-                                d.name()
-                            ),
-                        });
-                    }
-                    Err(reason) => {
-                        return Err(ParamError::BadValue {
-                            path: text,
-                            value,
-                            reason,
-                        });
-                    }
-                },
-            }
-        }
-        Ok(())
     }
 }

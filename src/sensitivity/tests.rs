@@ -214,7 +214,19 @@ fn process_streams_keep_other_processes_fixed() {
 fn catalog_ranges_cover_the_default_study() {
     let s = crate::catalog::default_study();
     let r = catalog_ranges(&s);
-    assert_eq!(r.len(), 5);
+    // Five zone and region ranges, then the rate and median of the
+    // provider-wide events of the two providers the deployments use.
+    assert_eq!(r.len(), 9);
+    let labels: Vec<&str> = r[5..].iter().map(|t| t.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        [
+            "alibaba provider-wide event rate (0.1-0.5 a year)",
+            "alibaba provider-wide event median (1.25-5 h)",
+            "ovhcloud provider-wide event rate (0.15-0.6 a year)",
+            "ovhcloud provider-wide event median (0.3-1.2 h)",
+        ]
+    );
     for t in &r {
         t.path.set(&mut s.clone(), t.low).unwrap();
         t.path.set(&mut s.clone(), t.high).unwrap();

@@ -52,7 +52,10 @@ impl TornadoParam {
 /// it: the zones' own outage rate (all-cause 0.05-1.0 a year, of which
 /// `1 - beta` is the zone's own), the zone repair median (1-4 h) and sigma
 /// (1-2), the region-wide event rate (0.005-0.1 a year) and median
-/// (4-12 h). Only the parameters the study has are returned.
+/// (4-12 h), and for each provider with a zone in one of the study's
+/// deployments, its provider-wide event's rate and median over the ranges
+/// of the catalogue's event register ([`crate::catalog::ProviderEvent`]).
+/// Only the parameters the study has are returned.
 pub fn catalog_ranges(study: &Study) -> Vec<TornadoParam> {
     let own = 1.0 - crate::catalog::BETA;
     let p = |s: &str| s.parse::<ParamPath>().expect("a valid built-in path");
@@ -88,6 +91,39 @@ pub fn catalog_ranges(study: &Study) -> Vec<TornadoParam> {
             12.0,
         ),
     ];
+    let mut all = all.to_vec();
+    // The providers whose zones the deployments use, in catalogue order.
+    let used = |provider: &str| {
+        study.deployments.iter().any(|d| {
+            d.replicas.iter().any(|z| {
+                let region = study.zones.iter().find(|x| &x.id == z).map(|x| &x.region);
+                study
+                    .regions
+                    .iter()
+                    .any(|r| Some(&r.id) == region && r.provider == provider)
+            })
+        })
+    };
+    for e in crate::catalog::eu_hubs().provider_events {
+        if !used(&e.provider) {
+            continue;
+        }
+        let cause = crate::catalog::provider_wide_name(&e.provider);
+        let [lo, hi] = e.per_year_range;
+        all.push(TornadoParam::new(
+            format!("{} provider-wide event rate ({lo}-{hi} a year)", e.provider),
+            p(&format!("common_cause.{cause}.time_to_failure.per_year")),
+            lo,
+            hi,
+        ));
+        let [lo, hi] = e.median_hours_range;
+        all.push(TornadoParam::new(
+            format!("{} provider-wide event median ({lo}-{hi} h)", e.provider),
+            p(&format!("common_cause.{cause}.time_to_repair.median")),
+            lo,
+            hi,
+        ));
+    }
     all.into_iter()
         .filter(|t| t.path.get(study).is_ok())
         .collect()

@@ -243,3 +243,72 @@ fn bad_sweep_and_uncertain_tables_are_located() {
         "{e}"
     );
 }
+
+/// A prior in place of a number: `validate` and `uncertain` take it, `run`
+/// refuses the file, naming the parameter at its line; a maintenance window
+/// is a sweep axis.
+#[test]
+fn nested_priors_feed_uncertain_and_stop_run() {
+    let dir = scratch("nested-prior");
+    let text = SCENARIO
+        .replace(
+            "time_to_repair = { dist = \"exponential\", mean = 10 }",
+            "time_to_repair = { dist = \"exponential\", mean = { dist = \"lognormal\", median = 10, sigma = 0.5 } }",
+        )
+        + "[[maintenance]]\nname = \"patch\"\nzones = [\"r-a\"]\nevery_hours = 720\nduration_hours = 2\n";
+    let file = write(&dir, "nested.toml", &text);
+    let line = text
+        .lines()
+        .position(|l| l.contains("median = 10"))
+        .unwrap()
+        + 1;
+    let o = zonesim(["validate", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = zonesim(["run", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains(&format!(
+            "nested.toml:{line}: zone \"r-b\".time_to_repair: zone.r-b.time_to_repair.mean is given as a distribution"
+        )),
+        "{e}"
+    );
+    assert!(e.contains("zonesim uncertain"), "{e}");
+    let o = zonesim(["uncertain", file.to_str().unwrap(), "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let paths: Vec<&str> = j["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "zone.r-b.time_to_repair.mean",
+            "zone.*.time_to_failure.mean"
+        ]
+    );
+    let o = zonesim([
+        "sweep",
+        file.to_str().unwrap(),
+        "--set",
+        "maintenance.patch.duration_hours=1,4",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = zonesim([
+        "sweep",
+        file.to_str().unwrap(),
+        "--set",
+        "maintenance.pach.duration_hours=1,4",
+    ]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        stderr(&o).contains("no maintenance matches \"pach\" (the study has: patch)"),
+        "{}",
+        stderr(&o)
+    );
+}

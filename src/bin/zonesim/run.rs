@@ -17,12 +17,19 @@ use crate::output::{check_distinct, emit, to_json};
 use crate::{shard, table};
 
 /// Loads a scenario file, or the built-in default study when `file` is `None`.
+/// A file that gives a parameter as a distribution in place of a number is
+/// refused: `run` would print figures for a value nobody gave (`zonesim
+/// uncertain` is the command for it).
 ///
 /// # Errors
 /// [`CliError::Input`] with every problem of the file.
 pub fn load_study(file: Option<&Path>) -> Result<Study, CliError> {
     match file {
-        Some(path) => Ok(Scenario::from_path(path)?.into_study()),
+        Some(path) => {
+            let scenario = Scenario::from_path(path)?;
+            scenario.require_point_values()?;
+            Ok(scenario.into_study())
+        }
         None => Ok(catalog::default_study()),
     }
 }
