@@ -465,6 +465,180 @@ test('a seed beyond 2^53 travels exactly, in the saved file and in the link', as
   await p2.close();
 });
 
+// Services (issue 16: "optionally a service over them") and the SLA
+// windows with service credits, against the CLI's JSON and text.
+function expectedWindowRows(cli) {
+  const credit = cli.deployments.some((d) => d.windows?.credit);
+  return [...cli.deployments, ...(cli.services ?? [])].filter((d) => d.windows).map((d) => [
+    d.name,
+    ...d.windows.sla.flatMap((s) => [fixed(s.p_window_misses, 4), fixed(s.missed_per_trial, 3), fixed(s.p_any_missed, 4)]),
+    ...(credit ? (d.windows.credit
+      ? [`${(d.windows.credit.per_window * 100).toFixed(2)}%`, `${(d.windows.credit.per_trial * 100).toFixed(2)}%`]
+      : ['-', '-']) : []),
+  ]);
+}
+
+async function addService(name, kind, parts, k, p = page) {
+  await p.click('#add-service');
+  const card = p.locator('#services article.service').last();
+  await card.locator('.svc-name').fill(name);
+  await card.locator('.svc-kind').selectOption(kind);
+  if (k !== undefined) await card.locator('.svc-k').fill(k);
+  for (const part of parts) await card.locator('.part-add').selectOption(part);
+}
+
+const serviceStudy = {
+  deployments: ['single-zone', 'paris-both-zones', 'paris-quorum-2+1', 'paris-to-frankfurt-failover'],
+  services: [
+    ['front', 'any', ['single-zone', 'paris-to-frankfurt-failover']],
+    ['shop', 'all', ['front', 'paris-quorum-2+1']],
+    ['two-of-three', 'at_least', ['single-zone', 'paris-both-zones', 'shop'], '2'],
+  ],
+};
+
+test('services over the deployments, SLA windows and credits: the CLI\'s figures, tables and files', async () => {
+  await page.goto(URL_);
+  await page.waitForSelector('body[data-ready="true"]');
+  await clearDeployments();
+  assert.equal(await page.locator('#services article.service').count(), 0);
+  for (const name of serviceStudy.deployments) await page.click(`#presets button[data-preset="${name}"]`);
+  for (const [name, kind, parts, k] of serviceStudy.services) await addService(name, kind, parts, k);
+  await setInput('#trials', '20000');
+  await setInput('#seed', '5');
+  await setInput('#sla-window', '2190');
+  await setInput('#sla-credits', '0.9999=0.1, 0.999=0.25');
+  await page.selectOption('#baseline', 'shop');
+  assert.equal(await runPage(), 'done');
+
+  // The study file the page writes, in the file format's forms.
+  const studyPath = await saveFrom('#save-json', 'services-study.json');
+  const saved = JSON.parse(readFileSync(studyPath, 'utf8'));
+  assert.deepEqual(saved.service, [
+    { name: 'front', up_when: { any: ['single-zone', 'paris-to-frankfurt-failover'] } },
+    { name: 'shop', up_when: { all: ['front', 'paris-quorum-2+1'] } },
+    { name: 'two-of-three', up_when: { at_least: 2, of: ['single-zone', 'paris-both-zones', 'shop'] } },
+  ]);
+  assert.equal(saved.simulation.sla_window_hours, 2190);
+  assert.deepEqual(saved.simulation.sla_credits, [{ below: 0.9999, credit: 0.1 }, { below: 0.999, credit: 0.25 }]);
+  // The page's result is the CLI's for that file, byte for byte (Monte
+  // Carlo only), and the TOML file gives the same.
+  const pageResult = readFileSync(await saveFrom('#save-result', 'services-result.json'), 'utf8');
+  const cliJson = cli('run', studyPath, '--format', 'json');
+  assert.equal(pageResult, cliJson);
+  const tomlPath = await saveFrom('#save-toml', 'services-study.toml');
+  assert.match(readFileSync(tomlPath, 'utf8'), /\[\[service\]\]\nname = "front"/);
+  assert.equal(cli('run', tomlPath, '--format', 'json'), cliJson);
+  const expected = JSON.parse(cliJson);
+  assert.deepEqual(expected.services.map((x) => x.name), ['front', 'shop', 'two-of-three']);
+  assert.equal(expected.comparison.baseline, 'shop');
+
+  // The services' table: each cell the CLI's formatting of the CLI's JSON,
+  // and the CLI table's row.
+  const text = cli('run', studyPath);
+  assert.equal(await page.locator('#cli-text').textContent(), text);
+  const rows = await page.$$eval('#service-figures tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(rows, expected.services.map((x) => expectedRow(x, expected.trials)));
+  assert.equal(await page.locator('#service-figures thead th.name').textContent(), 'service');
+  const serviceBlock = text.slice(text.indexOf('\nservice '));
+  for (const row of rows) {
+    const line = serviceBlock.split('\n').find((l) => l.startsWith(row[0] + ' '));
+    assert.ok(line, `${row[0]} is not in the CLI's services block`);
+    assert.deepEqual(line.slice(row[0].length).trim().split(/\s+/), row.slice(1).join(' ').split(/\s+/), row[0]);
+  }
+  // A figure against an exact relation: `front` is up when either part is,
+  // so its downtime is at most each part's, trial by trial; on average too.
+  const dep = (n) => expected.deployments.find((d) => d.name === n);
+  const front = expected.services[0];
+  assert.ok(front.downtime_minutes.mean <= dep('single-zone').downtime_minutes.mean);
+  assert.ok(front.downtime_minutes.mean <= dep('paris-to-frankfurt-failover').downtime_minutes.mean);
+  // Each service's rule as the CLI states it, under the table.
+  const rules = await page.locator('#service-rules li').allTextContents();
+  assert.deepEqual(rules, ['front: up when any of [single-zone, paris-to-frankfurt-failover]',
+    'shop: up when all of [front, paris-quorum-2+1]',
+    'two-of-three: up when at least 2 of [single-zone, paris-both-zones, shop]'].map((r) => {
+    // The library's wording, whatever it is: the CLI's line for each service.
+    const name = r.split(':')[0];
+    return text.split('\n').find((l) => l.startsWith(`${name}: up when `)).trim();
+  }));
+  // The paired comparison lists the deployments, then the services other than the baseline.
+  const against = await page.$$eval('#comparison tbody tr', (trs) => trs.map((tr) => tr.dataset.deployment));
+  assert.deepEqual(against, expected.comparison.against.map((x) => x.name));
+  assert.deepEqual(against, [...serviceStudy.deployments, 'front', 'two-of-three']);
+  // The CCDF: a legend entry for each deployment and service.
+  assert.equal(await page.locator('#chart .legend li').count(), 7);
+  assert.equal(await page.locator('#chart .legend li[data-service="true"]').count(), 3);
+
+  // The SLA windows: four quarters of 2190 h, each target, and the credits.
+  assert.equal(await page.isVisible('#windows'), true);
+  const head = await page.locator('#windows-head').textContent();
+  assert.ok(text.includes(head.slice(0, 40)), head);
+  assert.match(head, /^SLA windows: each year cut into 4 whole 2190 h windows of 2190 h/);
+  const wrows = await page.$$eval('#windows-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(wrows, expectedWindowRows(expected));
+  assert.equal(wrows.length, 7);
+  assert.equal(wrows[0].length, 1 + 3 * expected.deployments[0].sla.length + 2);
+  const windowBlock = text.slice(text.indexOf('\nSLA windows'), text.indexOf('\nPaired comparison'));
+  for (const row of wrows) {
+    const line = windowBlock.split('\n').find((l) => l.startsWith(row[0] + ' '));
+    assert.ok(line, `${row[0]} is not in the CLI's windows block`);
+    assert.deepEqual(line.slice(row[0].length).trim().split(/\s+/), row.slice(1), row[0]);
+  }
+  assert.match(await page.locator('#windows-credit').textContent(), /largest applicable band counts/);
+
+  // The study in the link: a new tab holds the services and the windows,
+  // and writes the same file.
+  const p2 = await newPage(page.url());
+  assert.deepEqual(await p2.$$eval('#services .svc-name', (es) => es.map((e) => e.value)), ['front', 'shop', 'two-of-three']);
+  assert.equal(await p2.inputValue('#sla-window'), '2190');
+  assert.equal(readFileSync(await saveFrom('#save-json', 'services-link.json', p2), 'utf8'), readFileSync(studyPath, 'utf8'));
+  await p2.close();
+  // Loaded back from the TOML file: the same study again.
+  await page.setInputFiles('#load-file', tomlPath);
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Loaded services-study.toml'));
+  assert.equal(readFileSync(await saveFrom('#save-json', 'services-again.json'), 'utf8'), readFileSync(studyPath, 'utf8'));
+  // Renaming a deployment renames it in the services made of it.
+  await page.fill('#deployments article:nth-of-type(3) .dep-name', 'quorum');
+  assert.deepEqual(await page.$$eval('#services article:nth-of-type(2) .part', (es) => es.map((e) => e.dataset.part)), ['front', 'quorum']);
+  await page.fill('#deployments article:nth-of-type(3) .dep-name', 'paris-quorum-2+1');
+});
+
+test("bad input in a service shows the library's message (the CLI's) next to the service's field", async () => {
+  // k out of range, and a cycle (front made of shop made of front).
+  const third = page.locator('#services article:nth-of-type(3)');
+  await third.locator('.svc-k').fill('5');
+  await page.locator('#services article:nth-of-type(1) .part-add').selectOption('shop');
+  assert.equal(await runPage(), 'error');
+  const kError = third.locator('.field-error[data-for="service[2].up_when.at_least"]');
+  assert.equal(await kError.count(), 1);
+  assert.match(await kError.textContent(), /^at_least = 5 needs 1 <= k <= 3/);
+  assert.equal(await third.locator('.svc-k').getAttribute('aria-invalid'), 'true');
+  const cycle = page.locator('#services .field-error', { hasText: 'services form a cycle' });
+  assert.equal(await cycle.count(), 1);
+  const v = await validatePageStudy('bad-service');
+  assert.equal(v.status, 2);
+  for (const m of [await kError.textContent(), await cycle.textContent()]) {
+    assert.ok(v.stderr.includes(m), `${v.stderr} lacks ${m}`);
+  }
+  for (const line of (await page.locator('#general-errors pre').textContent()).split('\n')) {
+    assert.ok(v.stderr.includes(line), `${v.stderr} lacks ${line}`);
+  }
+  // A window too long, and a credit band of the wrong form: at their fields.
+  await third.locator('.svc-k').fill('2');
+  await page.locator('#services article:nth-of-type(1) .part[data-part="shop"] button').click();
+  await setInput('#sla-window', '-1');
+  assert.equal(await runPage(), 'error');
+  const wError = page.locator('#settings .field-error[data-for="simulation.sla_window_hours"]');
+  assert.equal(await wError.count(), 1);
+  const v2 = await validatePageStudy('bad-window');
+  assert.equal(v2.status, 2);
+  assert.ok(v2.stderr.includes(await wError.textContent()), v2.stderr);
+  assert.equal(await page.locator('#services .field-error').count(), 0);
+  // Fixed, it runs.
+  await setInput('#sla-window', '730');
+  assert.equal(await runPage(), 'done');
+  assert.equal(await page.locator('.field-error').count(), 0);
+});
+
 test('the page raised no script errors', () => {
   assert.deepEqual(pageErrors, []);
 });
