@@ -340,7 +340,6 @@ function renderDeployments() {
 
 function drawServices() {
   renderServices($('services'), { state, changed: renderBaseline, status });
-  $('service-count').textContent = `${state.services.length} of ${MAX_SERVICES}`;
 }
 
 function renderPresets() {

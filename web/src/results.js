@@ -80,7 +80,7 @@ export function renderResults(reply) {
   $('comparison-title').hidden = against.length === 0;
   c.hidden = against.length === 0;
   c.innerHTML = `
-    <caption>Against “${esc(result.comparison.baseline)}” on the same sampled outages (minutes ${per}; negative: less downtime)</caption>
+    <caption>Against “${esc(result.comparison.baseline)}” on the same sampled outages (minutes ${year ? 'per year' : 'per trial'}; negative: less downtime)</caption>
     <thead><tr><th class="name">deployment</th><th>downtime diff mean</th><th>95% CI</th>
     <th>P(less downtime)</th><th>P(more downtime)</th><th>variance reduction</th></tr></thead>`;
   c.append(plainBody(against, 'deployment'));

@@ -122,8 +122,8 @@ export function renderServices(box, ctx) {
       <div class="up-when" data-field="service[${i}].up_when">
         <div class="dep-row rule">
           <span class="small">up when</span>
-          ${s.kind === 'at_least' ? '<label class="param"><span>k</span><input class="svc-k" inputmode="numeric" spellcheck="false" aria-label="k"></label>' : ''}
           <select class="svc-kind" aria-label="How the parts combine">${kinds}</select>
+          ${s.kind === 'at_least' ? '<label class="param"><span>k</span><input class="svc-k" inputmode="numeric" spellcheck="false" aria-label="k"></label>' : ''}
         </div>
         <div class="replicas parts"></div>
         <div class="dep-row">
@@ -219,4 +219,6 @@ export function renderServices(box, ctx) {
     };
     box.append(add);
   }
+  const count = document.getElementById('service-count');
+  if (count) count.textContent = `${state.services.length} of ${MAX_SERVICES}`;
 }

@@ -478,6 +478,20 @@ function expectedWindowRows(cli) {
   ]);
 }
 
+// The CLI text's tokens for `name` in the block that starts at `start`
+// (up to the next block): its row, in every part of a table wider than
+// the terminal.
+function blockTokens(text, start, name) {
+  const from = text.indexOf(start);
+  assert.ok(from >= 0, `no ${start.trim()} block in the CLI's text`);
+  const ends = ['\nSLA windows', '\nPaired comparison', '\nZones (']
+    .map((m) => text.indexOf(m, from + 1)).filter((i) => i > from);
+  const block = text.slice(from, Math.min(...ends));
+  const lines = block.split('\n').filter((l) => l.startsWith(name + ' '));
+  assert.ok(lines.length > 0, `${name} is not in the CLI's ${start.trim()} block`);
+  return lines.map((l) => l.slice(name.length)).join(' ').trim().split(/\s+/);
+}
+
 async function addService(name, kind, parts, k, p = page) {
   await p.click('#add-service');
   const card = p.locator('#services article.service').last();
@@ -539,11 +553,8 @@ test('services over the deployments, SLA windows and credits: the CLI\'s figures
   const rows = await page.$$eval('#service-figures tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
   assert.deepEqual(rows, expected.services.map((x) => expectedRow(x, expected.trials)));
   assert.equal(await page.locator('#service-figures thead th.name').textContent(), 'service');
-  const serviceBlock = text.slice(text.indexOf('\nservice '));
   for (const row of rows) {
-    const line = serviceBlock.split('\n').find((l) => l.startsWith(row[0] + ' '));
-    assert.ok(line, `${row[0]} is not in the CLI's services block`);
-    assert.deepEqual(line.slice(row[0].length).trim().split(/\s+/), row.slice(1).join(' ').split(/\s+/), row[0]);
+    assert.deepEqual(blockTokens(text, '\nservice ', row[0]), row.slice(1).join(' ').split(/\s+/), row[0]);
   }
   // A figure against an exact relation: `front` is up when either part is,
   // so its downtime is at most each part's, trial by trial; on average too.
@@ -577,13 +588,15 @@ test('services over the deployments, SLA windows and credits: the CLI\'s figures
   assert.deepEqual(wrows, expectedWindowRows(expected));
   assert.equal(wrows.length, 7);
   assert.equal(wrows[0].length, 1 + 3 * expected.deployments[0].sla.length + 2);
-  const windowBlock = text.slice(text.indexOf('\nSLA windows'), text.indexOf('\nPaired comparison'));
-  for (const row of wrows) {
-    const line = windowBlock.split('\n').find((l) => l.startsWith(row[0] + ' '));
-    assert.ok(line, `${row[0]} is not in the CLI's windows block`);
-    assert.deepEqual(line.slice(row[0].length).trim().split(/\s+/), row.slice(1), row[0]);
-  }
+  for (const row of wrows) assert.deepEqual(blockTokens(text, '\nSLA windows', row[0]), row.slice(1), row[0]);
   assert.match(await page.locator('#windows-credit').textContent(), /largest applicable band counts/);
+  // The README's screenshot: the page with services, windows and credits
+  // (it replaces the one of the default study's deployments above).
+  if (SHOT) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(OUT, 'web.png'), fullPage: true });
+    copyFileSync(join(OUT, 'web.png'), SHOT);
+  }
 
   // The study in the link: a new tab holds the services and the windows,
   // and writes the same file.
