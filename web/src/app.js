@@ -538,8 +538,8 @@ async function loadText(text, name, { fromLink = false } = {}) {
     notes.push(`the page holds ${MAX_DEPLOYMENTS} deployments: the first ${MAX_DEPLOYMENTS} of ${deps.length} were kept`);
   }
   if (services.dropped.length) {
-    notes.push(`services left out (${services.dropped.length > MAX_SERVICES ? `more than ${MAX_SERVICES}, or ` : ''}`
-      + `over deployments not kept): ${services.dropped.join(', ')}`);
+    const why = services.limited ? `the page holds ${MAX_SERVICES}, or they use deployments not kept` : 'they use deployments not kept';
+    notes.push(`services left out (${why}): ${services.dropped.join(', ')}`);
   }
   if (reply.has_plan) notes.push('its [plan] table is for `zonesim plan` and is not shown here');
   status(`${fromLink ? 'Study from the link' : `Loaded ${name}`}${notes.length ? `; ${notes.join('; ')}` : ''}.`);

@@ -47,31 +47,40 @@ export function servicesToScenario(services, num) {
 }
 
 /**
- * The services of a loaded file whose parts are all among `kept` names
- * (deployments kept, services kept before them, in order) and the names of
- * those left out.
+ * The services of a loaded file that the page keeps: those made (directly or
+ * through other services) only of the `kept` deployments, at most
+ * MAX_SERVICES of them in the file's order. Returns them, the names of
+ * those left out, and whether the limit left any out.
  */
 export function keepServices(services, kept) {
-  const names = new Set(kept);
-  const out = [];
-  const dropped = [];
-  // A service may name one written after it: repeat until nothing changes.
-  let left = [...services];
-  for (let changed = true; changed;) {
-    changed = false;
-    for (const s of [...left]) {
-      if (out.length < MAX_SERVICES && s.parts.every((p) => names.has(p))) {
-        out.push(s);
-        names.add(s.name);
-        left = left.filter((x) => x !== s);
-        changed = true;
+  // Those whose parts all resolve to kept deployments (in any order).
+  const resolvable = (pool) => {
+    const names = new Set(kept);
+    const ok = new Set();
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const s of pool) {
+        if (!ok.has(s) && s.parts.every((p) => names.has(p))) {
+          ok.add(s);
+          names.add(s.name);
+          changed = true;
+        }
       }
     }
+    return pool.filter((s) => ok.has(s));
+  };
+  const made = resolvable(services);
+  let out = made.slice(0, MAX_SERVICES);
+  // A service over one the limit left out goes too.
+  for (let n = -1; n !== out.length;) {
+    n = out.length;
+    out = resolvable(out);
   }
-  for (const s of left) dropped.push(s.name);
-  // Keep the file's order.
-  out.sort((a, b) => services.indexOf(a) - services.indexOf(b));
-  return { kept: out, dropped };
+  return {
+    kept: out,
+    dropped: services.filter((s) => !out.includes(s)).map((s) => s.name),
+    limited: made.length > MAX_SERVICES,
+  };
 }
 
 /** A small button with a symbol (`text`), a tooltip and a label. */

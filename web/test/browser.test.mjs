@@ -652,6 +652,28 @@ test("bad input in a service shows the library's message (the CLI's) next to the
   assert.equal(await page.locator('.field-error').count(), 0);
 });
 
+test('a file of nine deployments and six services keeps four deployments and the services over them, with the CLI\'s figures', async () => {
+  const file = join(ROOT, 'scenarios', 'three-tier-service.toml');
+  await page.setInputFiles('#load-file', file);
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Loaded three-tier-service.toml'));
+  const statusText = await page.locator('#status').textContent();
+  assert.match(statusText, /the first 4 of 9 were kept/);
+  assert.match(statusText, /services left out .*: shop-eu-wide, shop-two-providers, tiers-eu-wide, tiers-two-providers/);
+  assert.deepEqual(await page.$$eval('#services .svc-name', (es) => es.map((e) => e.value)), ['shop-france-only', 'tiers-france-only']);
+  assert.equal(await page.locator('#services article:nth-of-type(1) .tag', { hasText: 'release failures' }).count(), 1);
+  assert.equal(await page.inputValue('#baseline'), 'shop-france-only');
+  assert.equal(await runPage(), 'done');
+  // Each deployment's and service's streams are keyed by its name: the
+  // figures of those kept are the CLI's for the whole file, to the bit.
+  const expected = JSON.parse(cli('run', file, '--format', 'json'));
+  const result = JSON.parse(readFileSync(await saveFrom('#save-result', 'three-tier.json'), 'utf8'));
+  for (const d of result.deployments) assert.deepEqual(d, expected.deployments.find((e) => e.name === d.name), d.name);
+  assert.deepEqual(result.services.map((x) => x.name), ['shop-france-only', 'tiers-france-only']);
+  for (const x of result.services) assert.deepEqual(x, expected.services.find((e) => e.name === x.name), x.name);
+  const rows = await page.$$eval('#service-figures tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(rows, result.services.map((x) => expectedRow(expected.services.find((e) => e.name === x.name), expected.trials)));
+});
+
 test('the page raised no script errors', () => {
   assert.deepEqual(pageErrors, []);
 });
