@@ -541,6 +541,7 @@ async function loadText(text, name, { fromLink = false } = {}) {
     const why = services.limited ? `the page holds ${MAX_SERVICES}, or they use deployments not kept` : 'they use deployments not kept';
     notes.push(`services left out (${why}): ${services.dropped.join(', ')}`);
   }
+  if (reply.has_precision) notes.push('its precision target is for `zonesim run` and is left out: the page runs exactly its trials');
   if (reply.has_plan) notes.push('its [plan] table is for `zonesim plan` and is not shown here');
   status(`${fromLink ? 'Study from the link' : `Loaded ${name}`}${notes.length ? `; ${notes.join('; ')}` : ''}.`);
   return true;

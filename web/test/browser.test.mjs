@@ -501,12 +501,20 @@ async function addService(name, kind, parts, k, p = page) {
   for (const part of parts) await card.locator('.part-add').selectOption(part);
 }
 
+// Three tiers built by clicking zones (AWS and Google Cloud, Paris and
+// Frankfurt) and one of the default study's deployments.
 const serviceStudy = {
-  deployments: ['single-zone', 'paris-both-zones', 'paris-quorum-2+1', 'paris-to-frankfurt-failover'],
+  built: [
+    ['web', ['aws-fr-par-az1', 'aws-fr-par-az2'], 'at_least'],
+    ['db', ['aws-fr-par-az3', 'aws-de-fra-az1', 'gcp-fr-par-a'], 'majority'],
+    ['cache', ['gcp-de-fra-b'], 'at_least'],
+  ],
+  preset: 'single-zone',
+  deployments: ['web', 'db', 'cache', 'single-zone'],
   services: [
-    ['front', 'any', ['single-zone', 'paris-to-frankfurt-failover']],
-    ['shop', 'all', ['front', 'paris-quorum-2+1']],
-    ['two-of-three', 'at_least', ['single-zone', 'paris-both-zones', 'shop'], '2'],
+    ['front', 'any', ['web', 'single-zone']],
+    ['shop', 'all', ['front', 'db', 'cache']],
+    ['two-of-three', 'at_least', ['web', 'db', 'cache'], '2'],
   ],
 };
 
@@ -515,7 +523,15 @@ test('services over the deployments, SLA windows and credits: the CLI\'s figures
   await page.waitForSelector('body[data-ready="true"]');
   await clearDeployments();
   assert.equal(await page.locator('#services article.service').count(), 0);
-  for (const name of serviceStudy.deployments) await page.click(`#presets button[data-preset="${name}"]`);
+  for (const [name, zones, rule] of serviceStudy.built) {
+    await page.click('#add-deployment');
+    for (const z of zones) await page.click(`#catalogue .zone[data-zone="${z}"]`);
+    const card = page.locator('#deployments article').last();
+    await card.locator('.dep-name').fill(name);
+    await card.locator('.rule-kind').selectOption(rule);
+  }
+  await page.click(`#presets button[data-preset="${serviceStudy.preset}"]`);
+  assert.deepEqual(await page.$$eval('#deployments .dep-name', (es) => es.map((e) => e.value)), serviceStudy.deployments);
   for (const [name, kind, parts, k] of serviceStudy.services) await addService(name, kind, parts, k);
   await setInput('#trials', '20000');
   await setInput('#seed', '5');
@@ -528,17 +544,16 @@ test('services over the deployments, SLA windows and credits: the CLI\'s figures
   const studyPath = await saveFrom('#save-json', 'services-study.json');
   const saved = JSON.parse(readFileSync(studyPath, 'utf8'));
   assert.deepEqual(saved.service, [
-    { name: 'front', up_when: { any: ['single-zone', 'paris-to-frankfurt-failover'] } },
-    { name: 'shop', up_when: { all: ['front', 'paris-quorum-2+1'] } },
-    { name: 'two-of-three', up_when: { at_least: 2, of: ['single-zone', 'paris-both-zones', 'shop'] } },
+    { name: 'front', up_when: { any: ['web', 'single-zone'] } },
+    { name: 'shop', up_when: { all: ['front', 'db', 'cache'] } },
+    { name: 'two-of-three', up_when: { at_least: 2, of: ['web', 'db', 'cache'] } },
   ]);
   assert.equal(saved.simulation.sla_window_hours, 2190);
   assert.deepEqual(saved.simulation.sla_credits, [{ below: 0.9999, credit: 0.1 }, { below: 0.999, credit: 0.25 }]);
-  // The page's result is the CLI's for that file, byte for byte (Monte
-  // Carlo only), and the TOML file gives the same.
+  // The page's result is the CLI's for that file (byte for byte: checked
+  // last, below), and the TOML file gives the same.
   const pageResult = readFileSync(await saveFrom('#save-result', 'services-result.json'), 'utf8');
   const cliJson = cli('run', studyPath, '--format', 'json');
-  assert.equal(pageResult, cliJson);
   const tomlPath = await saveFrom('#save-toml', 'services-study.toml');
   assert.match(readFileSync(tomlPath, 'utf8'), /\[\[service\]\]\nname = "front"/);
   assert.equal(cli('run', tomlPath, '--format', 'json'), cliJson);
@@ -556,21 +571,25 @@ test('services over the deployments, SLA windows and credits: the CLI\'s figures
   for (const row of rows) {
     assert.deepEqual(blockTokens(text, '\nservice ', row[0]), row.slice(1).join(' ').split(/\s+/), row[0]);
   }
-  // A figure against an exact relation: `front` is up when either part is,
-  // so its downtime is at most each part's, trial by trial; on average too.
+  // Figures against exact relations, trial by trial and so on average:
+  // `front` (any) is down only while both parts are, `shop` (all) while
+  // any part is; and the services differ from their parts here.
   const dep = (n) => expected.deployments.find((d) => d.name === n);
-  const front = expected.services[0];
-  assert.ok(front.downtime_minutes.mean <= dep('single-zone').downtime_minutes.mean);
-  assert.ok(front.downtime_minutes.mean <= dep('paris-to-frankfurt-failover').downtime_minutes.mean);
+  const [front, shop] = expected.services;
+  const mean = (x) => x.downtime_minutes.mean;
+  assert.ok(mean(front) <= Math.min(mean(dep('web')), mean(dep('single-zone'))));
+  assert.ok(mean(front) < mean(dep('single-zone')));
+  assert.ok(mean(shop) >= Math.max(mean(front), mean(dep('db')), mean(dep('cache'))));
+  assert.ok(mean(shop) > mean(dep('cache')));
   // Each service's rule as the CLI states it, under the table.
   const rules = await page.locator('#service-rules li').allTextContents();
-  assert.deepEqual(rules, ['front: up when any of [single-zone, paris-to-frankfurt-failover]',
-    'shop: up when all of [front, paris-quorum-2+1]',
-    'two-of-three: up when at least 2 of [single-zone, paris-both-zones, shop]'].map((r) => {
-    // The library's wording, whatever it is: the CLI's line for each service.
-    const name = r.split(':')[0];
-    return text.split('\n').find((l) => l.startsWith(`${name}: up when `)).trim();
+  assert.deepEqual(rules, ['front', 'shop', 'two-of-three'].map((name) => {
+    // The library's wording: the CLI's line for each service.
+    const line = text.split('\n').find((l) => l.startsWith(`${name}: up when `));
+    assert.ok(line, `no rule line for ${name}`);
+    return line.trim();
   }));
+  assert.match(rules[2], /\b2\b.*web.*db.*cache/);
   // The paired comparison lists the deployments, then the services other than the baseline.
   const against = await page.$$eval('#comparison tbody tr', (trs) => trs.map((tr) => tr.dataset.deployment));
   assert.deepEqual(against, expected.comparison.against.map((x) => x.name));
@@ -610,9 +629,15 @@ test('services over the deployments, SLA windows and credits: the CLI\'s figures
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Loaded services-study.toml'));
   assert.equal(readFileSync(await saveFrom('#save-json', 'services-again.json'), 'utf8'), readFileSync(studyPath, 'utf8'));
   // Renaming a deployment renames it in the services made of it.
-  await page.fill('#deployments article:nth-of-type(3) .dep-name', 'quorum');
-  assert.deepEqual(await page.$$eval('#services article:nth-of-type(2) .part', (es) => es.map((e) => e.dataset.part)), ['front', 'quorum']);
-  await page.fill('#deployments article:nth-of-type(3) .dep-name', 'paris-quorum-2+1');
+  await page.fill('#deployments article:nth-of-type(3) .dep-name', 'kv');
+  assert.deepEqual(await page.$$eval('#services article:nth-of-type(2) .part', (es) => es.map((e) => e.dataset.part)), ['front', 'db', 'kv']);
+  await page.fill('#deployments article:nth-of-type(3) .dep-name', 'cache');
+
+  // Last, as the contract says: the page's result JSON is the CLI's, byte
+  // for byte. (Open, issue 16: wasm's `exp`/`ln` are musl's, the CLI's
+  // glibc's; where a duration differs by one ulp a mean can differ in its
+  // last bit, as in the test of a study built by clicking above.)
+  assert.equal(pageResult, cliJson);
 });
 
 test("bad input in a service shows the library's message (the CLI's) next to the service's field", async () => {

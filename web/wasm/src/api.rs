@@ -186,6 +186,9 @@ pub fn load(text: &str, format: Format, name: &str) -> Value {
         "deployment": study.deployments,
         "service": study.services,
         "has_plan": scenario.plan().is_some(),
+        // A run to a target precision is the CLI's (`zonesim run`): the
+        // page runs exactly `trials` trials and says it left it out.
+        "has_precision": study.simulation.precision.is_some(),
     })
 }
 
