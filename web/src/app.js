@@ -7,7 +7,7 @@ import { clearErrors, showErrors } from './errors.js';
 import { renderResults } from './results.js';
 import { decodeHash, encodeHash, num, toJson } from './studyfile.js';
 import {
-  MAX_SERVICES, iconButton, keepServices, removePart, renamePart, renderServices, serviceFromScenario, servicesToScenario,
+  MAX_SERVICES, bindValue, iconButton, keepServices, removePart, renamePart, renderServices, serviceFromScenario, servicesToScenario,
 } from './services.js';
 
 const MAX_DEPLOYMENTS = 4;
@@ -310,18 +310,8 @@ function renderDeployments() {
       else if (d.rule !== 'active_passive' && d.rule !== 'majority' && !/^\d+$/.test(d.param)) d.param = '1';
       renderDeployments();
     };
-    const param = card.querySelector('.rule-param');
-    if (param) {
-      param.value = d.param;
-      param.oninput = () => {
-        d.param = param.value;
-      };
-    }
-    const est = card.querySelector('.dep-estimator');
-    est.value = d.estimator;
-    est.onchange = () => {
-      d.estimator = est.value;
-    };
+    bindValue(card.querySelector('.rule-param'), d, 'param');
+    bindValue(card.querySelector('.dep-estimator'), d, 'estimator');
     box.append(card);
   });
   if (state.deps.length < MAX_DEPLOYMENTS) {

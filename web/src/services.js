@@ -83,6 +83,18 @@ export function keepServices(services, kept) {
   };
 }
 
+/**
+ * Shows `obj[key]` in the input or select `el` (if there is one) and keeps
+ * it up to date with what is typed or chosen there.
+ */
+export function bindValue(el, obj, key) {
+  if (!el) return;
+  el.value = obj[key];
+  el.addEventListener(el.tagName === 'SELECT' ? 'change' : 'input', () => {
+    obj[key] = el.value;
+  });
+}
+
 /** A small button with a symbol (`text`), a tooltip and a label. */
 export function iconButton(text, title, label, onClick) {
   const b = document.createElement('button');
@@ -167,13 +179,7 @@ export function renderServices(box, ctx) {
       s.kind = kind.value;
       redraw();
     };
-    const k = card.querySelector('.svc-k');
-    if (k) {
-      k.value = s.k;
-      k.oninput = () => {
-        s.k = k.value;
-      };
-    }
+    bindValue(card.querySelector('.svc-k'), s, 'k');
     const parts = card.querySelector('.parts');
     if (s.parts.length === 0) parts.innerHTML = '<span class="empty">No parts yet: add deployments or services.</span>';
     s.parts.forEach((p, j) => {
