@@ -5,7 +5,8 @@
 #   deploy/slurm/submit.sh study.toml 16 [parts-dir] [result.json]
 #
 # Prints the array's and the merge's job ids. Extra `zonesim run` flags
-# (--trials, --seed, ...) go in ZONESIM_ARGS; ZONESIM names the binary.
+# (--trials, --seed, ...) go in ZONESIM_ARGS; ZONESIM names the binary;
+# ZONESIM_CMD=plan shards `zonesim plan` instead (a file with a [plan] table).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 study=${1:?usage: submit.sh STUDY N [PARTS_DIR] [RESULT]}

@@ -60,12 +60,21 @@ use crate::Error;
 use crate::engine::{Accumulators, RarePart, RunError, RunOptions, Simulation, StudyResult};
 use crate::study::{Estimator, Study};
 
+mod frame;
+mod plan;
+pub use frame::is_plan_partial;
+use frame::{frame, unframe};
+pub use plan::{PlanHeader, PlanPartial};
+
 /// The version of the file format this crate writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The first bytes of every partial file (a `\r\n` catches text-mode
 /// mangling, as PNG's magic does).
 pub const MAGIC: [u8; 8] = *b"ZSPART\r\n";
+
+/// The first bytes of a plan's partial ([`PlanPartial`]).
+pub const PLAN_MAGIC: [u8; 8] = *b"ZSPLAN\r\n";
 
 /// The usual extension of a partial file.
 pub const EXTENSION: &str = "zsp";
@@ -116,9 +125,18 @@ pub struct PartialError {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PartialProblem {
-    /// The bytes do not start with [`MAGIC`].
+    /// The bytes do not start with [`MAGIC`] (or [`PLAN_MAGIC`]).
     #[error("not a zonesim partial result (no ZSPART header)")]
     NotPartial,
+    /// A partial of the other kind: a plan's where a run's was expected,
+    /// or the reverse.
+    #[error("{found}, not {expected} like the others: merge each kind on its own")]
+    OtherKind {
+        /// What the file is.
+        found: &'static str,
+        /// What was expected.
+        expected: &'static str,
+    },
     /// Another format version.
     #[error(
         "partial format version {found}, this zonesim reads version {FORMAT_VERSION}; merge with the zonesim that wrote it"
@@ -313,14 +331,7 @@ impl Partial {
     pub fn to_bytes(&self) -> Vec<u8> {
         let body = postcard::to_stdvec(&(&self.header, &self.acc, &self.rare))
             .expect("accumulators serialise");
-        let mut out = Vec::with_capacity(body.len() + 24);
-        out.extend_from_slice(&MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        out.extend_from_slice(&body);
-        let crc = crc32fast::hash(&out);
-        out.extend_from_slice(&crc.to_le_bytes());
-        out
+        frame(&MAGIC, &body)
     }
 
     /// Reads a partial from its bytes; `file` names it in errors. Checks
@@ -334,37 +345,9 @@ impl Partial {
             file: file.to_string(),
             problem,
         };
-        if bytes.len() < MAGIC.len() || bytes[..MAGIC.len()] != MAGIC {
-            return Err(err(PartialProblem::NotPartial));
-        }
-        let fixed = MAGIC.len() + 12;
-        if bytes.len() < fixed + 4 {
-            return Err(err(PartialProblem::Truncated {
-                expected: fixed as u64 + 4,
-                got: bytes.len() as u64,
-            }));
-        }
-        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if version != FORMAT_VERSION {
-            return Err(err(PartialProblem::Version { found: version }));
-        }
-        let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
-        let expected = (fixed as u64).saturating_add(len).saturating_add(4);
-        if bytes.len() as u64 != expected {
-            return Err(err(PartialProblem::Truncated {
-                expected,
-                got: bytes.len() as u64,
-            }));
-        }
-        let (content, tail) = bytes.split_at(bytes.len() - 4);
-        let found = u32::from_le_bytes(tail.try_into().expect("4 bytes"));
-        let computed = crc32fast::hash(content);
-        if found != computed {
-            return Err(err(PartialProblem::Corrupted { found, computed }));
-        }
+        let body = unframe(bytes, &MAGIC, file)?;
         let (header, acc, rare): (Header, Accumulators, Vec<RarePart>) =
-            postcard::from_bytes(&content[fixed..])
-                .map_err(|e| err(PartialProblem::Invalid(e.to_string())))?;
+            postcard::from_bytes(body).map_err(|e| err(PartialProblem::Invalid(e.to_string())))?;
         let part = Partial { header, acc, rare };
         part.check().map_err(|m| err(PartialProblem::Invalid(m)))?;
         Ok(part)

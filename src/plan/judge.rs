@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use super::{FULL_CHUNK, PLAN_HISTOGRAM_DIGITS, PLAN_MEMORY_BUDGET, Placement, PlanSpec};
 use crate::deployment::{Deployment, Rule};
-use crate::engine::{BATCH_TRIALS, RunError, RunOptions, Simulation};
+use crate::engine::{Accumulators, BATCH_TRIALS, RunError, RunOptions, Simulation};
 use crate::service::ServiceTarget;
 use crate::stats::{DeploymentAccumulator, meets_target};
 use crate::study::Study;
@@ -301,13 +301,40 @@ pub(super) fn judge_full(
     figures: &mut [Option<Placement>],
     opts: &RunOptions<'_>,
 ) -> Result<(), crate::Error> {
-    let fraction = spec.target.in_fraction_of_years;
     for chunk in which.chunks(FULL_CHUNK) {
         let placements: Vec<Vec<String>> =
             chunk.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
+        let run = JudgeRun::new(study, spec, &placements, opts)?;
+        let acc = run.sim.run_accumulators(&run.opts)?;
+        run.figures(&acc, spec, chunk, figures);
+    }
+    Ok(())
+}
+
+/// One judging run of at most [`FULL_CHUNK`] placements: its simulation
+/// (2-digit histograms, no longest-outage percentile), which outcome is
+/// each placement's, and its options (fewer threads when memory is short).
+pub(super) struct JudgeRun<'o> {
+    /// The planning simulation.
+    pub(super) sim: Simulation,
+    /// Each placement's unit (a deployment, or with `within` a service).
+    units: Vec<usize>,
+    /// The replicas of each placement.
+    placements: Vec<Vec<String>>,
+    /// The options of the run.
+    pub(super) opts: RunOptions<'o>,
+}
+
+impl<'o> JudgeRun<'o> {
+    pub(super) fn new(
+        study: &Study,
+        spec: &PlanSpec,
+        placements: &[Vec<String>],
+        opts: &RunOptions<'o>,
+    ) -> Result<Self, crate::Error> {
         let (planning, units) = planning_study(
             study,
-            &placements,
+            placements,
             &spec.rule,
             spec.target.availability,
             study.simulation.trials,
@@ -334,14 +361,31 @@ pub(super) fn judge_full(
         let affordable = (PLAN_MEMORY_BUDGET / per_thread.max(1))
             .saturating_sub(1)
             .max(1);
-        let run_opts = RunOptions {
+        let opts = RunOptions {
             threads: Some(wanted.min(affordable)),
             ..*opts
         };
-        let acc = sim.run_accumulators(&run_opts)?;
-        let n_deps = planning.deployments.len();
+        Ok(JudgeRun {
+            sim,
+            units,
+            placements: placements.to_vec(),
+            opts,
+        })
+    }
+
+    /// Writes the figures of classes `chunk` (one per placement of the run)
+    /// from the run's accumulators over all trials.
+    pub(super) fn figures(
+        &self,
+        acc: &Accumulators,
+        spec: &PlanSpec,
+        chunk: &[usize],
+        figures: &mut [Option<Placement>],
+    ) {
+        let fraction = spec.target.in_fraction_of_years;
+        let n_deps = acc.deployments.len();
         for (i, &c) in chunk.iter().enumerate() {
-            let u = units[i];
+            let u = self.units[i];
             let a = if u < n_deps {
                 &acc.deployments[u]
             } else {
@@ -350,7 +394,7 @@ pub(super) fn judge_full(
             let s = a.summary(&format!("#{i}"));
             let sla = &s.sla[0];
             figures[c] = Some(Placement {
-                replicas: placements[i].clone(),
+                replicas: self.placements[i].clone(),
                 cost: 0.0,
                 availability_mean: s.availability.mean,
                 availability_p5: s.availability.percentiles.p5,
@@ -360,7 +404,6 @@ pub(super) fn judge_full(
             });
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

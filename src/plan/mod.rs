@@ -29,23 +29,21 @@
 //! # Ok(()) }
 //! ```
 
-use std::collections::HashMap;
-
 use crate::engine::RunOptions;
-use crate::study::{Problem, Start, Study};
+use crate::study::Study;
 
 mod classes;
 mod constraints;
 mod judge;
 mod result;
+pub(crate) mod search;
+pub(crate) mod shard;
 mod spec;
 
-use classes::Classifier;
-use constraints::ZoneFacts;
-use judge::{Analytic, count_hits, judge_full, mcnemar_p, wilson};
+use judge::{count_hits, judge_full, mcnemar_p};
 
 pub use result::{Placement, PlanResult, Screening, frontier};
-use result::{best_order, closest_order, tie_order};
+pub use shard::MAX_SHARD_PAIRS;
 pub use spec::{PlanError, PlanSpec, PlanTarget};
 
 /// The most placements one plan may enumerate (before the rule, the
@@ -192,390 +190,55 @@ fn plan_with(
     opts: &RunOptions<'_>,
     fast: bool,
 ) -> Result<PlanResult, crate::Error> {
-    // Inside a service, neither the classes nor the analytic screen hold
-    // (see MAX_WITHIN_CANDIDATES): every placement is judged in full.
-    let fast = fast && spec.within.is_none();
-    // The study's own deployments, baseline and SLA targets are replaced by
-    // the plan's; check the rest of it first, then the spec against it.
-    let zones = spec.check(study)?;
-    let ids: Vec<&str> = zones.iter().map(|&z| study.zones[z].id.as_str()).collect();
-    let n = ids.len() as u64;
-    let max = spec.max_replicas as u64;
-    let facts = ZoneFacts::new(study, spec, &zones);
-    // Every placement the rule allows, with by how much it misses the constraints.
-    let mut all: Vec<(Vec<usize>, u32)> = Vec::new();
-    enumerate(zones.len(), max as usize, |idx| {
-        let mut distinct = idx.to_vec();
-        distinct.dedup();
-        if spec.satisfiable(idx.len(), distinct.len()) {
-            all.push((idx.to_vec(), facts.violation(spec, idx)));
-        }
-    });
-    let mut result = PlanResult {
-        target: spec.target,
-        best: None,
-        closest: None,
-        frontier: Vec::new(),
-        rule: spec.rule.clone(),
-        candidate_zones: ids.iter().map(|s| s.to_string()).collect(),
-        candidates_judged: 0,
-        trials: study.simulation.trials,
-        seed: study.simulation.seed,
-        infeasible: None,
-        constraints: spec.constraint_labels(),
-        excluded_by_constraints: 0,
-        unsatisfiable: None,
-        closest_violates: Vec::new(),
-        tied: Vec::new(),
-        tied_count: 0,
-        tied_within_noise: false,
-        tie_rule: String::new(),
-        screening: None,
-        within: spec.within.clone(),
-        candidates: Vec::new(),
-    };
-    if all.is_empty() {
-        result.infeasible = Some(format!(
-            "no placement of at most {max} replicas over the {n} candidate zone{} ({}) can satisfy the rule {}",
-            if n == 1 { "" } else { "s" },
-            ids.join(", "),
-            spec.rule.describe(max as usize)
-        ));
-        return Ok(result);
+    match search::prepare(study, spec, opts, fast, None)? {
+        search::Prepared::Done(result) => Ok(*result),
+        search::Prepared::Ready(ready) => search::finish(&ready, &mut Local { opts }),
     }
-    if all.len() as u64 > MAX_CANDIDATES {
-        return Err(PlanError {
-            problems: vec![Problem {
-                at: "plan.max_replicas".into(),
-                message: format!(
-                    "{} placements satisfy the rule, over the limit of {MAX_CANDIDATES}; \
-                     name fewer candidate_zones or lower max_replicas",
-                    all.len()
-                ),
-            }],
-        }
-        .into());
-    }
-    let feasible = all.iter().filter(|p| p.1 == 0).count();
-    result.excluded_by_constraints = all.len() - feasible;
-    // With no placement meeting every constraint, judge those that miss
-    // them least, and answer with the closest of them.
-    let least = all.iter().map(|p| p.1).min().unwrap_or(0);
-    let pool: Vec<Vec<usize>> = all
-        .into_iter()
-        .filter(|p| p.1 == least)
-        .map(|p| p.0)
-        .collect();
-    if least > 0 {
-        result.unsatisfiable = Some(format!(
-            "no placement of at most {max} replicas over the candidate zones meets every constraint ({})",
-            result.constraints.join(", ")
-        ));
-    }
-    result.candidates_judged = pool.len();
-    if spec.within.is_some() && pool.len() > MAX_WITHIN_CANDIDATES {
-        return Err(PlanError {
-            problems: vec![Problem {
-                at: "plan.within".into(),
-                message: format!(
-                    "{} placements to judge inside a service, over the limit of \
-                     {MAX_WITHIN_CANDIDATES} (each is judged in full, with its own copy of the \
-                     service); name fewer candidate_zones, lower max_replicas or add constraints",
-                    pool.len()
-                ),
-            }],
-        }
-        .into());
-    }
-    let replicas_of =
-        |idx: &[usize]| -> Vec<String> { idx.iter().map(|&i| ids[i].to_string()).collect() };
+}
 
-    // Exchangeability classes: one representative (the first member) each.
-    let classifier = Classifier::new(study, &zones, &spec.rule);
-    let mut class_of: HashMap<classes::ClassKey, usize> = HashMap::new();
-    let mut reps: Vec<usize> = Vec::new();
-    let mut member_class: Vec<usize> = Vec::with_capacity(pool.len());
-    let mut class_cost: Vec<f64> = Vec::new();
-    for (i, idx) in pool.iter().enumerate() {
-        let cost = round_cost(idx.iter().map(|&z| spec.cost_of(ids[z])).sum());
-        let next = reps.len();
-        let key = if fast {
-            classifier.key(idx)
-        } else {
-            vec![i as u32]
-        };
-        let c = *class_of.entry(key).or_insert(next);
-        if c == next {
-            reps.push(i);
-            class_cost.push(cost);
-        } else {
-            class_cost[c] = class_cost[c].min(cost);
-        }
-        member_class.push(c);
+/// Judging runs made here, on all trials.
+struct Local<'o, 'c> {
+    opts: &'o RunOptions<'c>,
+}
+
+impl search::Judging for Local<'_, '_> {
+    fn judge(
+        &mut self,
+        ready: &search::Ready<'_>,
+        which: &[usize],
+        figures: &mut [Option<Placement>],
+    ) -> Result<(), crate::Error> {
+        judge_full(
+            ready.study,
+            ready.spec,
+            &ready.pool,
+            &ready.reps,
+            which,
+            &|idx| ready.replicas_of(idx),
+            figures,
+            self.opts,
+        )
     }
-    let k = reps.len();
-    let target = spec.target.availability;
-    let fraction = spec.target.in_fraction_of_years;
-    let trials = study.simulation.trials;
-    let mut screening = Screening {
-        classes: k,
-        analytic_cost_cut: None,
-        dropped_by_cost: 0,
-        pilot_trials: 0,
-        pilot_cost_cut: None,
-        dropped_by_pilot: 0,
-        judged_in_full: 0,
-    };
-    let mut alive = vec![true; k];
-    // Classes dropped only for costing more than one that surely qualifies:
-    // judged after all if that one does not (so the cuts never change the
-    // answer).
-    let mut cut_dropped = vec![false; k];
-    // 1. Exact analytic screen: with a steady-state start, E[availability]
-    // is the exact long-run availability A, and since a year's availability
-    // is at most 1, P(meets) >= (A - a) / (1 - a). A class whose bound
-    // clears the required fraction by 6 standard errors surely qualifies:
-    // every class costing more cannot be the answer.
-    if fast && study.simulation.start == Start::SteadyState && target < 1.0 {
-        let analytic = Analytic::new(study);
-        let mut cut = f64::INFINITY;
-        for (c, &r) in reps.iter().enumerate() {
-            let z: Vec<usize> = pool[r].iter().map(|&i| zones[i]).collect();
-            if let Some(a) = analytic.availability(&z, &spec.rule) {
-                let bound = (a - target) / (1.0 - target);
-                let se =
-                    (bound.clamp(0.0, 1.0) * (1.0 - bound.clamp(0.0, 1.0)) / trials as f64).sqrt();
-                if bound - fraction >= 6.0 * se + 2.0 / trials as f64 {
-                    cut = cut.min(class_cost[c]);
-                }
-            }
-        }
-        if cut.is_finite() {
-            screening.analytic_cost_cut = Some(cut);
-            for c in 0..k {
-                if class_cost[c] > cut {
-                    alive[c] = false;
-                    cut_dropped[c] = true;
-                    screening.dropped_by_cost += 1;
-                }
-            }
-        }
-    }
-    // 2. Pilot on the first trials: drop classes that cannot qualify, but
-    // keep the pilot's own frontier (cost against P(meets)).
-    let live: Vec<usize> = (0..k).filter(|&c| alive[c]).collect();
-    let pilot = (trials / 5).min(PILOT_TRIALS);
-    if fast && live.len() > PILOT_ABOVE && pilot >= 2_000 {
-        screening.pilot_trials = pilot;
-        let placements: Vec<Vec<String>> =
-            live.iter().map(|&c| replicas_of(&pool[reps[c]])).collect();
-        let (hits, _) = count_hits(
-            study,
+
+    fn pairs(
+        &mut self,
+        ready: &search::Ready<'_>,
+        others: &[usize],
+        leader: usize,
+    ) -> Result<Vec<(u64, u64)>, crate::Error> {
+        let mut placements = ready.placements(others);
+        placements.extend(ready.placements(&[leader]));
+        let j = placements.len() - 1;
+        let (_, pairs) = count_hits(
+            ready.study,
             &placements,
-            &spec.rule,
-            target,
-            pilot,
-            None,
-            spec.within.as_ref(),
-            opts,
+            &ready.spec.rule,
+            ready.spec.target.availability,
+            ready.study.simulation.trials,
+            Some(j),
+            ready.spec.within.as_ref(),
+            self.opts,
         )?;
-        let bounds: Vec<[f64; 2]> = hits.iter().map(|&h| wilson(h, pilot, PILOT_Z)).collect();
-        let max_lo = bounds.iter().map(|b| b[0]).fold(0.0, f64::max);
-        let floor = fraction.min(max_lo);
-        let mut keep: Vec<bool> = bounds.iter().map(|b| b[1] >= floor).collect();
-        // A class that qualifies in the pilot at PILOT_Z standard errors
-        // sets a cost cut, as the analytic bound does.
-        let pilot_cut = (0..live.len())
-            .filter(|&i| bounds[i][0] >= fraction)
-            .map(|i| class_cost[live[i]])
-            .fold(f64::INFINITY, f64::min);
-        if pilot_cut.is_finite() {
-            screening.pilot_cost_cut = Some(pilot_cut);
-            for &c in &live {
-                if class_cost[c] > pilot_cut {
-                    alive[c] = false;
-                    cut_dropped[c] = true;
-                    screening.dropped_by_pilot += 1;
-                }
-            }
-        }
-        let mut order: Vec<usize> = (0..live.len()).collect();
-        order.sort_by(|&a, &b| {
-            class_cost[live[a]]
-                .total_cmp(&class_cost[live[b]])
-                .then(hits[b].cmp(&hits[a]))
-        });
-        let mut best_hits = None;
-        for i in order {
-            if best_hits.is_none_or(|b| hits[i] > b) {
-                best_hits = Some(hits[i]);
-                keep[i] = true;
-            }
-        }
-        for (i, &c) in live.iter().enumerate() {
-            if !keep[i] && alive[c] {
-                alive[c] = false;
-                screening.dropped_by_pilot += 1;
-            }
-        }
+        Ok(pairs)
     }
-    // 3. The survivors on all trials.
-    let mut figures: Vec<Option<Placement>> = vec![None; k];
-    let survivors: Vec<usize> = (0..k).filter(|&c| alive[c]).collect();
-    judge_full(
-        study,
-        spec,
-        &pool,
-        &reps,
-        &survivors,
-        &replicas_of,
-        &mut figures,
-        opts,
-    )?;
-    // Every judged placement with its class's figures, and its class.
-    let members = |figures: &[Option<Placement>]| -> (Vec<Placement>, Vec<usize>) {
-        pool.iter()
-            .zip(&member_class)
-            .filter_map(|(idx, &c)| {
-                figures[c].as_ref().map(|f| {
-                    let p = Placement {
-                        replicas: replicas_of(idx),
-                        cost: round_cost(idx.iter().map(|&z| spec.cost_of(ids[z])).sum()),
-                        ..f.clone()
-                    };
-                    (p, c)
-                })
-            })
-            .unzip()
-    };
-    let (mut candidates, mut cand_class) = members(&figures);
-    // The cost cuts are verified: if no placement at or below a cut
-    // qualified after all, judge the classes the cuts dropped too.
-    let cut = [screening.analytic_cost_cut, screening.pilot_cost_cut]
-        .into_iter()
-        .flatten()
-        .fold(f64::INFINITY, f64::min);
-    if cut.is_finite() {
-        let cheapest = candidates
-            .iter()
-            .filter(|p| p.qualifies)
-            .map(|p| p.cost)
-            .fold(f64::INFINITY, f64::min);
-        if cheapest > cut {
-            let dropped: Vec<usize> = (0..k).filter(|&c| cut_dropped[c]).collect();
-            judge_full(
-                study,
-                spec,
-                &pool,
-                &reps,
-                &dropped,
-                &replicas_of,
-                &mut figures,
-                opts,
-            )?;
-            screening.analytic_cost_cut = None;
-            screening.pilot_cost_cut = None;
-            screening.dropped_by_cost = 0;
-            (candidates, cand_class) = members(&figures);
-        }
-    }
-    screening.judged_in_full = figures.iter().filter(|f| f.is_some()).count();
-
-    // 4. The answer: the tied set at the lowest qualifying cost.
-    let qualifying: Vec<usize> = (0..candidates.len())
-        .filter(|&i| candidates[i].qualifies)
-        .collect();
-    if let Some(cheapest) = qualifying
-        .iter()
-        .map(|&i| candidates[i].cost)
-        .reduce(f64::min)
-    {
-        let at_cost: Vec<usize> = qualifying
-            .iter()
-            .copied()
-            .filter(|&i| candidates[i].cost == cheapest)
-            .collect();
-        let leader = *at_cost
-            .iter()
-            .min_by(|&&a, &&b| best_order(&candidates[a], &candidates[b]))
-            .expect("non-empty");
-        // Classes of the placements at that cost, each tested once against
-        // the leader's class on the same trials.
-        let class_at = |i: usize| cand_class[i];
-        let lead_class = class_at(leader);
-        let mut others: Vec<usize> = at_cost
-            .iter()
-            .map(|&i| class_at(i))
-            .filter(|&c| c != lead_class)
-            .collect();
-        others.sort_unstable();
-        others.dedup();
-        let mut tied_class: HashMap<usize, bool> = HashMap::new();
-        tied_class.insert(lead_class, true);
-        if !others.is_empty() {
-            let mut placements: Vec<Vec<String>> = others
-                .iter()
-                .map(|&c| replicas_of(&pool[reps[c]]))
-                .collect();
-            placements.push(replicas_of(&pool[reps[lead_class]]));
-            let j = placements.len() - 1;
-            let (_, pairs) = count_hits(
-                study,
-                &placements,
-                &spec.rule,
-                target,
-                trials,
-                Some(j),
-                spec.within.as_ref(),
-                opts,
-            )?;
-            for (c, (b, d)) in others.iter().zip(pairs) {
-                tied_class.insert(*c, mcnemar_p(b, d) >= TIE_LEVEL);
-            }
-        }
-        let mut tied: Vec<Placement> = at_cost
-            .iter()
-            .filter(|&&i| tied_class.get(&class_at(i)).copied().unwrap_or(false))
-            .map(|&i| candidates[i].clone())
-            .collect();
-        tied.sort_by(|a, b| tie_order(study, a, b));
-        result.best = tied.first().cloned();
-        result.tied_within_noise = tied.len() > 1;
-        result.tied_count = tied.len();
-        tied.truncate(TIED_SHOWN);
-        result.tied = tied;
-        result.tie_rule = TIE_RULE.to_string();
-    } else {
-        result.closest = candidates
-            .iter()
-            .min_by(|a, b| closest_order(a, b))
-            .cloned();
-    }
-    if result.unsatisfiable.is_some() {
-        // Nothing meets the constraints: the best of the least-missing
-        // placements is only the closest.
-        if let Some(b) = result.best.take() {
-            result.closest = Some(b);
-        }
-        if let Some(c) = &result.closest {
-            let idx: Vec<usize> = c
-                .replicas
-                .iter()
-                .map(|z| ids.iter().position(|x| x == z).expect("a candidate"))
-                .collect();
-            result.closest_violates = facts
-                .violations(spec, &idx)
-                .into_iter()
-                .map(|(what, by)| format!("{what} (by {by})"))
-                .collect();
-        }
-        result.tied.clear();
-        result.tied_count = 0;
-        result.tied_within_noise = false;
-        result.tie_rule.clear();
-    }
-    result.frontier = frontier(&candidates);
-    result.screening = Some(screening);
-    result.candidates = candidates;
-    Ok(result)
 }

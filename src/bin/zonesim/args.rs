@@ -29,8 +29,9 @@ pub enum Command {
     Catalog(CatalogArgs),
     /// Find the cheapest placement meeting the `[plan]` target of a scenario file.
     Plan(PlanArgs),
-    /// Merge partial results (`run --shard I/N --output part-I.zsp`) into what
-    /// one `run` prints, or (`--partial`) into one partial.
+    /// Merge partial results (`run --shard I/N --output part-I.zsp`, or
+    /// `plan --shard ...`) into what one `run` (or `plan`) prints, or
+    /// (`--partial`) into one partial.
     Merge(MergeArgs),
     /// Fit time-to-failure and time-to-repair distributions from an incident log (CSV).
     Fit(crate::fit::FitArgs),
@@ -193,14 +194,16 @@ fn parse_precision(s: &str) -> Result<f64, String> {
 /// Arguments of `zonesim merge`.
 #[derive(Debug, Clone, Args)]
 pub struct MergeArgs {
-    /// Partial results (`zonesim run --shard I/N --output part-I.zsp`), in any order.
+    /// Partial results (`zonesim run --shard I/N --output part-I.zsp`, or
+    /// `zonesim plan --shard I/N ...`), in any order.
     #[arg(required = true, value_name = "PART.zsp")]
     pub files: Vec<PathBuf>,
     /// Write one merged partial to --output instead of the result (parts of
     /// parts merge too).
     #[arg(long)]
     pub partial: bool,
-    /// Also draw the complementary CDF of yearly downtime per deployment (SVG).
+    /// Also draw the complementary CDF of yearly downtime per deployment
+    /// (SVG); for plan partials, the cost/quality frontier.
     #[arg(long, value_name = "FILE.svg")]
     pub plot: Option<PathBuf>,
     /// Output options.
@@ -222,6 +225,12 @@ pub struct PlanArgs {
     /// Output options.
     #[command(flatten)]
     pub out: OutputArgs,
+    /// Judge on shard I of N (0-based) of the trials only and write its
+    /// partial result to --output (merge them with `zonesim merge`);
+    /// `auto/N` takes I from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or
+    /// AWS_BATCH_JOB_ARRAY_INDEX.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<ShardArg>,
 }
 
 /// Arguments of `zonesim validate`.

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use zonesim::engine::{RunOptions, Simulation};
-use zonesim::partial::{Partial, PartialProblem};
+use zonesim::partial::{Partial, PartialProblem, PlanPartial, is_plan_partial};
 
 use crate::args::{MergeArgs, OutputFormat};
 use crate::error::{CliError, with_source};
@@ -17,8 +17,8 @@ use crate::table;
 /// tens of MiB).
 const MAX_PARTIAL_BYTES: u64 = 1 << 32;
 
-/// Reads and checks one partial file.
-fn read_partial(path: &Path) -> Result<Partial, CliError> {
+/// Reads one partial file's bytes.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
     let name = path.display().to_string();
     let file = std::fs::File::open(path)
         .map_err(|e| CliError::Input(format!("{name}: cannot read: {e}")))?;
@@ -31,7 +31,7 @@ fn read_partial(path: &Path) -> Result<Partial, CliError> {
             "{name}: over {MAX_PARTIAL_BYTES} bytes, not a partial result"
         )));
     }
-    Partial::from_bytes(&bytes, &name).map_err(|e| CliError::Input(e.to_string()))
+    Ok(bytes)
 }
 
 /// Runs `zonesim merge`.
@@ -55,9 +55,19 @@ pub fn merge(a: &MergeArgs) -> Result<(), CliError> {
             "--plot draws the whole run: leave out --partial".into(),
         ));
     }
-    let mut parts = Vec::with_capacity(a.files.len());
+    let mut bytes = Vec::with_capacity(a.files.len());
     for f in &a.files {
-        parts.push((read_partial(f)?, f.display().to_string()));
+        bytes.push(read_bytes(f)?);
+    }
+    // The first file says which kind of partials these are.
+    if is_plan_partial(&bytes[0]) {
+        return merge_plan(a, &bytes);
+    }
+    let mut parts = Vec::with_capacity(a.files.len());
+    for (f, b) in a.files.iter().zip(&bytes) {
+        let name = f.display().to_string();
+        let part = Partial::from_bytes(b, &name).map_err(|e| CliError::Input(e.to_string()))?;
+        parts.push((part, name));
     }
     let first = parts[0].1.clone();
     let merged = Partial::merge_all(parts).map_err(|e| CliError::Input(e.to_string()))?;
@@ -95,6 +105,52 @@ pub fn merge(a: &MergeArgs) -> Result<(), CliError> {
     };
     if let Some(path) = &a.plot {
         let svg = zonesim::plot::downtime_ccdf_svg(&result, merged.accumulators())
+            .map_err(|e| CliError::Run(e.to_string()))?;
+        emit(&svg, Some(path))?;
+    }
+    emit(&text, a.out.output.as_deref())
+}
+
+/// `zonesim merge` of plan partials: prints what `zonesim plan` prints.
+fn merge_plan(a: &MergeArgs, bytes: &[Vec<u8>]) -> Result<(), CliError> {
+    let mut parts = Vec::with_capacity(bytes.len());
+    for (f, b) in a.files.iter().zip(bytes) {
+        let name = f.display().to_string();
+        let part = PlanPartial::from_bytes(b, &name).map_err(|e| CliError::Input(e.to_string()))?;
+        parts.push((part, name));
+    }
+    let merged = PlanPartial::merge_all(parts).map_err(|e| CliError::Input(e.to_string()))?;
+    if a.partial {
+        let out = a.out.output.as_deref().expect("checked by merge");
+        return write_file(out, &merged.to_bytes())
+            .map_err(|e| CliError::Run(format!("cannot write {}: {e}", out.display())));
+    }
+    let names = a
+        .files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !merged.is_complete() {
+        let problem = PartialProblem::Missing {
+            missing: merged.missing(),
+            batches: merged.header().batches,
+        };
+        return Err(CliError::Input(format!("{names}: {problem}")));
+    }
+    let result = merged
+        .finish(&names)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let (study, _) = merged
+        .study_and_spec(&names)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let horizon = study.simulation.horizon_hours;
+    let text = match a.out.format {
+        OutputFormat::Table => table::plan_table(&result, horizon),
+        OutputFormat::Json => to_json(&result)?,
+    };
+    if let Some(path) = &a.plot {
+        let svg = zonesim::plot::frontier_svg_over(&result, horizon)
             .map_err(|e| CliError::Run(e.to_string()))?;
         emit(&svg, Some(path))?;
     }
