@@ -19,7 +19,8 @@ wasm="wasm/target/$target/release/zonesim_web.wasm"
 
 rm -rf dist.tmp
 mkdir -p dist.tmp
-cp src/index.html src/style.css src/app.js src/chart.js src/worker.js src/zonesim.js dist.tmp/
+cp src/index.html src/style.css src/app.js src/catalogue.js src/chart.js src/errors.js src/results.js \
+    src/services.js src/studyfile.js src/worker.js src/zonesim.js dist.tmp/
 cp "$wasm" dist.tmp/zonesim.wasm
 # Replace dist/ whole, so that a failed build never leaves a half-new page.
 rm -rf dist

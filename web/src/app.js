@@ -1,17 +1,16 @@
 // The planning page: the catalogue, the study form, runs in a worker, the
 // results. Every figure and every message comes from the zonesim library
 // (compiled to WebAssembly, web/wasm); this file only lays them out.
-import { drawCcdf, COLOURS } from './chart.js';
+import { COLOURS } from './chart.js';
+import { PROVIDERS, renderCatalogue, renderProviders } from './catalogue.js';
+import { clearErrors, showErrors } from './errors.js';
+import { renderResults } from './results.js';
+import { decodeHash, encodeHash, num, toJson } from './studyfile.js';
+import {
+  MAX_SERVICES, bindValue, iconButton, keepServices, removePart, renamePart, renderServices, serviceFromScenario, servicesToScenario,
+} from './services.js';
 
 const MAX_DEPLOYMENTS = 4;
-const PROVIDERS = {
-  alibaba: 'Alibaba Cloud',
-  aws: 'AWS',
-  azure: 'Azure',
-  gcp: 'Google Cloud',
-  ovhcloud: 'OVHcloud',
-};
-const COUNTRIES = { FR: 'France', DE: 'Germany', GB: 'United Kingdom', IE: 'Ireland', NL: 'Netherlands' };
 const RULES = [
   ['at_least', 'at least k up'],
   ['majority', 'majority'],
@@ -65,6 +64,7 @@ const state = {
   fileModel: null, // a loaded file's own regions, zones and common causes
   sim: {},
   deps: [],
+  services: [],
   active: 0,
   defaults: null,
   hiddenProviders: new Set(),
@@ -81,7 +81,19 @@ function simFromSettings(s, seedText) {
     sla_targets: (s.sla_targets ?? []).join(', '),
     baseline: s.baseline ?? '',
     estimator: s.estimator ?? 'crude',
+    sla_window_hours: String(s.sla_window_hours ?? 730),
+    sla_credits: (s.sla_credits ?? []).map((b) => `${b.below}=${b.credit}`).join(', '),
   };
+}
+
+// Credit bands as typed: `below=credit` pairs (`0.999=0.1, 0.99=0.25`); an
+// entry of another form goes to the library as it is, to be refused there.
+function creditBands(text) {
+  if (text.trim() === '') return undefined;
+  return text.split(/[,;]/).map((x) => x.trim()).filter((x) => x !== '').map((x) => {
+    const m = x.match(/^([^=:]+?)\s*[=:]\s*(.+)$/);
+    return m ? { below: num(m[1]), credit: num(m[2]) } : x;
+  });
 }
 
 function depFromScenario(d) {
@@ -97,22 +109,8 @@ function depFromScenario(d) {
   }
   const extra = {};
   if (d.replica_failures) extra.replica_failures = d.replica_failures;
+  if (d.release_failures) extra.release_failures = d.release_failures;
   return { name: d.name, replicas: [...d.replicas], rule, param, estimator: d.estimator ?? '', extra };
-}
-
-// A number as typed: a JSON number literal goes into the file as it is
-// (exact, even for a u64 seed), anything else as a string for the library
-// to refuse in its own words; empty means "leave it out".
-class Literal {
-  constructor(text) {
-    this.text = text;
-  }
-}
-const NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/;
-function num(text) {
-  const t = String(text ?? '').trim();
-  if (t === '') return undefined;
-  return NUMBER.test(t) ? new Literal(t) : t;
 }
 
 function scenario() {
@@ -135,6 +133,8 @@ function scenario() {
       : s.sla_targets.split(/[\s,;]+/).filter((x) => x !== '').map(num),
     baseline: s.baseline || undefined,
     estimator: s.estimator,
+    sla_window_hours: num(s.sla_window_hours),
+    sla_credits: creditBands(s.sla_credits),
   };
   o.simulation = sim;
   o.deployment = state.deps.map((d) => {
@@ -144,29 +144,8 @@ function scenario() {
     else rule = { [d.rule]: num(d.param) ?? '' };
     return { name: d.name, replicas: d.replicas, rule, estimator: d.estimator || undefined, ...d.extra };
   });
+  if (state.services.length) o.service = servicesToScenario(state.services, num);
   return o;
-}
-
-// JSON text with Literal numbers written as typed: pretty-printed, or on
-// one line (`compact`, for the link).
-function toJson(v, indent = '', compact = false) {
-  const inner = compact ? '' : indent + '  ';
-  const nl = compact ? '' : '\n';
-  if (v instanceof Literal) return v.text;
-  if (Array.isArray(v)) {
-    if (v.length === 0) return '[]';
-    if (compact || v.every((x) => x instanceof Literal || typeof x !== 'object')) {
-      return '[' + v.map((x) => toJson(x, inner, compact)).join(compact ? ',' : ', ') + ']';
-    }
-    return '[\n' + v.map((x) => inner + toJson(x, inner)).join(',\n') + '\n' + indent + ']';
-  }
-  if (v && typeof v === 'object') {
-    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
-    if (entries.length === 0) return '{}';
-    return '{' + nl + entries.map(([k, x]) => inner + JSON.stringify(k) + (compact ? ':' : ': ')
-      + toJson(x, inner, compact)).join(',' + nl) + nl + indent + '}';
-  }
-  return JSON.stringify(v);
 }
 
 const scenarioJson = () => toJson(scenario()) + '\n';
@@ -174,132 +153,8 @@ const scenarioJson = () => toJson(scenario()) + '\n';
 // ---------------------------------------------------------------------------
 // The study in the address: #s= and the scenario JSON in base64url.
 
-function encodeHash(text) {
-  const bytes = new TextEncoder().encode(text);
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-function decodeHash(hash) {
-  const b64 = hash.replace(/-/g, '+').replace(/_/g, '/');
-  const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
-}
-
 function updateHash() {
   history.replaceState(null, '', '#s=' + encodeHash(toJson(scenario(), '', true)));
-}
-
-// ---------------------------------------------------------------------------
-// The catalogue panel: EU, then outside the EU; by country, then provider.
-
-function shortZone(zoneId, regionId) {
-  return zoneId.startsWith(regionId + '-') ? zoneId.slice(regionId.length + 1) : zoneId;
-}
-
-function renderProviders() {
-  const box = $('provider-filter');
-  const providers = [...new Set(state.model.region.map((r) => r.provider))];
-  box.innerHTML = '';
-  for (const p of providers) {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.className = 'pill' + (state.hiddenProviders.has(p) ? '' : ' on');
-    b.textContent = PROVIDERS[p] ?? p;
-    b.setAttribute('aria-pressed', String(!state.hiddenProviders.has(p)));
-    b.onclick = () => {
-      if (state.hiddenProviders.has(p)) state.hiddenProviders.delete(p);
-      else state.hiddenProviders.add(p);
-      renderProviders();
-      renderCatalogue();
-    };
-    box.append(b);
-  }
-}
-
-// A matrix: a row per provider, a column per country (those in the EU
-// first, then the others), each cell the provider's regions there.
-function renderCatalogue() {
-  const m = state.model;
-  const box = $('catalogue');
-  box.innerHTML = '';
-  const inEu = (r) => m.region_in_eu[r.id];
-  const zonesOf = (r) => m.zone.filter((z) => z.region === r.id);
-  const causesOf = (r) => m.common_cause.filter((c) => c.affects.includes(r.id)
-    || c.affects.some((a) => zonesOf(r).some((z) => z.id === a)));
-  const regions = m.region.filter((r) => !state.hiddenProviders.has(r.provider));
-  const countries = [];
-  for (const eu of [true, false]) {
-    for (const r of regions) {
-      if (inEu(r) === eu && !countries.some((c) => c.code === r.country)) countries.push({ code: r.country, eu });
-    }
-  }
-  const providers = [...new Set(regions.map((r) => r.provider))];
-  const euCount = countries.filter((c) => c.eu).length;
-  const table = document.createElement('table');
-  table.className = 'catalogue-grid';
-  const groups = [];
-  if (euCount) groups.push(`<th colspan="${euCount}" class="eu-head" data-eu="true">In the EU</th>`);
-  if (countries.length > euCount) {
-    groups.push(`<th colspan="${countries.length - euCount}" class="eu-head" data-eu="false">Outside the EU</th>`);
-  }
-  table.innerHTML = `<thead>
-      <tr><th></th>${groups.join('')}</tr>
-      <tr><th class="corner">provider</th>${countries.map((c) => `<th class="country" data-country="${esc(c.code)}" data-eu="${c.eu}">${esc(COUNTRIES[c.code] ?? c.code)} <span class="code">${esc(c.code)}</span></th>`).join('')}</tr>
-    </thead>`;
-  const body = document.createElement('tbody');
-  for (const p of providers) {
-    const tr = document.createElement('tr');
-    tr.dataset.provider = p;
-    tr.innerHTML = `<th class="provider" scope="row">${esc(PROVIDERS[p] ?? p)}</th>`;
-    for (const c of countries) {
-      const td = document.createElement('td');
-      td.dataset.eu = String(c.eu);
-      td.dataset.country = c.code;
-      for (const r of regions.filter((x) => x.provider === p && x.country === c.code && inEu(x) === c.eu)) {
-        const zones = zonesOf(r);
-        const causes = causesOf(r);
-        const div = document.createElement('div');
-        div.className = 'region';
-        div.dataset.region = r.id;
-        div.dataset.provider = r.provider;
-        const code = r.provider_code ? ` · <code>${esc(r.provider_code)}</code>` : '';
-        div.innerHTML = `<div class="region-name" title="${esc(r.note ?? '')}">${esc(r.name || r.id)}${code}</div>`;
-        const chips = document.createElement('div');
-        chips.className = 'zones';
-        for (const z of zones) {
-          const b = document.createElement('button');
-          b.type = 'button';
-          b.className = 'zone';
-          b.dataset.zone = z.id;
-          const a = m.zone_availability[z.id];
-          b.title = `${z.id}: up ${(a * 100).toFixed(4)}% of the time on its own`
-            + (causes.length ? `; common causes: ${causes.map((x) => x.name).join(', ')}` : '');
-          b.textContent = shortZone(z.id, r.id);
-          b.onclick = () => addReplica(z.id);
-          chips.append(b);
-        }
-        const n = document.createElement('span');
-        n.className = 'zone-count' + (zones.length < 3 ? ' few' : '');
-        n.textContent = `${zones.length} zone${zones.length === 1 ? '' : 's'}`;
-        if (zones.length < 3) n.title = 'A quorum over fewer than three zones cannot survive a zone outage';
-        chips.append(n);
-        div.append(chips);
-        td.append(div);
-      }
-      if (!td.firstChild) td.innerHTML = '<span class="none">–</span>';
-      tr.append(td);
-    }
-    body.append(tr);
-  }
-  table.append(body);
-  box.append(table);
-  $('catalogue-source').textContent = state.catalog
-    ? `The ${state.catalog} catalogue: ${m.region.length} regions, ${m.zone.length} zones, `
-      + `${m.common_cause.length} common causes.`
-    : `The loaded file's model: ${m.region.length} regions, ${m.zone.length} zones, `
-      + `${m.common_cause.length} common causes.`;
 }
 
 // ---------------------------------------------------------------------------
@@ -312,6 +167,8 @@ function renderSettings() {
   $('start').value = state.sim.start;
   $('sla').value = state.sim.sla_targets;
   $('estimator').value = state.sim.estimator;
+  $('sla-window').value = state.sim.sla_window_hours;
+  $('sla-credits').value = state.sim.sla_credits;
   renderBaseline();
 }
 
@@ -322,16 +179,17 @@ function renderBaseline() {
   first.value = '';
   first.textContent = state.deps.length ? `the first (${state.deps[0].name})` : 'the first deployment';
   sel.append(first);
-  for (const d of state.deps) {
+  for (const d of [...state.deps, ...state.services]) {
     const o = document.createElement('option');
     o.value = d.name;
     o.textContent = d.name;
     sel.append(o);
   }
-  if (state.sim.baseline && !state.deps.some((d) => d.name === state.sim.baseline)) {
+  const named = [...state.deps, ...state.services].some((d) => d.name === state.sim.baseline);
+  if (state.sim.baseline && !named) {
     const o = document.createElement('option');
     o.value = state.sim.baseline;
-    o.textContent = `${state.sim.baseline} (not a deployment)`;
+    o.textContent = `${state.sim.baseline} (not a deployment or service)`;
     sel.append(o);
   }
   sel.value = state.sim.baseline;
@@ -396,15 +254,21 @@ function renderDeployments() {
           </select>
         </label>
         ${d.extra.replica_failures ? '<span class="tag" title="From the loaded file">replica failures</span>' : ''}
+        ${d.extra.release_failures ? '<span class="tag" title="From the loaded file">release failures</span>' : ''}
       </div>`;
     const name = card.querySelector('.dep-name');
     name.value = d.name;
     name.oninput = () => {
+      const old = d.name;
       d.name = name.value;
+      renamePart(state.services, old, d.name);
+      if (state.sim.baseline === old) state.sim.baseline = d.name;
       renderBaseline();
+      drawServices();
     };
     card.querySelector('.remove').onclick = () => {
       state.deps.splice(i, 1);
+      removePart(state.services, d.name);
       state.active = Math.max(0, Math.min(state.active, state.deps.length - 1));
       renderAll();
     };
@@ -419,29 +283,15 @@ function renderDeployments() {
       chip.innerHTML = `<span class="pos">${j + 1}</span><span class="zid"></span>`;
       chip.querySelector('.zid').textContent = z;
       if (j > 0) {
-        const up = document.createElement('button');
-        up.type = 'button';
-        up.className = 'icon';
-        up.title = 'Earlier in the priority order';
-        up.setAttribute('aria-label', `Move ${z} earlier`);
-        up.textContent = '↑';
-        up.onclick = () => {
+        chip.append(iconButton('↑', 'Earlier in the priority order', `Move ${z} earlier`, () => {
           [d.replicas[j - 1], d.replicas[j]] = [d.replicas[j], d.replicas[j - 1]];
           renderDeployments();
-        };
-        chip.append(up);
+        }));
       }
-      const x = document.createElement('button');
-      x.type = 'button';
-      x.className = 'icon';
-      x.title = 'Remove this replica';
-      x.setAttribute('aria-label', `Remove replica ${j + 1} (${z})`);
-      x.textContent = '×';
-      x.onclick = () => {
+      chip.append(iconButton('×', 'Remove this replica', `Remove replica ${j + 1} (${z})`, () => {
         d.replicas.splice(j, 1);
         renderDeployments();
-      };
-      chip.append(x);
+      }));
       reps.append(chip);
     });
     const add = card.querySelector('.zone-add');
@@ -460,18 +310,8 @@ function renderDeployments() {
       else if (d.rule !== 'active_passive' && d.rule !== 'majority' && !/^\d+$/.test(d.param)) d.param = '1';
       renderDeployments();
     };
-    const param = card.querySelector('.rule-param');
-    if (param) {
-      param.value = d.param;
-      param.oninput = () => {
-        d.param = param.value;
-      };
-    }
-    const est = card.querySelector('.dep-estimator');
-    est.value = d.estimator;
-    est.onchange = () => {
-      d.estimator = est.value;
-    };
+    bindValue(card.querySelector('.rule-param'), d, 'param');
+    bindValue(card.querySelector('.dep-estimator'), d, 'estimator');
     box.append(card);
   });
   if (state.deps.length < MAX_DEPLOYMENTS) {
@@ -485,6 +325,11 @@ function renderDeployments() {
   $('deployment-count').textContent = `${state.deps.length} of ${MAX_DEPLOYMENTS}`;
   $('add-deployment').disabled = state.deps.length >= MAX_DEPLOYMENTS;
   renderBaseline();
+  drawServices();
+}
+
+function drawServices() {
+  renderServices($('services'), { state, changed: renderBaseline, status });
 }
 
 function renderPresets() {
@@ -556,67 +401,8 @@ function bindSettings() {
   bind('sla', 'sla_targets');
   bind('baseline', 'baseline');
   bind('estimator', 'estimator');
-}
-
-// ---------------------------------------------------------------------------
-// Messages next to their fields.
-
-function clearErrors() {
-  document.querySelectorAll('.field-error').forEach((e) => e.remove());
-  document.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
-  const g = $('general-errors');
-  g.hidden = true;
-  g.innerHTML = '';
-}
-
-// The element whose data-field is the longest prefix of `field`, ending at
-// a path boundary (`deployment[0].rule` holds `deployment[0].rule.k`).
-function fieldElement(field) {
-  let best = null;
-  for (const el of document.querySelectorAll('[data-field]')) {
-    const f = el.dataset.field;
-    const fits = field === f || (field.startsWith(f) && '.['.includes(field[f.length]));
-    if (fits && (!best || f.length > best.dataset.field.length)) best = el;
-  }
-  return best;
-}
-
-// Each message goes next to its field (`place`: the errors are about the
-// form), or only into the list under the settings (a file being loaded).
-function showErrors(reply, { place = true } = {}) {
-  clearErrors();
-  const general = [];
-  for (const e of reply.errors ?? []) {
-    const el = place && e.field ? fieldElement(e.field) : null;
-    if (!el) {
-      general.push(e);
-      continue;
-    }
-    const msg = document.createElement('div');
-    msg.className = 'field-error';
-    msg.setAttribute('role', 'alert');
-    msg.dataset.for = e.field;
-    msg.textContent = e.message;
-    msg.title = e.text;
-    // The input the message is about: the field itself, else the first text
-    // input in its block (a rule's k), else its first select.
-    const input = el.matches('input, select') ? el : el.querySelector('input') ?? el.querySelector('select');
-    if (input) input.setAttribute('aria-invalid', 'true');
-    if (el.matches('input, select')) el.closest('.field, .dep-head, .dep-row, label')?.after(msg) ?? el.after(msg);
-    else if (el.id === 'deployments-card') el.querySelector('.deployments').before(msg);
-    else el.append(msg);
-  }
-  const g = $('general-errors');
-  const lines = reply.errors?.length ? reply.errors.map((e) => e.text) : [reply.summary];
-  g.innerHTML = '<strong>The study cannot run:</strong>';
-  const pre = document.createElement('pre');
-  pre.textContent = lines.join('\n');
-  g.append(pre);
-  g.hidden = false;
-  if (general.length === 0) g.classList.add('located');
-  else g.classList.remove('located');
-  // Bring the first message into view.
-  (document.querySelector('.field-error') ?? g).scrollIntoView({ block: 'center', behavior: 'instant' });
+  bind('sla-window', 'sla_window_hours');
+  bind('sla-credits', 'sla_credits');
 }
 
 // ---------------------------------------------------------------------------
@@ -656,6 +442,7 @@ async function run() {
     }
     lastRun = reply;
     renderResults(reply);
+    status(`Done: ${fmtInt(JSON.parse(reply.result_json).trials)} trials.`);
     outcome = 'done';
   } catch (e) {
     if (e.message === 'stopped') {
@@ -676,135 +463,14 @@ async function run() {
   }
 }
 
+const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
+
 function stop() {
   if (!running) return;
   worker.terminate();
   for (const c of calls.values()) c.reject(new Error('stopped'));
   calls.clear();
   startWorker();
-}
-
-const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
-
-function renderResults(reply) {
-  const result = JSON.parse(reply.result_json);
-  $('results').hidden = false;
-  const year = result.horizon_hours === 8760;
-  const secs = reply.elapsed_ms / 1000;
-  const rate = result.trials / Math.max(secs, 1e-9);
-  $('run-line').innerHTML = '';
-  $('run-line').append(
-    `${fmtInt(result.trials)} trials of ${result.horizon_hours} h, `
-      + `${result.start === 'all_up' ? 'all-up' : 'steady-state'} start, seed ${result.seed}; `
-      + `downtime in minutes per ${year ? 'year' : `${result.horizon_hours} h trial`}. `,
-  );
-  const timing = document.createElement('span');
-  timing.className = 'timing';
-  timing.id = 'timing';
-  timing.dataset.seconds = String(secs);
-  timing.dataset.trialsPerSecond = String(rate);
-  timing.textContent = `Ran in ${secs.toFixed(2)} s in this browser (${fmtInt(rate)} trials/s).`;
-  $('run-line').append(timing);
-
-  // The table: the CLI's columns and cells.
-  const t = $('figures');
-  const sla = reply.headers.slice(12);
-  const per = year ? 'per year' : 'per trial';
-  t.innerHTML = `
-    <thead>
-      <tr class="groups">
-        <th rowspan="2" class="name">deployment</th>
-        <th colspan="3">availability</th>
-        <th colspan="4">downtime (min ${per})</th>
-        <th colspan="2">outages</th>
-        <th colspan="2">longest outage (min)</th>
-        ${sla.length ? `<th colspan="${sla.length}">P(${year ? 'year' : 'trial'} meets)</th>` : ''}
-      </tr>
-      <tr>
-        <th>mean</th><th>95% CI ±</th><th>nines</th>
-        <th>mean</th><th>p50</th><th>p95</th><th>p99</th>
-        <th>${per}</th><th>P(none)</th>
-        <th>mean</th><th>p99</th>
-        ${sla.map((h) => `<th>${esc(h)}</th>`).join('')}
-      </tr>
-    </thead>`;
-  const body = document.createElement('tbody');
-  reply.rows.forEach((row, i) => {
-    const tr = document.createElement('tr');
-    tr.dataset.deployment = result.deployments[i].name;
-    row.forEach((cell, j) => {
-      const td = document.createElement(j === 0 ? 'th' : 'td');
-      td.dataset.col = String(j);
-      if (j === 0) {
-        td.scope = 'row';
-        td.className = 'name';
-        td.innerHTML = `<span class="swatch" style="--colour:${COLOURS[i % COLOURS.length]}"></span>`;
-        td.append(cell);
-      } else {
-        td.textContent = cell;
-      }
-      if (j >= 12) {
-        const p = Number(cell);
-        td.className = p >= 0.99 ? 'good' : p >= 0.95 ? 'fair' : 'poor';
-      }
-      tr.append(td);
-    });
-    body.append(tr);
-  });
-  t.append(body);
-
-  const notes = $('notes');
-  notes.innerHTML = '';
-  for (const n of reply.notes) {
-    const p = document.createElement('p');
-    p.className = `note ${n.kind}`;
-    p.dataset.deployment = n.deployment;
-    p.textContent = n.text;
-    notes.append(p);
-  }
-  const warnings = $('warnings');
-  warnings.innerHTML = '';
-  for (const w of result.warnings) {
-    const p = document.createElement('p');
-    p.className = 'warning';
-    p.dataset.deployment = w.deployment;
-    p.dataset.kind = w.kind;
-    const i = w.message.indexOf(' (');
-    const head = i >= 0 ? w.message.slice(0, i) : w.message;
-    const detail = i >= 0 ? w.message.slice(i + 1) : '';
-    p.innerHTML = '<span class="w-icon" aria-hidden="true">⚠</span>';
-    const strong = document.createElement('strong');
-    strong.textContent = `${w.deployment}: ${head}`;
-    p.append(strong, detail ? ` ${detail}` : '');
-    warnings.append(p);
-  }
-
-  drawCcdf($('chart'), reply.ccdf, reply.budgets, result);
-
-  const c = $('comparison');
-  const against = reply.comparison_rows;
-  $('comparison-title').hidden = against.length === 0;
-  c.hidden = against.length === 0;
-  c.innerHTML = `
-    <caption>Against “${esc(result.comparison.baseline)}” on the same sampled outages (minutes ${per}; negative: less downtime)</caption>
-    <thead><tr><th class="name">deployment</th><th>downtime diff mean</th><th>95% CI</th>
-    <th>P(less downtime)</th><th>P(more downtime)</th><th>variance reduction</th></tr></thead>`;
-  const cb = document.createElement('tbody');
-  for (const row of against) {
-    const tr = document.createElement('tr');
-    tr.dataset.deployment = row[0];
-    row.forEach((cell, j) => {
-      const td = document.createElement(j === 0 ? 'th' : 'td');
-      if (j === 0) td.className = 'name';
-      td.dataset.col = String(j);
-      td.textContent = cell;
-      tr.append(td);
-    });
-    cb.append(tr);
-  }
-  c.append(cb);
-  $('cli-text').textContent = reply.table;
-  status(`Done: ${fmtInt(result.trials)} trials.`);
 }
 
 // ---------------------------------------------------------------------------
@@ -851,22 +517,26 @@ async function loadText(text, name, { fromLink = false } = {}) {
   state.sim = simFromSettings(reply.simulation, reply.seed_text);
   const deps = reply.deployment.map(depFromScenario);
   state.deps = deps.slice(0, MAX_DEPLOYMENTS);
+  const services = keepServices((reply.service ?? []).map(serviceFromScenario), state.deps.map((d) => d.name));
+  state.services = services.kept;
   state.active = 0;
-  renderProviders();
-  renderCatalogue();
+  renderProviders(state, addReplica);
+  renderCatalogue(state, addReplica);
   renderAll();
   const notes = [];
   if (deps.length > MAX_DEPLOYMENTS) {
     notes.push(`the page holds ${MAX_DEPLOYMENTS} deployments: the first ${MAX_DEPLOYMENTS} of ${deps.length} were kept`);
   }
+  if (services.dropped.length) {
+    const why = services.limited ? `the page holds ${MAX_SERVICES}, or they use deployments not kept` : 'they use deployments not kept';
+    notes.push(`services left out (${why}): ${services.dropped.join(', ')}`);
+  }
+  if (reply.has_precision) notes.push('its precision target is for `zonesim run` and is left out: the page runs exactly its trials');
   if (reply.has_plan) notes.push('its [plan] table is for `zonesim plan` and is not shown here');
   status(`${fromLink ? 'Study from the link' : `Loaded ${name}`}${notes.length ? `; ${notes.join('; ')}` : ''}.`);
   return true;
 }
 
-function esc(s) {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-}
 
 // ---------------------------------------------------------------------------
 
@@ -882,8 +552,8 @@ async function main() {
   // zones, Paris plus Frankfurt, three hubs.
   const first = ['single-zone', 'paris-both-zones', 'paris-quorum+frankfurt', 'three-hubs-active'];
   state.deps = cat.default_study.deployment.filter((d) => first.includes(d.name)).map(depFromScenario);
-  renderProviders();
-  renderCatalogue();
+  renderProviders(state, addReplica);
+  renderCatalogue(state, addReplica);
   renderPresets();
   renderAll();
 
@@ -892,6 +562,7 @@ async function main() {
   $('add-deployment').onclick = addDeployment;
   $('clear-deployments').onclick = () => {
     state.deps = [];
+    state.services = [];
     state.active = 0;
     renderDeployments();
   };

@@ -1,5 +1,5 @@
 // The downtime CCDF, drawn as SVG by hand: P(downtime in a trial > x)
-// against x in minutes, both on log scales, one step line per deployment,
+// against x in minutes, both on log scales, one step line per deployment and service,
 // a dashed vertical line at each SLA target's downtime budget. The same
 // picture as `zonesim run --plot` (src/plot/ccdf.rs), in the page.
 
@@ -148,6 +148,8 @@ export function drawCcdf(box, series, budgets, result) {
     const name = document.createElement('strong');
     name.textContent = s.name;
     li.append(name);
+    if (s.service) li.dataset.service = 'true';
+    if (s.service) li.append(' (service)');
     let text = p0 > 0
       ? ` P(any downtime) = ${compact(p0)}`
       : ` no downtime in any of ${result.trials.toLocaleString('en-US')} trials: no line`;

@@ -173,4 +173,39 @@ test("importance sampling and paired differences: the wasm module's result is th
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+
+test('services: run with the CLI\'s rows and text, written to TOML and loaded back', () => {
+  const one = (name, zone) => ({ name, replicas: [zone], rule: { at_least: 1 } });
+  const json = JSON.stringify({
+    catalog: 'eu-hubs',
+    simulation: { trials: 2000, seed: 3, sla_window_hours: 2190, sla_credits: [{ below: 0.999, credit: 0.1 }] },
+    deployment: [one('a', 'aws-fr-par-az1'), one('b', 'gcp-de-fra-b')],
+    service: [{ name: 'both', up_when: { all: ['a', 'b'] } }, { name: 'either', up_when: { at_least: 1, of: ['a', 'b'] } }],
+  }, null, 2);
+  const r = zs.run(json, 1);
+  assert.equal(r.ok, true, JSON.stringify(r.errors));
+  const dir = mkdtempSync(join(tmpdir(), 'zonesim-api-'));
+  writeFileSync(join(dir, 'study.json'), json);
+  const cliJson = execFileSync(BIN, ['run', 'study.json', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+  const cliText = execFileSync(BIN, ['run', 'study.json'], { cwd: dir, encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.result_json, cliJson);
+  assert.equal(r.table, cliText);
+  const result = JSON.parse(cliJson);
+  assert.deepEqual(r.service_rows.map((row) => row[0]), ['both', 'either']);
+  assert.equal(r.service_rows[0][4], result.services[0].downtime_minutes.mean.toFixed(1));
+  assert.equal(r.service_rules.length, 2);
+  for (const line of r.service_rules) assert.ok(cliText.includes(line), line);
+  // The windows' rows: deployments then services; the credit columns last.
+  assert.deepEqual(r.windows.rows.map((row) => row[0]), ['a', 'b', 'both', 'either']);
+  assert.equal(r.windows.rows[2].at(-1), `${(result.services[0].windows.credit.per_trial * 100).toFixed(2)}%`);
+  assert.equal(r.ccdf.filter((c) => c.service).length, 2);
+  // Save as TOML keeps the services; both files load to the same study.
+  const t = zs.toToml(json);
+  assert.equal(t.ok, true);
+  assert.match(t.text, /\n\[\[service\]\]\nname = "both"\n/);
+  const fromJson = zs.load(json, 'a.json');
+  assert.deepEqual(zs.load(t.text, 'a.toml'), fromJson);
+  assert.deepEqual(fromJson.service, JSON.parse(json).service);
+  assert.equal(fromJson.simulation.sla_window_hours, 2190);
 });

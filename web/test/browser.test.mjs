@@ -435,6 +435,240 @@ test('a seed beyond 2^53 travels exactly, in the saved file and in the link', as
   await p2.close();
 });
 
+// Services (issue 16: "optionally a service over them") and the SLA
+// windows with service credits, against the CLI's JSON and text.
+function expectedWindowRows(cli) {
+  const credit = cli.deployments.some((d) => d.windows?.credit);
+  return [...cli.deployments, ...(cli.services ?? [])].filter((d) => d.windows).map((d) => [
+    d.name,
+    ...d.windows.sla.flatMap((s) => [fixed(s.p_window_misses, 4), fixed(s.missed_per_trial, 3), fixed(s.p_any_missed, 4)]),
+    ...(credit ? (d.windows.credit
+      ? [`${(d.windows.credit.per_window * 100).toFixed(2)}%`, `${(d.windows.credit.per_trial * 100).toFixed(2)}%`]
+      : ['-', '-']) : []),
+  ]);
+}
+
+// The CLI text's tokens for `name` in the block that starts at `start`
+// (up to the next block): its row, in every part of a table wider than
+// the terminal.
+function blockTokens(text, start, name) {
+  const from = text.indexOf(start);
+  assert.ok(from >= 0, `no ${start.trim()} block in the CLI's text`);
+  const ends = ['\nSLA windows', '\nPaired comparison', '\nZones (']
+    .map((m) => text.indexOf(m, from + 1)).filter((i) => i > from);
+  const block = text.slice(from, Math.min(...ends));
+  const lines = block.split('\n').filter((l) => l.startsWith(name + ' '));
+  assert.ok(lines.length > 0, `${name} is not in the CLI's ${start.trim()} block`);
+  return lines.map((l) => l.slice(name.length)).join(' ').trim().split(/\s+/);
+}
+
+async function addService(name, kind, parts, k, p = page) {
+  await p.click('#add-service');
+  const card = p.locator('#services article.service').last();
+  await card.locator('.svc-name').fill(name);
+  await card.locator('.svc-kind').selectOption(kind);
+  if (k !== undefined) await card.locator('.svc-k').fill(k);
+  for (const part of parts) await card.locator('.part-add').selectOption(part);
+}
+
+// Three tiers built by clicking zones (AWS and Google Cloud, Paris and
+// Frankfurt) and one of the default study's deployments.
+const serviceStudy = {
+  built: [
+    ['web', ['aws-fr-par-az1', 'aws-fr-par-az2'], 'at_least'],
+    ['db', ['aws-fr-par-az3', 'aws-de-fra-az1', 'gcp-fr-par-a'], 'majority'],
+    ['cache', ['gcp-de-fra-b'], 'at_least'],
+  ],
+  preset: 'single-zone',
+  deployments: ['web', 'db', 'cache', 'single-zone'],
+  services: [
+    ['front', 'any', ['web', 'single-zone']],
+    ['shop', 'all', ['front', 'db', 'cache']],
+    ['two-of-three', 'at_least', ['web', 'db', 'cache'], '2'],
+  ],
+};
+
+test('services over the deployments, SLA windows and credits: the CLI\'s figures, tables and files', async () => {
+  await page.goto(URL_);
+  await page.waitForSelector('body[data-ready="true"]');
+  await clearDeployments();
+  assert.equal(await page.locator('#services article.service').count(), 0);
+  for (const [name, zones, rule] of serviceStudy.built) {
+    await page.click('#add-deployment');
+    for (const z of zones) await page.click(`#catalogue .zone[data-zone="${z}"]`);
+    const card = page.locator('#deployments article').last();
+    await card.locator('.dep-name').fill(name);
+    await card.locator('.rule-kind').selectOption(rule);
+  }
+  await page.click(`#presets button[data-preset="${serviceStudy.preset}"]`);
+  assert.deepEqual(await page.$$eval('#deployments .dep-name', (es) => es.map((e) => e.value)), serviceStudy.deployments);
+  for (const [name, kind, parts, k] of serviceStudy.services) await addService(name, kind, parts, k);
+  await setInput('#trials', '20000');
+  await setInput('#seed', '5');
+  await setInput('#sla-window', '2190');
+  await setInput('#sla-credits', '0.9999=0.1, 0.999=0.25');
+  await page.selectOption('#baseline', 'shop');
+  assert.equal(await runPage(), 'done');
+
+  // The study file the page writes, in the file format's forms.
+  const studyPath = await saveFrom('#save-json', 'services-study.json');
+  const saved = JSON.parse(readFileSync(studyPath, 'utf8'));
+  assert.deepEqual(saved.service, [
+    { name: 'front', up_when: { any: ['web', 'single-zone'] } },
+    { name: 'shop', up_when: { all: ['front', 'db', 'cache'] } },
+    { name: 'two-of-three', up_when: { at_least: 2, of: ['web', 'db', 'cache'] } },
+  ]);
+  assert.equal(saved.simulation.sla_window_hours, 2190);
+  assert.deepEqual(saved.simulation.sla_credits, [{ below: 0.9999, credit: 0.1 }, { below: 0.999, credit: 0.25 }]);
+  // The page's result is the CLI's for that file (byte for byte: checked
+  // last, below), and the TOML file gives the same.
+  const pageResult = readFileSync(await saveFrom('#save-result', 'services-result.json'), 'utf8');
+  const cliJson = cli('run', studyPath, '--format', 'json');
+  const tomlPath = await saveFrom('#save-toml', 'services-study.toml');
+  assert.match(readFileSync(tomlPath, 'utf8'), /\[\[service\]\]\nname = "front"/);
+  assert.equal(cli('run', tomlPath, '--format', 'json'), cliJson);
+  const expected = JSON.parse(cliJson);
+  assert.deepEqual(expected.services.map((x) => x.name), ['front', 'shop', 'two-of-three']);
+  assert.equal(expected.comparison.baseline, 'shop');
+
+  // The services' table: each cell the CLI's formatting of the CLI's JSON,
+  // and the CLI table's row.
+  const text = cli('run', studyPath);
+  assert.equal(await page.locator('#cli-text').textContent(), text);
+  const rows = await page.$$eval('#service-figures tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(rows, expected.services.map((x) => expectedRow(x, expected.trials)));
+  assert.equal(await page.locator('#service-figures thead th.name').textContent(), 'service');
+  for (const row of rows) {
+    assert.deepEqual(blockTokens(text, '\nservice ', row[0]), row.slice(1).join(' ').split(/\s+/), row[0]);
+  }
+  // Figures against exact relations, trial by trial and so on average:
+  // `front` (any) is down only while both parts are, `shop` (all) while
+  // any part is; and the services differ from their parts here.
+  const dep = (n) => expected.deployments.find((d) => d.name === n);
+  const [front, shop] = expected.services;
+  const mean = (x) => x.downtime_minutes.mean;
+  assert.ok(mean(front) <= Math.min(mean(dep('web')), mean(dep('single-zone'))));
+  assert.ok(mean(front) < mean(dep('single-zone')));
+  assert.ok(mean(shop) >= Math.max(mean(front), mean(dep('db')), mean(dep('cache'))));
+  assert.ok(mean(shop) > mean(dep('cache')));
+  // Each service's rule as the CLI states it, under the table.
+  const rules = await page.locator('#service-rules li').allTextContents();
+  assert.deepEqual(rules, ['front', 'shop', 'two-of-three'].map((name) => {
+    // The library's wording: the CLI's line for each service.
+    const line = text.split('\n').find((l) => l.startsWith(`${name}: up when `));
+    assert.ok(line, `no rule line for ${name}`);
+    return line.trim();
+  }));
+  assert.match(rules[2], /\b2\b.*web.*db.*cache/);
+  // The paired comparison lists the deployments, then the services other than the baseline.
+  const against = await page.$$eval('#comparison tbody tr', (trs) => trs.map((tr) => tr.dataset.deployment));
+  assert.deepEqual(against, expected.comparison.against.map((x) => x.name));
+  assert.deepEqual(against, [...serviceStudy.deployments, 'front', 'two-of-three']);
+  // The CCDF: a legend entry for each deployment and service.
+  assert.equal(await page.locator('#chart .legend li').count(), 7);
+  assert.equal(await page.locator('#chart .legend li[data-service="true"]').count(), 3);
+
+  // The SLA windows: four quarters of 2190 h, each target, and the credits.
+  assert.equal(await page.isVisible('#windows'), true);
+  const head = await page.locator('#windows-head').textContent();
+  assert.ok(text.includes(head.slice(0, 40)), head);
+  assert.match(head, /^SLA windows: each year cut into 4 whole 2190 h windows of 2190 h/);
+  const wrows = await page.$$eval('#windows-table tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(wrows, expectedWindowRows(expected));
+  assert.equal(wrows.length, 7);
+  assert.equal(wrows[0].length, 1 + 3 * expected.deployments[0].sla.length + 2);
+  for (const row of wrows) assert.deepEqual(blockTokens(text, '\nSLA windows', row[0]), row.slice(1), row[0]);
+  assert.match(await page.locator('#windows-credit').textContent(), /largest applicable band counts/);
+  // The README's screenshot: the page with services, windows and credits
+  // (it replaces the one of the default study's deployments above).
+  if (SHOT) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(OUT, 'web.png'), fullPage: true });
+    copyFileSync(join(OUT, 'web.png'), SHOT);
+  }
+
+  // The study in the link: a new tab holds the services and the windows,
+  // and writes the same file.
+  const p2 = await newPage(page.url());
+  assert.deepEqual(await p2.$$eval('#services .svc-name', (es) => es.map((e) => e.value)), ['front', 'shop', 'two-of-three']);
+  assert.equal(await p2.inputValue('#sla-window'), '2190');
+  assert.equal(readFileSync(await saveFrom('#save-json', 'services-link.json', p2), 'utf8'), readFileSync(studyPath, 'utf8'));
+  await p2.close();
+  // Loaded back from the TOML file: the same study again.
+  await page.setInputFiles('#load-file', tomlPath);
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Loaded services-study.toml'));
+  assert.equal(readFileSync(await saveFrom('#save-json', 'services-again.json'), 'utf8'), readFileSync(studyPath, 'utf8'));
+  // Renaming a deployment renames it in the services made of it.
+  await page.fill('#deployments article:nth-of-type(3) .dep-name', 'kv');
+  assert.deepEqual(await page.$$eval('#services article:nth-of-type(2) .part', (es) => es.map((e) => e.dataset.part)), ['front', 'db', 'kv']);
+  await page.fill('#deployments article:nth-of-type(3) .dep-name', 'cache');
+
+  // Last, as the contract says: the page's result JSON is the CLI's, byte
+  // for byte. (Open, issue 16: wasm's `exp`/`ln` are musl's, the CLI's
+  // glibc's; where a duration differs by one ulp a mean can differ in its
+  // last bit, as in the test of a study built by clicking above.)
+  assert.equal(pageResult, cliJson);
+});
+
+test("bad input in a service shows the library's message (the CLI's) next to the service's field", async () => {
+  // k out of range, and a cycle (front made of shop made of front).
+  const third = page.locator('#services article:nth-of-type(3)');
+  await third.locator('.svc-k').fill('5');
+  await page.locator('#services article:nth-of-type(1) .part-add').selectOption('shop');
+  assert.equal(await runPage(), 'error');
+  const kError = third.locator('.field-error[data-for="service[2].up_when.at_least"]');
+  assert.equal(await kError.count(), 1);
+  assert.match(await kError.textContent(), /^at_least = 5 needs 1 <= k <= 3/);
+  assert.equal(await third.locator('.svc-k').getAttribute('aria-invalid'), 'true');
+  const cycle = page.locator('#services .field-error', { hasText: 'services form a cycle' });
+  assert.equal(await cycle.count(), 1);
+  const v = await validatePageStudy('bad-service');
+  assert.equal(v.status, 2);
+  for (const m of [await kError.textContent(), await cycle.textContent()]) {
+    assert.ok(v.stderr.includes(m), `${v.stderr} lacks ${m}`);
+  }
+  for (const line of (await page.locator('#general-errors pre').textContent()).split('\n')) {
+    assert.ok(v.stderr.includes(line), `${v.stderr} lacks ${line}`);
+  }
+  // A window too long, and a credit band of the wrong form: at their fields.
+  await third.locator('.svc-k').fill('2');
+  await page.locator('#services article:nth-of-type(1) .part[data-part="shop"] button').click();
+  await setInput('#sla-window', '-1');
+  assert.equal(await runPage(), 'error');
+  const wError = page.locator('#settings .field-error[data-for="simulation.sla_window_hours"]');
+  assert.equal(await wError.count(), 1);
+  const v2 = await validatePageStudy('bad-window');
+  assert.equal(v2.status, 2);
+  assert.ok(v2.stderr.includes(await wError.textContent()), v2.stderr);
+  assert.equal(await page.locator('#services .field-error').count(), 0);
+  // Fixed, it runs.
+  await setInput('#sla-window', '730');
+  assert.equal(await runPage(), 'done');
+  assert.equal(await page.locator('.field-error').count(), 0);
+});
+
+test('a file of nine deployments and six services keeps four deployments and the services over them, with the CLI\'s figures', async () => {
+  const file = join(ROOT, 'scenarios', 'three-tier-service.toml');
+  await page.setInputFiles('#load-file', file);
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Loaded three-tier-service.toml'));
+  const statusText = await page.locator('#status').textContent();
+  assert.match(statusText, /the first 4 of 9 were kept/);
+  assert.match(statusText, /services left out .*: shop-eu-wide, shop-two-providers, tiers-eu-wide, tiers-two-providers/);
+  assert.deepEqual(await page.$$eval('#services .svc-name', (es) => es.map((e) => e.value)), ['shop-france-only', 'tiers-france-only']);
+  assert.equal(await page.locator('#services article:nth-of-type(1) .tag', { hasText: 'release failures' }).count(), 1);
+  assert.equal(await page.inputValue('#baseline'), 'shop-france-only');
+  assert.equal(await runPage(), 'done');
+  // Each deployment's and service's streams are keyed by its name: the
+  // figures of those kept are the CLI's for the whole file, to the bit.
+  const expected = JSON.parse(cli('run', file, '--format', 'json'));
+  const result = JSON.parse(readFileSync(await saveFrom('#save-result', 'three-tier.json'), 'utf8'));
+  for (const d of result.deployments) assert.deepEqual(d, expected.deployments.find((e) => e.name === d.name), d.name);
+  assert.deepEqual(result.services.map((x) => x.name), ['shop-france-only', 'tiers-france-only']);
+  for (const x of result.services) assert.deepEqual(x, expected.services.find((e) => e.name === x.name), x.name);
+  const rows = await page.$$eval('#service-figures tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(rows, result.services.map((x) => expectedRow(expected.services.find((e) => e.name === x.name), expected.trials)));
+});
+
 test('the page raised no script errors', () => {
   assert.deepEqual(pageErrors, []);
 });

@@ -11,13 +11,12 @@ use serde_json::{Value, json};
 use zonesim::catalog;
 use zonesim::engine::{Accumulators, RunOptions, Simulation, StudyResult};
 use zonesim::scenario::{Format, Scenario, ScenarioError, catalog_scenario};
+use zonesim::stats::DeploymentSummary;
 use zonesim::study::Study;
 
 use crate::table;
-use crate::table::format::{
-    escape, fmt_avail, fmt_halfwidth, fmt_minutes, fmt_nines, fmt_prob, fmt_target, nines_bound,
-    no_downtime_bound,
-};
+use crate::table::format::{escape, fmt_target};
+use crate::table::layout::CONTINUE;
 
 /// The most deployments the page builds at once.
 pub const MAX_DEPLOYMENTS: usize = 4;
@@ -185,7 +184,11 @@ pub fn load(text: &str, format: Format, name: &str) -> Value {
         // A u64 seed may exceed what a JS number holds exactly.
         "seed_text": study.simulation.seed.to_string(),
         "deployment": study.deployments,
+        "service": study.services,
         "has_plan": scenario.plan().is_some(),
+        // A run to a target precision is the CLI's (`zonesim run`): the
+        // page runs exactly `trials` trials and says it left it out.
+        "has_precision": study.simulation.precision.is_some(),
     })
 }
 
@@ -203,13 +206,14 @@ pub fn to_toml(json_text: &str) -> Value {
 }
 
 /// The top-level keys of a scenario in the order a person writes them.
-const TOML_ORDER: [&str; 7] = [
+const TOML_ORDER: [&str; 8] = [
     "catalog",
     "simulation",
     "region",
     "zone",
     "common_cause",
     "deployment",
+    "service",
     "plan",
 ];
 
@@ -309,7 +313,10 @@ pub fn run(text: &str, format: Format, progress: &(dyn Fn(u64) + Sync)) -> Value
         "ok": true,
         "result_json": result_json,
         "table": table::study_table(&result, study),
-        "rows": rows(&result),
+        "rows": rows(&result.deployments, result.trials),
+        "service_rows": rows(&result.services, result.trials),
+        "service_rules": study.services.iter().map(table::study::service_line).collect::<Vec<_>>(),
+        "windows": windows(&result),
         "headers": headers(&result),
         "notes": notes(&result),
         "comparison_rows": comparison_rows(&result),
@@ -318,168 +325,100 @@ pub fn run(text: &str, format: Format, progress: &(dyn Fn(u64) + Sync)) -> Value
     })
 }
 
-/// The column headers of [`rows`], as the CLI's table names them.
+/// The column headers of [`rows`], as the CLI's table names them (its
+/// two header rows joined: `availability mean`, `downtime p99`, ...; an SLA
+/// target's column by the target alone).
 fn headers(result: &StudyResult) -> Vec<String> {
-    let mut h: Vec<String> = [
-        "deployment",
-        "availability mean",
-        "95% CI ±",
-        "nines",
-        "downtime mean",
-        "downtime p50",
-        "downtime p95",
-        "downtime p99",
-        "outages",
-        "P(no outage)",
-        "longest outage mean",
-        "longest outage p99",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    if let Some(d) = result.deployments.first() {
-        h.extend(d.sla.iter().map(|s| fmt_target(s.target)));
-    }
-    h
-}
-
-/// The CLI table's row of each deployment, cell by cell, with the same
-/// formatting (`zonesim run`'s table, `src/bin/zonesim/table/study.rs`).
-pub fn rows(result: &StudyResult) -> Vec<Vec<String>> {
-    result
-        .deployments
-        .iter()
-        .map(|d| {
-            let a = &d.availability;
-            let dm = &d.downtime_minutes;
-            let u = &d.unavailability;
-            let none_seen = dm.mean == 0.0;
-            let (name, avail, half, nines) = match &d.importance {
-                Some(_) => (
-                    format!("{} (IS)", escape(&d.name)),
-                    format!("U {:.2e}", u.mean),
-                    if u.mean > 0.0 {
-                        format!("±{:.1}%", (u.ci95[1] - u.mean) / u.mean * 100.0)
-                    } else {
-                        "-".into()
-                    },
-                    if u.mean > 0.0 {
-                        format!("{:.2}", -u.mean.log10())
-                    } else {
-                        "-".into()
-                    },
-                ),
-                None if none_seen => (
-                    escape(&d.name),
-                    "no downtime".into(),
-                    "-".into(),
-                    nines_bound(result.trials),
-                ),
-                None => (
-                    escape(&d.name),
-                    fmt_avail(a.mean),
-                    fmt_halfwidth((a.mean - a.ci95[0]).max(a.ci95[1] - a.mean)),
-                    fmt_nines(a.mean),
-                ),
-            };
-            let mut row = vec![
-                name,
-                avail,
-                half,
-                nines,
-                fmt_minutes(dm.mean),
-                fmt_minutes(dm.percentiles.p50),
-                fmt_minutes(dm.percentiles.p95),
-                fmt_minutes(dm.percentiles.p99),
-                format!("{:.4}", d.outages.mean),
-                fmt_prob(d.outages.p_none),
-                fmt_minutes(d.longest_outage_minutes.mean),
-                fmt_minutes(d.longest_outage_minutes.p99),
-            ];
-            row.extend(d.sla.iter().map(|s| fmt_prob(s.p_meets)));
-            row
+    let mut group = String::new();
+    table::study::summary_headers(result)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (top, name))| {
+            if top != CONTINUE {
+                group = top;
+            }
+            if i >= SLA_COLUMN || group.is_empty() {
+                name
+            } else {
+                format!("{group} {name}")
+            }
         })
         .collect()
 }
 
+/// The first column of [`rows`] that is an SLA target's.
+const SLA_COLUMN: usize = 12;
+
+/// The CLI table's row of each deployment (or service), cell by cell, with
+/// the same formatting: the CLI's own code (`table::study::summary_row`).
+pub fn rows(list: &[DeploymentSummary], trials: u64) -> Vec<Vec<String>> {
+    list.iter()
+        .map(|d| table::study::summary_row(d, trials))
+        .collect()
+}
+
 /// The lines the CLI prints under its table, unwrapped: a bound for each
-/// deployment with no downtime in any trial, and each importance-sampling
-/// estimate.
+/// deployment or service with no downtime in any trial, and each
+/// importance-sampling estimate.
 fn notes(result: &StudyResult) -> Vec<Value> {
-    let year = result.horizon_hours == 8760.0;
     let mut out = Vec::new();
-    for d in &result.deployments {
+    for d in result.deployments.iter().chain(&result.services) {
         if d.downtime_minutes.mean == 0.0 && d.importance.is_none() {
-            let bound = no_downtime_bound(result.trials);
             out.push(json!({
                 "deployment": d.name,
                 "kind": "no_downtime",
-                "text": format!(
-                    "{}: no downtime in {} trials; P(a {trial} has any downtime) < {bound:.1e} \
-                     (95%), so availability > {:.7}; estimate its unavailability with \
-                     estimator = \"importance\"",
-                    escape(&d.name),
-                    result.trials,
-                    1.0 - bound,
-                    trial = if year { "year" } else { "trial" },
-                ),
+                "text": table::study::no_downtime_line(&escape(&d.name), result, false),
             }));
         }
     }
     for d in &result.deployments {
         if let Some(e) = &d.importance {
-            let u = &d.unavailability;
-            let rel = u
-                .relative_error
-                .map_or("-".to_string(), |r| format!("{:.1}%", r * 100.0));
             out.push(json!({
                 "deployment": d.name,
                 "kind": "importance",
-                "text": format!(
-                    "{} (importance sampling, {} cycles): unavailability {:.3e} [{:.3e}, {:.3e}], \
-                     relative error {rel}; {:.2e} outages per trial; effective sample size {:.0}",
-                    escape(&d.name),
-                    e.diagnostics.cycles,
-                    u.mean,
-                    u.ci95[0],
-                    u.ci95[1],
-                    e.outages_per_trial.mean,
-                    e.diagnostics.ess,
-                ),
+                "text": table::study::importance_line(d, e),
             }));
         }
     }
     out
 }
 
-/// The CLI's paired-comparison rows: deployment, mean difference, its 95%
-/// interval, P(less downtime), P(more downtime), variance reduction.
+/// The CLI's paired-comparison rows: deployment (or service), mean
+/// difference, its 95% interval, P(less downtime), P(more downtime),
+/// variance reduction.
 fn comparison_rows(result: &StudyResult) -> Vec<Vec<String>> {
     result
         .comparison
         .against
         .iter()
-        .map(|p| {
-            let d = &p.downtime_minutes_diff;
-            vec![
-                escape(&p.name),
-                fmt_minutes(d.mean),
-                format!("{} to {}", fmt_minutes(d.ci95[0]), fmt_minutes(d.ci95[1])),
-                fmt_prob(p.p_less_downtime),
-                fmt_prob(p.p_more_downtime),
-                p.variance_reduction
-                    .map_or("-".into(), |v| format!("{v:.1}x")),
-            ]
-        })
+        .map(table::study::comparison_row)
         .collect()
 }
 
-/// Each deployment's downtime CCDF: `[minutes, P(downtime > minutes)]`
-/// steps, and the earlier deployment it repeats exactly, if any.
+/// The SLA windows' block as the CLI prints it, in parts; null when no
+/// trial holds a whole window.
+fn windows(result: &StudyResult) -> Value {
+    match table::windows::windows_view(result) {
+        None => Value::Null,
+        Some(v) => json!({
+            "head": v.head,
+            "legend": v.legend,
+            "headers": v.headers.iter().map(|(a, b)| [a, b]).collect::<Vec<_>>(),
+            "continue": CONTINUE,
+            "rows": v.rows,
+            "credit_note": v.credit_note,
+        }),
+    }
+}
+
+/// Each deployment's and then each service's downtime CCDF: `[minutes,
+/// P(downtime > minutes)]` steps, and the earlier one it repeats exactly,
+/// if any.
 fn ccdf(result: &StudyResult, acc: &Accumulators) -> Vec<Value> {
     let points: Vec<Vec<(f64, f64)>> = acc
         .deployments
         .iter()
+        .chain(&acc.services)
         .map(|d| {
             d.downtime_histogram()
                 .ccdf_points()
@@ -488,9 +427,8 @@ fn ccdf(result: &StudyResult, acc: &Accumulators) -> Vec<Value> {
                 .collect()
         })
         .collect();
-    result
-        .deployments
-        .iter()
+    let all: Vec<&DeploymentSummary> = result.deployments.iter().chain(&result.services).collect();
+    all.iter()
         .zip(&points)
         .enumerate()
         .map(|(i, (d, p))| {
@@ -498,8 +436,9 @@ fn ccdf(result: &StudyResult, acc: &Accumulators) -> Vec<Value> {
             json!({
                 "name": d.name,
                 "points": p,
-                "twin_of": twin.map(|t| result.deployments[t].name.clone()),
+                "twin_of": twin.map(|t| all[t].name.clone()),
                 "importance": d.importance.is_some(),
+                "service": i >= result.deployments.len(),
             })
         })
         .collect()

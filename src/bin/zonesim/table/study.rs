@@ -36,33 +36,7 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
     );
     out.push('\n');
 
-    let mut headers: Vec<(String, String)> = vec![
-        ("".into(), "deployment".into()),
-        ("availability".into(), "mean".into()),
-        ("95% CI".into(), "±".into()),
-        ("".into(), "nines".into()),
-        ("downtime".into(), "mean".into()),
-        (CONTINUE.into(), "p50".into()),
-        (CONTINUE.into(), "p95".into()),
-        (CONTINUE.into(), "p99".into()),
-        (
-            "outages".into(),
-            if year { "per year" } else { "per trial" }.into(),
-        ),
-        ("".into(), "P(none)".into()),
-        ("longest outage".into(), "mean".into()),
-        (CONTINUE.into(), "p99".into()),
-    ];
-    if let Some(d) = result.deployments.first() {
-        for (i, s) in d.sla.iter().enumerate() {
-            let top = match (i, year) {
-                (0, true) => "P(year meets)",
-                (0, false) => "P(trial meets)",
-                _ => CONTINUE,
-            };
-            headers.push((top.into(), fmt_target(s.target)));
-        }
-    }
+    let headers = summary_headers(result);
     let hdr: Vec<(&str, &str)> = headers
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
@@ -80,33 +54,13 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
         out.push('\n');
         out.push_str(&t.render(WIDTH));
         for s in &study.services {
-            let mut line = format!(
-                "{}: up when {}",
-                escape(&s.name),
-                escape(&s.up_when.to_string())
-            );
-            if s.release_failures.is_some() {
-                line.push_str(", and its release process is up");
-            }
-            out.push_str(&wrap(&line, WIDTH, "  "));
+            out.push_str(&wrap(&service_line(s), WIDTH, "  "));
         }
     }
     if !never_down.is_empty() {
         out.push('\n');
-        let bound = no_downtime_bound(result.trials);
         for name in &never_down {
-            out.push_str(&wrap(
-                &format!(
-                    "{name}: no downtime in {} trials; P(a {trial} has any downtime) < {bound:.1e} \
-                     (95%), so availability > {:.7}; estimate its unavailability with \
-                     estimator = \"importance\" (or --estimator importance)",
-                    result.trials,
-                    1.0 - bound,
-                    trial = if year { "year" } else { "trial" },
-                ),
-                WIDTH,
-                "  ",
-            ));
+            out.push_str(&wrap(&no_downtime_line(name, result, true), WIDTH, "  "));
         }
     }
     let rare: Vec<_> = result
@@ -117,25 +71,7 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
     if !rare.is_empty() {
         out.push('\n');
         for (d, e) in rare {
-            let u = &d.unavailability;
-            let rel = u
-                .relative_error
-                .map_or("-".to_string(), |r| format!("{:.1}%", r * 100.0));
-            out.push_str(&wrap(
-                &format!(
-                    "{} (importance sampling, {} cycles): unavailability {:.3e} [{:.3e}, {:.3e}], \
-                     relative error {rel}; {:.2e} outages per trial; effective sample size {:.0}",
-                    escape(&d.name),
-                    e.diagnostics.cycles,
-                    u.mean,
-                    u.ci95[0],
-                    u.ci95[1],
-                    e.outages_per_trial.mean,
-                    e.diagnostics.ess,
-                ),
-                WIDTH,
-                "  ",
-            ));
+            out.push_str(&wrap(&importance_line(d, e), WIDTH, "  "));
         }
     }
     if !result.warnings.is_empty() {
@@ -160,16 +96,7 @@ pub fn study_table(result: &StudyResult, study: &Study) -> String {
             ("variance", "reduction"),
         ]);
         for p in &result.comparison.against {
-            let d = &p.downtime_minutes_diff;
-            t.row(vec![
-                escape(&p.name),
-                fmt_minutes(d.mean),
-                format!("{} to {}", fmt_minutes(d.ci95[0]), fmt_minutes(d.ci95[1])),
-                fmt_prob(p.p_less_downtime),
-                fmt_prob(p.p_more_downtime),
-                p.variance_reduction
-                    .map_or("-".into(), |v| format!("{v:.1}x")),
-            ]);
+            t.row(comparison_row(p));
         }
         out.push_str(&t.render(WIDTH));
     }
@@ -221,74 +148,172 @@ fn summary_rows(
     never_down: &mut Vec<String>,
 ) {
     for d in list {
-        let a = &d.availability;
-        let dm = &d.downtime_minutes;
-        // No downtime in any trial is not an availability of 1: say so, and
-        // bound it (below the table).
-        let none_seen = dm.mean == 0.0;
-        if none_seen && d.importance.is_none() {
+        if d.downtime_minutes.mean == 0.0 && d.importance.is_none() {
             never_down.push(escape(&d.name));
         }
-        let u = &d.unavailability;
-        // The nines are text (also in the page's wasm, without `libm`): `std`'s
-        // log10 may stay (clippy.toml).
-        #[allow(clippy::disallowed_methods)]
-        let (avail, half, nines) = match &d.importance {
-            // Importance-sampled: unavailability in scientific notation, the
-            // interval's relative half-width, and the nines it implies.
-            Some(_) => (
-                format!("U {:.2e}", u.mean),
-                if u.mean > 0.0 {
-                    format!("±{:.1}%", (u.ci95[1] - u.mean) / u.mean * 100.0)
-                } else {
-                    "-".into()
-                },
-                if u.mean > 0.0 {
-                    format!("{:.2}", -u.mean.log10())
-                } else {
-                    "-".into()
-                },
-            ),
-            None => (String::new(), String::new(), String::new()),
-        };
-        let is = d.importance.is_some();
-        let mut row = vec![
-            if is {
-                format!("{} (IS)", escape(&d.name))
-            } else {
-                escape(&d.name)
-            },
-            if is {
-                avail
-            } else if none_seen {
-                "no downtime".into()
-            } else {
-                fmt_avail(a.mean)
-            },
-            if is {
-                half
-            } else if none_seen {
-                "-".into()
-            } else {
-                fmt_halfwidth((a.mean - a.ci95[0]).max(a.ci95[1] - a.mean))
-            },
-            if is {
-                nines
-            } else if none_seen {
-                nines_bound(trials)
-            } else {
-                fmt_nines(a.mean)
-            },
-            fmt_minutes(dm.mean),
-            fmt_minutes(dm.percentiles.p50),
-            fmt_minutes(dm.percentiles.p95),
-            fmt_minutes(dm.percentiles.p99),
-            format!("{:.4}", d.outages.mean),
-            fmt_prob(d.outages.p_none),
-            fmt_minutes(d.longest_outage_minutes.mean),
-            fmt_minutes(d.longest_outage_minutes.p99),
-        ];
-        row.extend(d.sla.iter().map(|s| fmt_prob(s.p_meets)));
-        t.row(row);
+        t.row(summary_row(d, trials));
     }
+}
+
+/// The summary table's two header rows, column by column: the group above
+/// (`CONTINUE` where the group to the left goes on) and the column's own
+/// name. The same for deployments and services (whose first is `service`).
+pub fn summary_headers(result: &StudyResult) -> Vec<(String, String)> {
+    let year = result.horizon_hours == 8760.0;
+    let mut headers: Vec<(String, String)> = vec![
+        ("".into(), "deployment".into()),
+        ("availability".into(), "mean".into()),
+        ("95% CI".into(), "±".into()),
+        ("".into(), "nines".into()),
+        ("downtime".into(), "mean".into()),
+        (CONTINUE.into(), "p50".into()),
+        (CONTINUE.into(), "p95".into()),
+        (CONTINUE.into(), "p99".into()),
+        (
+            "outages".into(),
+            if year { "per year" } else { "per trial" }.into(),
+        ),
+        ("".into(), "P(none)".into()),
+        ("longest outage".into(), "mean".into()),
+        (CONTINUE.into(), "p99".into()),
+    ];
+    if let Some(d) = result.deployments.first() {
+        for (i, s) in d.sla.iter().enumerate() {
+            let top = match (i, year) {
+                (0, true) => "P(year meets)",
+                (0, false) => "P(trial meets)",
+                _ => CONTINUE,
+            };
+            headers.push((top.into(), fmt_target(s.target)));
+        }
+    }
+    headers
+}
+
+/// The summary table's row of one deployment or service, cell by cell.
+pub fn summary_row(d: &DeploymentSummary, trials: u64) -> Vec<String> {
+    let a = &d.availability;
+    let dm = &d.downtime_minutes;
+    let u = &d.unavailability;
+    // No downtime in any trial is not an availability of 1: say so, and
+    // bound it (below the table).
+    let none_seen = dm.mean == 0.0;
+    // The nines are text (also in the page's wasm, without `libm`): `std`'s
+    // log10 may stay (clippy.toml).
+    #[allow(clippy::disallowed_methods)]
+    let (name, avail, half, nines) = match &d.importance {
+        // Importance-sampled: unavailability in scientific notation, the
+        // interval's relative half-width, and the nines it implies.
+        Some(_) => (
+            format!("{} (IS)", escape(&d.name)),
+            format!("U {:.2e}", u.mean),
+            if u.mean > 0.0 {
+                format!("±{:.1}%", (u.ci95[1] - u.mean) / u.mean * 100.0)
+            } else {
+                "-".into()
+            },
+            if u.mean > 0.0 {
+                format!("{:.2}", -u.mean.log10())
+            } else {
+                "-".into()
+            },
+        ),
+        None if none_seen => (
+            escape(&d.name),
+            "no downtime".into(),
+            "-".into(),
+            nines_bound(trials),
+        ),
+        None => (
+            escape(&d.name),
+            fmt_avail(a.mean),
+            fmt_halfwidth((a.mean - a.ci95[0]).max(a.ci95[1] - a.mean)),
+            fmt_nines(a.mean),
+        ),
+    };
+    let mut row = vec![
+        name,
+        avail,
+        half,
+        nines,
+        fmt_minutes(dm.mean),
+        fmt_minutes(dm.percentiles.p50),
+        fmt_minutes(dm.percentiles.p95),
+        fmt_minutes(dm.percentiles.p99),
+        format!("{:.4}", d.outages.mean),
+        fmt_prob(d.outages.p_none),
+        fmt_minutes(d.longest_outage_minutes.mean),
+        fmt_minutes(d.longest_outage_minutes.p99),
+    ];
+    row.extend(d.sla.iter().map(|s| fmt_prob(s.p_meets)));
+    row
+}
+
+/// The line under the table for a deployment or service (`name`, escaped)
+/// with no downtime in any trial: a bound on its availability. `cli` adds
+/// the command line's flag to the advice.
+pub fn no_downtime_line(name: &str, result: &StudyResult, cli: bool) -> String {
+    let bound = no_downtime_bound(result.trials);
+    let year = result.horizon_hours == 8760.0;
+    format!(
+        "{name}: no downtime in {} trials; P(a {trial} has any downtime) < {bound:.1e} \
+         (95%), so availability > {:.7}; estimate its unavailability with \
+         estimator = \"importance\"{flag}",
+        result.trials,
+        1.0 - bound,
+        trial = if year { "year" } else { "trial" },
+        flag = if cli {
+            " (or --estimator importance)"
+        } else {
+            ""
+        },
+    )
+}
+
+/// The line under the table for an importance-sampling estimate.
+pub fn importance_line(d: &DeploymentSummary, e: &zonesim::rare::RareEstimate) -> String {
+    let u = &d.unavailability;
+    let rel = u
+        .relative_error
+        .map_or("-".to_string(), |r| format!("{:.1}%", r * 100.0));
+    format!(
+        "{} (importance sampling, {} cycles): unavailability {:.3e} [{:.3e}, {:.3e}], \
+         relative error {rel}; {:.2e} outages per trial; effective sample size {:.0}",
+        escape(&d.name),
+        e.diagnostics.cycles,
+        u.mean,
+        u.ci95[0],
+        u.ci95[1],
+        e.outages_per_trial.mean,
+        e.diagnostics.ess,
+    )
+}
+
+/// A service's rule as the table states it under the services' block.
+pub fn service_line(s: &zonesim::service::Service) -> String {
+    let mut line = format!(
+        "{}: up when {}",
+        escape(&s.name),
+        escape(&s.up_when.to_string())
+    );
+    if s.release_failures.is_some() {
+        line.push_str(", and its release process is up");
+    }
+    line
+}
+
+/// The paired comparison's row of one deployment or service: name, mean
+/// difference, its 95% interval, P(less downtime), P(more downtime),
+/// variance reduction.
+pub fn comparison_row(p: &zonesim::engine::PairedDiff) -> Vec<String> {
+    let d = &p.downtime_minutes_diff;
+    vec![
+        escape(&p.name),
+        fmt_minutes(d.mean),
+        format!("{} to {}", fmt_minutes(d.ci95[0]), fmt_minutes(d.ci95[1])),
+        fmt_prob(p.p_less_downtime),
+        fmt_prob(p.p_more_downtime),
+        p.variance_reduction
+            .map_or("-".into(), |v| format!("{v:.1}x")),
+    ]
 }

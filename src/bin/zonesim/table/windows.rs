@@ -7,14 +7,28 @@ use zonesim::engine::StudyResult;
 use super::format::{escape, fmt_num, fmt_prob, fmt_target};
 use super::layout::{CONTINUE, Table, WIDTH, wrap};
 
+/// The SLA windows' block of a run, its parts apart: the text renders it
+/// ([`windows_table`]), the planning page lays it out as HTML.
+pub struct WindowsView {
+    /// The first line: how each trial is cut into windows.
+    pub head: String,
+    /// The line explaining the columns.
+    pub legend: String,
+    /// The two header rows, column by column (group above, `CONTINUE`
+    /// where the group to the left goes on; the column's own name).
+    pub headers: Vec<(String, String)>,
+    /// One row per deployment, then per service, with windows.
+    pub rows: Vec<Vec<String>>,
+    /// The line under the table when the study gives credit bands.
+    pub credit_note: Option<String>,
+}
+
 /// For each deployment and SLA target: P(a window misses it), the expected
 /// number of missed windows per trial and P(a trial has at least one), then
 /// the expected credit per window and per trial when the study gives
-/// credit bands. Empty when no trial holds a whole window.
-pub fn windows_table(result: &StudyResult) -> String {
-    let Some(first) = result.deployments.iter().find_map(|d| d.windows.as_ref()) else {
-        return String::new();
-    };
+/// credit bands. `None` when no trial holds a whole window.
+pub fn windows_view(result: &StudyResult) -> Option<WindowsView> {
+    let first = result.deployments.iter().find_map(|d| d.windows.as_ref())?;
     let month = first.hours == 730.0;
     let window = if month {
         "month".to_string()
@@ -26,7 +40,6 @@ pub fn windows_table(result: &StudyResult) -> String {
     } else {
         "trial"
     };
-    let mut out = String::new();
     let remainder = result.horizon_hours - first.per_trial as f64 * first.hours;
     let mut head = format!(
         "SLA windows: each {per} cut into {} whole {window}s of {} h",
@@ -36,18 +49,10 @@ pub fn windows_table(result: &StudyResult) -> String {
     if remainder > 0.0 {
         let _ = write!(head, " ({} h at the end in none)", fmt_num(remainder));
     }
-    out.push('\n');
-    out.push_str(&wrap(&head, WIDTH, "  "));
-    out.push('\n');
-    out.push_str(&wrap(
-        &format!(
-            "(P({window} misses): a {window}'s availability below the target; \
-             missed per {per}; P(any): at least one missed {window} in a {per})"
-        ),
-        WIDTH,
-        " ",
-    ));
-    out.push('\n');
+    let legend = format!(
+        "(P({window} misses): a {window}'s availability below the target; \
+         missed per {per}; P(any): at least one missed {window} in a {per})"
+    );
     let mut headers: Vec<(String, String)> = vec![("".into(), "deployment".into())];
     for s in &first.sla {
         headers.push((fmt_target(s.target), format!("P({window} misses)")));
@@ -59,11 +64,7 @@ pub fn windows_table(result: &StudyResult) -> String {
         headers.push(("expected credit".into(), format!("per {window}")));
         headers.push((CONTINUE.into(), format!("per {per}")));
     }
-    let h: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    let mut t = Table::new(&h);
+    let mut rows = Vec::new();
     // Deployments, then services (same columns).
     for d in result.deployments.iter().chain(&result.services) {
         let Some(w) = &d.windows else { continue };
@@ -82,14 +83,43 @@ pub fn windows_table(result: &StudyResult) -> String {
                 None => row.extend(["-".to_string(), "-".to_string()]),
             }
         }
+        rows.push(row);
+    }
+    Some(WindowsView {
+        head,
+        legend,
+        headers,
+        rows,
+        credit_note: credit.then(|| {
+            format!("(credit in % of one {window}'s fee; the largest applicable band counts)")
+        }),
+    })
+}
+
+/// The SLA windows' block as text ([`windows_view`]); empty when no trial
+/// holds a whole window.
+pub fn windows_table(result: &StudyResult) -> String {
+    let Some(v) = windows_view(result) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    out.push('\n');
+    out.push_str(&wrap(&v.head, WIDTH, "  "));
+    out.push('\n');
+    out.push_str(&wrap(&v.legend, WIDTH, " "));
+    out.push('\n');
+    let h: Vec<(&str, &str)> = v
+        .headers
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let mut t = Table::new(&h);
+    for row in v.rows {
         t.row(row);
     }
     out.push_str(&t.render(WIDTH));
-    if credit {
-        let _ = writeln!(
-            out,
-            "(credit in % of one {window}'s fee; the largest applicable band counts)"
-        );
+    if let Some(note) = v.credit_note {
+        let _ = writeln!(out, "{note}");
     }
     out
 }
