@@ -454,7 +454,7 @@ fn run(
             acc.record(&o, horizon, targets);
             if let Some(out) = out.as_deref_mut() {
                 out.push(Excursion {
-                    likelihood_ratio: o.ln_lr.exp(),
+                    likelihood_ratio: libm::exp(o.ln_lr),
                     downtime_hours: o.downtime,
                     outages: o.outages,
                 });

@@ -581,8 +581,8 @@ fn resolve(raw: RawScenario, name: &str) -> (Scenario, Vec<Problem>) {
 mod dump;
 mod locate;
 mod parse;
-mod read;
 mod prior;
+mod read;
 mod sweep;
 #[cfg(test)]
 mod tests_prior;
@@ -590,8 +590,8 @@ mod tests_prior;
 pub use dump::catalog_scenario;
 use locate::locate;
 use parse::{line_col, parse};
-pub use read::MAX_SCENARIO_BYTES;
 pub use prior::NestedPrior;
+pub use read::MAX_SCENARIO_BYTES;
 
 #[cfg(test)]
 mod tests {

@@ -74,6 +74,8 @@ pub use tornado::{
 /// assert_eq!(zonesim::sensitivity::six_digits(0.1 + 0.2), 0.3);
 /// assert_eq!(zonesim::sensitivity::six_digits(60410.2734), 60410.3);
 /// ```
+// Rounding for display: `std`'s log10 and powi may stay (clippy.toml).
+#[allow(clippy::disallowed_methods)]
 pub fn six_digits(x: f64) -> f64 {
     if x == 0.0 || !x.is_finite() {
         return x;
