@@ -173,6 +173,7 @@ test("importance sampling and paired differences: the wasm module's result is th
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
 
 test('services: run with the CLI\'s rows and text, written to TOML and loaded back', () => {
   const one = (name, zone) => ({ name, replicas: [zone], rule: { at_least: 1 } });
