@@ -48,20 +48,36 @@ impl ProcessSampler {
         start: Start,
         out: &mut S,
     ) -> bool {
+        // The loop draws from a local copy whose address no call is given,
+        // so its state stays in registers (see `DurationSampler::draw`).
+        let mut local = rng.clone();
+        let done = self.sample_local(&mut local, horizon, start, out);
+        *rng = local;
+        done
+    }
+
+    #[inline(always)]
+    fn sample_local<S: IntervalSink>(
+        &self,
+        rng: &mut Xoshiro256PlusPlus,
+        horizon: f64,
+        start: Start,
+        out: &mut S,
+    ) -> bool {
         let mut t = match start {
-            Start::AllUp => self.up.sample(rng),
+            Start::AllUp => self.up.draw(rng),
             Start::SteadyState => {
                 if rng.random::<f64>() < self.p_down {
-                    let end = self.down.sample_residual(rng);
+                    let end = self.down.draw_residual(rng);
                     if end > 0.0 && !out.push(0.0, end.min(horizon)) {
                         return false;
                     }
                     if end >= horizon {
                         return true;
                     }
-                    end + self.up.sample(rng)
+                    end + self.up.draw(rng)
                 } else {
-                    self.up.sample_residual(rng)
+                    self.up.draw_residual(rng)
                 }
             }
         };
@@ -73,14 +89,14 @@ impl ProcessSampler {
             if cycles > out.capacity() {
                 return false;
             }
-            let end = t + self.down.sample(rng);
+            let end = t + self.down.draw(rng);
             if end > t && !out.push(t, end.min(horizon)) {
                 return false;
             }
             if end >= horizon {
                 break;
             }
-            t = end + self.up.sample(rng);
+            t = end + self.up.draw(rng);
         }
         true
     }

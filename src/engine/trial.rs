@@ -188,27 +188,32 @@ impl Simulation {
         sc.raw_off.clear();
         sc.raw_off.push(0);
         sc.zone_down.clear();
+        // With per-process streams every process has a generator of its own;
+        // else all draw from `rng` in turn. Two inlined paths, each with one
+        // fixed generator: choosing it through a reference per process kept
+        // the generator's state in memory instead of registers (twice the
+        // instructions a draw, ref-2of3 about 15% slower).
+        let own_streams = !self.process_keys.is_empty();
         for (i, p) in self.zones.iter().enumerate() {
-            let mut own = self.process_keys.get(i).map(|&k| trial_rng(k, trial));
-            let r = match own.as_mut() {
-                Some(own) => own,
-                None => &mut rng,
-            };
-            let down = self
-                .sample_process(p, r, &mut sc.raw)
-                .ok_or_else(too_many)?;
+            let down = if own_streams {
+                let mut own = trial_rng(self.process_keys[i], trial);
+                self.sample_process(p, &mut own, &mut sc.raw)
+            } else {
+                self.sample_process(p, &mut rng, &mut sc.raw)
+            }
+            .ok_or_else(too_many)?;
             sc.zone_down.push(down);
             sc.raw_off.push(sc.raw.len());
         }
         let nz = self.zones.len();
         for (j, p) in self.causes.iter().enumerate() {
-            let mut own = self.process_keys.get(nz + j).map(|&k| trial_rng(k, trial));
-            let r = match own.as_mut() {
-                Some(own) => own,
-                None => &mut rng,
-            };
-            self.sample_process(p, r, &mut sc.raw)
-                .ok_or_else(too_many)?;
+            if own_streams {
+                let mut own = trial_rng(self.process_keys[nz + j], trial);
+                self.sample_process(p, &mut own, &mut sc.raw)
+            } else {
+                self.sample_process(p, &mut rng, &mut sc.raw)
+            }
+            .ok_or_else(too_many)?;
             sc.raw_off.push(sc.raw.len());
         }
         // Recovery tails and maintenance windows, as further lists (`schedule`).
