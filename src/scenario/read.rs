@@ -47,7 +47,7 @@ pub(super) fn read_text(path: &Path, limit: u64) -> io::Result<String> {
 
 /// `16 MiB`, or bytes when not a whole number of MiB.
 fn human_bytes(n: u64) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
         format!("{} MiB", n >> 20)
     } else {
         format!("{n} bytes")

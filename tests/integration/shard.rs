@@ -328,7 +328,7 @@ fn a_run_to_a_precision_stops_at_the_first_checkpoint_that_meets_it() {
         assert_eq!(json(&r1), json(&r2));
         let p = r1.precision.clone().unwrap();
         assert!(p.met, "{p:?}");
-        assert!(p.trials < base.simulation.trials && p.trials % checkpoint == 0);
+        assert!(p.trials < base.simulation.trials && p.trials.is_multiple_of(checkpoint));
         assert_eq!(
             (p.trials, p.checkpoints),
             (r1.trials, p.trials / checkpoint)

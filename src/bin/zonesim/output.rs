@@ -290,15 +290,15 @@ pub fn check_distinct(input: Option<&Path>, outputs: &[(&str, &Path)]) -> Result
     let input_id = input.and_then(identity);
     for (i, &(flag, path)) in outputs.iter().enumerate() {
         let Some(id) = identity(path) else { continue };
-        if let (Some(inp), Some(input)) = (&input_id, input) {
-            if *inp == id {
-                return Err(CliError::Input(format!(
-                    "{flag} {} is the scenario file {}: writing it would replace the input; \
+        if let (Some(inp), Some(input)) = (&input_id, input)
+            && *inp == id
+        {
+            return Err(CliError::Input(format!(
+                "{flag} {} is the scenario file {}: writing it would replace the input; \
                      choose another path",
-                    path.display(),
-                    input.display()
-                )));
-            }
+                path.display(),
+                input.display()
+            )));
         }
         for &(other_flag, other) in &outputs[..i] {
             if identity(other).as_ref() == Some(&id) {
