@@ -395,6 +395,18 @@ mod tests {
         // A zone's own intervals in one bucket count once.
         let own = [iv(1.0, 2.0), iv(3.0, 4.0), iv(6.0, 7.0)];
         assert!(!pre.may_fail(&grid, any, &own, &[(0, 3), (3, 3), (3, 3)]));
+        // Exact at the edges, not only conservative: an outage spanning
+        // buckets 1..=4 counts each of them once, and a neighbour's outages
+        // in buckets 0 and 5 share none of them, so the filter proves the
+        // deployment up (counting bucket 0 or 1 twice, or a middle bucket at
+        // the tolerance, would send it to the sweep).
+        let long = [iv(12.0, 47.0), iv(5.0, 8.0), iv(52.0, 55.0)];
+        assert!(!pre.may_fail(&grid, any, &long, &[(0, 1), (1, 3), (3, 3)]));
+        assert!(pre.may_fail(&grid, any, &long, &[(0, 1), (1, 3), (0, 1)]));
+        // No outage at all: up, whatever the tolerance (0 included).
+        let none = [(0, 0), (0, 0), (0, 0)];
+        assert!(!pre.may_fail(&grid, all, &raw, &none));
+        assert!(!pre.may_fail(&grid, any, &raw, &none));
         // The grid follows the horizon: buckets as wide as the outages.
         assert_eq!(BucketGrid::new(8760.0, 4.0).buckets, 2190);
         assert_eq!(BucketGrid::new(87600.0, 4.0).buckets, 21900);
