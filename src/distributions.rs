@@ -412,24 +412,25 @@ impl DurationSampler {
     /// 15% of ref-2of3's time).
     #[inline(always)]
     pub(crate) fn draw<R: Rng + Clone>(&self, rng: &mut R) -> f64 {
-        if let SamplerKind::Exponential { mean } = self.kind {
-            return exp1(rng) * mean;
-        }
-        let mut copy = rng.clone();
-        let x = self.sample_general(&mut copy);
-        *rng = copy;
-        x
+        self.draw_via(rng, Self::sample_general)
     }
 
     /// [`DurationSampler::sample_residual`] as [`DurationSampler::draw`] is
     /// `sample`: the same draw, the caller's generator never given away.
     #[inline(always)]
     pub(crate) fn draw_residual<R: Rng + Clone>(&self, rng: &mut R) -> f64 {
+        self.draw_via(rng, Self::sample_residual_general)
+    }
+
+    /// The exponential inline; any other law through `general`, out of line,
+    /// on a copy of the generator that is then written back.
+    #[inline(always)]
+    fn draw_via<R: Rng + Clone>(&self, rng: &mut R, general: fn(&Self, &mut R) -> f64) -> f64 {
         if let SamplerKind::Exponential { mean } = self.kind {
             return exp1(rng) * mean;
         }
         let mut copy = rng.clone();
-        let x = self.sample_residual_general(&mut copy);
+        let x = general(self, &mut copy);
         *rng = copy;
         x
     }
