@@ -11,8 +11,8 @@
 //!
 //! - after all changes of an instant `t`, a zone is down only if one of its
 //!   intervals has `start <= t <= end`;
-//! - `bucket` is monotone (a product by a positive constant, rounded, then
-//!   truncated), so that interval touches `bucket(t)`;
+//! - `bucket` is monotone (a product by a positive constant, clamped, then
+//!   rounded down to an integer), so that interval touches `bucket(t)`;
 //! - so the units down at `t` are at most the count of `bucket(t)`.
 //!
 //! The filter is conservative only: touching or nearby outages of different
@@ -31,6 +31,8 @@ pub(super) struct BucketGrid {
     per_hour: f64,
     /// Number of buckets (at least 1).
     buckets: usize,
+    /// `buckets - 0.5`: the clamp of [`BucketGrid::bucket`].
+    top: f64,
 }
 
 impl BucketGrid {
@@ -51,6 +53,7 @@ impl BucketGrid {
         BucketGrid {
             per_hour: buckets as f64 / horizon,
             buckets,
+            top: buckets as f64 - 0.5,
         }
     }
 
@@ -74,11 +77,20 @@ impl BucketGrid {
     /// The bucket holding instant `t` (within `[0, horizon]`); monotone in `t`.
     #[inline(always)]
     fn bucket(&self, t: f64) -> usize {
-        // Through i32, whose conversion is cheaper than usize's: the product
-        // is at most MAX_BUCKETS (a little more by rounding).
-        ((t * self.per_hour) as i32)
-            .max(0)
-            .min(self.buckets as i32 - 1) as usize
+        // `t * per_hour` rounded down, as 5 instructions where Rust's
+        // saturating `as` cast and integer clamps took 13 (issue 14, third
+        // pass): clamped to [0.5, buckets - 0.5] (compares, not `f64::max`
+        // and `min`, whose NaN rules cost 3 more each; `t` is never NaN),
+        // then `x - 0.5` rounded to the nearest integer by adding
+        // 2^52 - 0.5, so that the sum's mantissa is that integer (its
+        // exponent is 52 for every clamped value). A sum with a constant and
+        // the bits of a positive double are both monotone. Only an instant on
+        // a bucket boundary may fall in the bucket below.
+        const ROUND: f64 = (1u64 << 52) as f64 - 0.5;
+        let x = t * self.per_hour;
+        let x = if x > 0.5 { x } else { 0.5 };
+        let x = if x < self.top { x } else { self.top };
+        ((x + ROUND).to_bits() as u32) as usize
     }
 }
 
@@ -360,6 +372,36 @@ mod tests {
             cleared > 500 && failed > 500,
             "{cleared} cleared, {failed} not"
         );
+    }
+
+    /// `bucket` is `t * per_hour` rounded down away from bucket boundaries,
+    /// monotone, and within the grid from 0 to the horizon, at the largest
+    /// grid too (its clamps and the 2^52 rounding at their edges).
+    #[test]
+    fn bucket_rounds_down_within_the_grid() {
+        let grid = BucketGrid::new(100.0, 10.0);
+        for (t, b) in [
+            (0.0, 0),
+            (3.0, 0),
+            (9.99, 0),
+            (10.01, 1),
+            (47.0, 4),
+            (99.9, 9),
+            (100.0, 9),
+        ] {
+            assert_eq!(grid.bucket(t), b, "t = {t}");
+        }
+        for (horizon, width) in [(8760.0, 8.0), (1e9, 1.0), (10.0, f64::INFINITY)] {
+            let grid = BucketGrid::new(horizon, width);
+            let mut prev = 0;
+            for i in 0..=100_000 {
+                let t = horizon * f64::from(i) / 100_000.0;
+                let b = grid.bucket(t);
+                assert!(b >= prev && b < grid.buckets, "t = {t}: {b} after {prev}");
+                prev = b;
+            }
+            assert_eq!(prev, grid.buckets - 1, "the horizon is in the last bucket");
+        }
     }
 
     /// Two zones with outages: cleared when the outages are apart (even
