@@ -93,6 +93,9 @@ pub(super) struct CompiledDeployment {
     /// For counting rules: units (replicas for `AtLeast`, 1 for `ZonesUp`)
     /// that each zone takes down with it; 0 for zones outside the deployment.
     pub(super) zone_units: Vec<i32>,
+    /// For counting rules: the runs of consecutive zones with equal
+    /// `zone_units` (the pre-filter's loops).
+    pub(super) runs: Vec<super::prefilter::ZoneRun>,
     /// For counting rules: total units and the units needed to be up.
     pub(super) units: i32,
     pub(super) need: i32,
@@ -272,9 +275,11 @@ impl Simulation {
                 ),
                 CRule::ActivePassive(_) => (Vec::new(), 0, 0),
             };
+            let runs = super::prefilter::zone_runs(&zone_units);
             deployments.push(CompiledDeployment {
                 name: d.name.clone(),
                 rule,
+                runs,
                 zone_slot,
                 slot_replicas,
                 replica_slot,

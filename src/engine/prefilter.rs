@@ -112,7 +112,10 @@ pub(super) struct Prefilter {
 impl Prefilter {
     /// Whether the counting deployment `d` (no replica failures of its own)
     /// may be down in the trial whose zone timelines are `raw[zone_rng[z]]`:
-    /// false proves its outcome is exactly the all-up one.
+    /// false proves its outcome is exactly the all-up one. `contiguous`
+    /// promises that each zone's range ends where the next zone's begins (no
+    /// timeline was replaced by a union with causes), so that a run of the
+    /// deployment's zones is one slice of `raw`.
     #[inline]
     pub(super) fn may_fail(
         &mut self,
@@ -120,6 +123,7 @@ impl Prefilter {
         d: &CompiledDeployment,
         raw: &[Interval],
         zone_rng: &[(usize, usize)],
+        contiguous: bool,
     ) -> bool {
         if self.cells.len() != grid.buckets {
             self.cells.clear();
@@ -138,42 +142,117 @@ impl Prefilter {
             return true;
         }
         let cells = &mut self.cells[..];
-        // Branch-free per interval (an interval of a typical outage crosses a
-        // bucket boundary about half the time, which a branch mispredicts):
-        // its first and last buckets are both updated, the last with no
-        // units when it is the first, and the first with none when the
-        // zone's previous interval already counted it. Only the buckets
-        // strictly between (an outage longer than a bucket) take a loop.
-        let mut over = false;
-        for &z in &d.slot_zone {
-            let w = d.zone_units[z as usize];
-            let (a, b) = zone_rng[z as usize];
-            if w <= 0 {
-                continue;
-            }
-            // The zone's intervals are sorted and disjoint, so its buckets
-            // come in order: `counted` is the last bucket it has counted.
-            let mut counted = usize::MAX;
-            for iv in &raw[a..b] {
-                let first = grid.bucket(iv.start);
-                let last = grid.bucket(iv.end);
-                let w_first = std::hint::select_unpredictable(first == counted, 0, w);
-                over |= add(cells, first, stamp, w_first) > tolerance;
-                if last > first + 1 {
-                    for k in first + 1..last {
-                        over |= add(cells, k, stamp, w) > tolerance;
-                    }
+        if contiguous {
+            // One loop a run of zones, not one a zone: a loop over a zone's
+            // few intervals ends where the branch predictor cannot guess
+            // (about one misprediction a zone and trial).
+            for run in &d.runs {
+                debug_assert!(
+                    (run.lo..run.hi - 1)
+                        .all(|z| zone_rng[z as usize].1 == zone_rng[z as usize + 1].0)
+                );
+                let a = zone_rng[run.lo as usize].0;
+                let b = zone_rng[run.hi as usize - 1].1;
+                if count_intervals(grid, cells, stamp, tolerance, run.w, &raw[a..b], true) {
+                    return true;
                 }
-                let w_last = std::hint::select_unpredictable(last == first, 0, w);
-                over |= add(cells, last, stamp, w_last) > tolerance;
-                counted = last;
             }
-            if over {
-                return true;
+        } else {
+            for &z in &d.slot_zone {
+                let w = d.zone_units[z as usize];
+                let (a, b) = zone_rng[z as usize];
+                if w > 0 && count_intervals(grid, cells, stamp, tolerance, w, &raw[a..b], false) {
+                    return true;
+                }
             }
         }
         false
     }
+}
+
+/// Adds `w` units for each interval of `ivs` to the buckets it touches;
+/// true if a bucket then holds more than `tolerance`.
+///
+/// Branch-free per interval (an interval of a typical outage crosses a bucket
+/// boundary about half the time, which a branch mispredicts): its first and
+/// last buckets are both updated, the last with no units when it is the
+/// first, and the first with none when the previous interval already counted
+/// it. Only the buckets strictly between (an outage longer than a bucket)
+/// take a loop.
+///
+/// `ivs` is one zone's intervals (sorted and disjoint), or with `run` those
+/// of consecutive zones that each take down `w` units, one zone after the
+/// other. A zone's buckets come in order, so a bucket its previous interval
+/// counted is not counted again. In a run the previous interval may be
+/// another zone's last; the bucket is then shared, not counted again, only
+/// when that interval ended before this one starts. So each bucket's count is
+/// `w` once per chain of intervals that follow one another in time, at most
+/// one of them down at any instant: never less than the units down at any
+/// instant in the bucket.
+#[inline(always)]
+fn count_intervals(
+    grid: &BucketGrid,
+    cells: &mut [Cell],
+    stamp: u32,
+    tolerance: i32,
+    w: i32,
+    ivs: &[Interval],
+    run: bool,
+) -> bool {
+    let mut over = false;
+    // The last bucket counted, and the end of the interval that counted it.
+    let mut counted = usize::MAX;
+    let mut prev_end = f64::INFINITY;
+    for iv in ivs {
+        let first = grid.bucket(iv.start);
+        let last = grid.bucket(iv.end);
+        let shared = if run {
+            (first == counted) & (prev_end < iv.start)
+        } else {
+            first == counted
+        };
+        let w_first = std::hint::select_unpredictable(shared, 0, w);
+        over |= add(cells, first, stamp, w_first) > tolerance;
+        if last > first + 1 {
+            for k in first + 1..last {
+                over |= add(cells, k, stamp, w) > tolerance;
+            }
+        }
+        let w_last = std::hint::select_unpredictable(last == first, 0, w);
+        over |= add(cells, last, stamp, w_last) > tolerance;
+        counted = last;
+        prev_end = iv.end;
+    }
+    over
+}
+
+/// Consecutive zones (by index) of a counting deployment that each take
+/// down the same units, `w > 0`: zones `lo..hi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct ZoneRun {
+    pub(super) lo: u32,
+    pub(super) hi: u32,
+    pub(super) w: i32,
+}
+
+/// The maximal runs of a counting deployment whose zone `z` takes down
+/// `zone_units[z]` units (0 outside it), in zone order.
+pub(super) fn zone_runs(zone_units: &[i32]) -> Vec<ZoneRun> {
+    let mut runs: Vec<ZoneRun> = Vec::new();
+    for (z, &w) in (0u32..).zip(zone_units) {
+        if w <= 0 {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(r) if r.hi == z && r.w == w => r.hi += 1,
+            _ => runs.push(ZoneRun {
+                lo: z,
+                hi: z + 1,
+                w,
+            }),
+        }
+    }
+    runs
 }
 
 /// Adds `w` units to bucket `k` under `stamp` (a cell of an older stamp
@@ -322,7 +401,7 @@ mod tests {
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(14);
         let mut sim = Simulation::new(&study(40, 100.0)).unwrap();
         let (mut lists, mut heaps, mut pre) = (Vec::new(), Vec::new(), Prefilter::default());
-        let (mut cleared, mut failed) = (0, 0);
+        let (mut cleared, mut failed) = ([0; 2], [0; 2]);
         for round in 0..4000 {
             let n = 1 + round % 40;
             sim.grid = BucketGrid::new(100.0, [0.5, 3.0, 10.0, 200.0][round % 4]);
@@ -344,6 +423,7 @@ mod tests {
                     *w = 0;
                 }
             }
+            d.runs = zone_runs(&d.zone_units);
             let d = &sim.deployments[round % 7];
             // Both sweeps also record the same down intervals (what a
             // service or a release process is judged on).
@@ -360,18 +440,84 @@ mod tests {
             );
             assert_eq!(scan, heap, "round {round}");
             assert_eq!(scan_iv, heap_iv, "round {round}");
-            if pre.may_fail(&sim.grid, d, &raw, &zone_rng) {
-                failed += 1;
-            } else {
-                assert_eq!(scan, TrialOutcome::default(), "round {round}");
-                cleared += 1;
+            // The zones' ranges follow one another: both the loop a zone
+            // and the loop a run of zones apply.
+            for (i, contiguous) in [false, true].into_iter().enumerate() {
+                if pre.may_fail(&sim.grid, d, &raw, &zone_rng, contiguous) {
+                    failed[i] += 1;
+                } else {
+                    assert_eq!(scan, TrialOutcome::default(), "round {round}");
+                    cleared[i] += 1;
+                }
             }
             sim = Simulation::new(&study(40, 100.0)).unwrap();
         }
-        assert!(
-            cleared > 500 && failed > 500,
-            "{cleared} cleared, {failed} not"
+        for i in 0..2 {
+            assert!(
+                cleared[i] > 500 && failed[i] > 500,
+                "{} cleared, {} not",
+                cleared[i],
+                failed[i]
+            );
+        }
+    }
+
+    /// In a run of zones, one zone's last outage and the next zone's first
+    /// share a bucket's count only when the second starts after the first
+    /// has ended (and so on along a chain): then no instant has both down.
+    /// Outages that overlap or touch are counted apart.
+    #[test]
+    fn a_run_shares_a_bucket_only_between_outages_apart_in_time() {
+        let sim = Simulation::new(&study(3, 100.0)).unwrap();
+        let any = &sim.deployments[2];
+        assert_eq!(any.runs, [ZoneRun { lo: 0, hi: 3, w: 1 }]);
+        let grid = BucketGrid::new(100.0, 10.0);
+        let mut pre = Prefilter::default();
+        let iv = |s, e| Interval { start: s, end: e };
+        let zones = [(0, 1), (1, 2), (2, 3)];
+        let may_fail = |pre: &mut Prefilter, raw: &[Interval], contiguous| {
+            pre.may_fail(&grid, any, raw, &zones, contiguous)
+        };
+        // One after another in bucket 0: the per-zone loop counts 3, the run 1.
+        let apart = [iv(1.0, 2.0), iv(3.0, 4.0), iv(5.0, 6.0)];
+        assert!(may_fail(&mut pre, &apart, false));
+        assert!(!may_fail(&mut pre, &apart, true));
+        for (what, raw) in [
+            (
+                "the third overlaps the first",
+                [iv(1.0, 2.0), iv(3.0, 4.0), iv(1.5, 2.5)],
+            ),
+            (
+                "the second touches the first",
+                [iv(1.0, 3.0), iv(3.0, 4.0), iv(50.0, 51.0)],
+            ),
+            (
+                "the second overlaps the first",
+                [iv(1.0, 3.0), iv(2.0, 4.0), iv(50.0, 51.0)],
+            ),
+        ] {
+            for contiguous in [false, true] {
+                assert!(may_fail(&mut pre, &raw, contiguous), "{what}");
+            }
+        }
+        // A zone's earlier outage in the bucket is no link: the next zone's
+        // first outage overlaps it, not its last one.
+        let raw = [iv(1.0, 2.0), iv(8.0, 9.0), iv(1.5, 1.8)];
+        let zones2 = [(0, 2), (2, 3), (3, 3)];
+        for contiguous in [false, true] {
+            assert!(pre.may_fail(&grid, any, &raw, &zones2, contiguous));
+        }
+        // Runs: consecutive zones with equal units; a gap or other units
+        // start another.
+        assert_eq!(
+            zone_runs(&[1, 1, 0, 2, 2, 1, 0]),
+            [
+                ZoneRun { lo: 0, hi: 2, w: 1 },
+                ZoneRun { lo: 3, hi: 5, w: 2 },
+                ZoneRun { lo: 5, hi: 6, w: 1 }
+            ]
         );
+        assert!(zone_runs(&[0, 0]).is_empty());
     }
 
     /// `bucket` is `t * per_hour` rounded down away from bucket boundaries,
@@ -420,35 +566,41 @@ mod tests {
         let overlap = [(0, 1), (2, 3), (4, 4)];
         let same_bucket = [(0, 1), (3, 4), (4, 4)];
         assert!(
-            pre.may_fail(&grid, all, &raw, &apart),
+            pre.may_fail(&grid, all, &raw, &apart, false),
             "tolerance 0: any outage"
         );
-        assert!(!pre.may_fail(&grid, any, &raw, &apart));
-        assert!(pre.may_fail(&grid, any, &raw, &overlap));
+        assert!(!pre.may_fail(&grid, any, &raw, &apart, false));
+        assert!(pre.may_fail(&grid, any, &raw, &overlap, false));
         assert!(
-            !pre.may_fail(&grid, any, &raw, &same_bucket),
+            !pre.may_fail(&grid, any, &raw, &same_bucket, false),
             "buckets 0 and 1"
         );
         let coarse = BucketGrid::new(100.0, 50.0);
         assert!(
-            pre.may_fail(&coarse, any, &raw, &same_bucket),
+            pre.may_fail(&coarse, any, &raw, &same_bucket, false),
             "one bucket of 50 h"
         );
         // A zone's own intervals in one bucket count once.
         let own = [iv(1.0, 2.0), iv(3.0, 4.0), iv(6.0, 7.0)];
-        assert!(!pre.may_fail(&grid, any, &own, &[(0, 3), (3, 3), (3, 3)]));
+        for contiguous in [false, true] {
+            assert!(!pre.may_fail(&grid, any, &own, &[(0, 3), (3, 3), (3, 3)], contiguous));
+        }
         // Exact at the edges, not only conservative: an outage spanning
         // buckets 1..=4 counts each of them once, and a neighbour's outages
         // in buckets 0 and 5 share none of them, so the filter proves the
         // deployment up (counting bucket 0 or 1 twice, or a middle bucket at
         // the tolerance, would send it to the sweep).
         let long = [iv(12.0, 47.0), iv(5.0, 8.0), iv(52.0, 55.0)];
-        assert!(!pre.may_fail(&grid, any, &long, &[(0, 1), (1, 3), (3, 3)]));
-        assert!(pre.may_fail(&grid, any, &long, &[(0, 1), (1, 3), (0, 1)]));
+        for contiguous in [false, true] {
+            assert!(!pre.may_fail(&grid, any, &long, &[(0, 1), (1, 3), (3, 3)], contiguous));
+        }
+        assert!(pre.may_fail(&grid, any, &long, &[(0, 1), (1, 3), (0, 1)], false));
         // No outage at all: up, whatever the tolerance (0 included).
         let none = [(0, 0), (0, 0), (0, 0)];
-        assert!(!pre.may_fail(&grid, all, &raw, &none));
-        assert!(!pre.may_fail(&grid, any, &raw, &none));
+        for contiguous in [false, true] {
+            assert!(!pre.may_fail(&grid, all, &raw, &none, contiguous));
+            assert!(!pre.may_fail(&grid, any, &raw, &none, contiguous));
+        }
         // The grid follows the horizon: buckets as wide as the outages.
         assert_eq!(BucketGrid::new(8760.0, 4.0).buckets, 2190);
         assert_eq!(BucketGrid::new(87600.0, 4.0).buckets, 21900);

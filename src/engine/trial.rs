@@ -225,7 +225,9 @@ impl Simulation {
         sc.zone_rng.clear();
         sc.zone_rng
             .extend(sc.raw_off[..=nz].windows(2).map(|w| (w[0], w[1])));
-        // Most trials see no common cause fire: then no zone needs a union.
+        // Most trials see no common cause fire: then no zone needs a union,
+        // and the zones' timelines follow one another in `raw`.
+        let mut contiguous = true;
         if sc.raw_off[nz] != sc.raw.len() {
             for z in 0..nz {
                 let causes = &self.zone_causes[z];
@@ -234,6 +236,7 @@ impl Simulation {
                     .any(|&c| sc.raw_off[nz + c as usize] != sc.raw_off[nz + c as usize + 1]);
                 if active {
                     self.union_with_causes(z, sc);
+                    contiguous = false;
                 }
             }
         }
@@ -257,15 +260,15 @@ impl Simulation {
                 // Same zones and an equivalent rule as an earlier deployment.
                 (Some(j), _) => sc.outcomes[j as usize],
                 (None, false) => {
-                    if !d.may_fail(&sc.zone_rng) {
-                        TrialOutcome::default()
-                    } else if d.rule.is_counting() {
+                    if d.rule.is_counting() {
                         // Counting rules over their own zones' intervals:
                         // none at all where no bucket of the pre-filter has
-                        // more units down than the rule tolerates; else by a
-                        // scan over a few zones, by heaps over many.
+                        // more units down than the rule tolerates (which
+                        // `CompiledDeployment::may_fail` would only repeat);
+                        // else by a scan over a few zones, by heaps over many.
                         let rec = record.then_some(&mut sc.unit_iv);
-                        if !sc.prefilter.may_fail(&self.grid, d, &sc.raw, &sc.zone_rng) {
+                        let pre = &mut sc.prefilter;
+                        if !pre.may_fail(&self.grid, d, &sc.raw, &sc.zone_rng, contiguous) {
                             TrialOutcome::default()
                         } else if d.slot_zone.len() <= MAX_INTERVAL_SWEEP_ZONES {
                             sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep, rec)
@@ -279,6 +282,8 @@ impl Simulation {
                                 rec,
                             )
                         }
+                    } else if !d.may_fail(&sc.zone_rng) {
+                        TrialOutcome::default()
                     } else if 2 * d.slot_zone.len() < nz {
                         // Its own zones' events only: the others change
                         // nothing it judges (their instants judge an
