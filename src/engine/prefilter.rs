@@ -11,8 +11,8 @@
 //!
 //! - after all changes of an instant `t`, a zone is down only if one of its
 //!   intervals has `start <= t <= end`;
-//! - `bucket` is monotone (a product by a positive constant, clamped, then
-//!   rounded down to an integer), so that interval touches `bucket(t)`;
+//! - `bucket` is monotone (a product by a positive constant, rounded to an
+//!   integer, then capped), so that interval touches `bucket(t)`;
 //! - so the units down at `t` are at most the count of `bucket(t)`.
 //!
 //! The filter is conservative only: touching or nearby outages of different
@@ -31,8 +31,8 @@ pub(super) struct BucketGrid {
     per_hour: f64,
     /// Number of buckets (at least 1).
     buckets: usize,
-    /// `buckets - 0.5`: the clamp of [`BucketGrid::bucket`].
-    top: f64,
+    /// The last bucket, `buckets - 1`.
+    last: u32,
 }
 
 impl BucketGrid {
@@ -53,7 +53,7 @@ impl BucketGrid {
         BucketGrid {
             per_hour: buckets as f64 / horizon,
             buckets,
-            top: buckets as f64 - 0.5,
+            last: buckets as u32 - 1,
         }
     }
 
@@ -77,20 +77,19 @@ impl BucketGrid {
     /// The bucket holding instant `t` (within `[0, horizon]`); monotone in `t`.
     #[inline(always)]
     fn bucket(&self, t: f64) -> usize {
-        // `t * per_hour` rounded down, as 5 instructions where Rust's
-        // saturating `as` cast and integer clamps took 13 (issue 14, third
-        // pass): clamped to [0.5, buckets - 0.5] (compares, not `f64::max`
-        // and `min`, whose NaN rules cost 3 more each; `t` is never NaN),
-        // then `x - 0.5` rounded to the nearest integer by adding
-        // 2^52 - 0.5, so that the sum's mantissa is that integer (its
-        // exponent is 52 for every clamped value). A sum with a constant and
-        // the bits of a positive double are both monotone. Only an instant on
-        // a bucket boundary may fall in the bucket below.
-        const ROUND: f64 = (1u64 << 52) as f64 - 0.5;
-        let x = t * self.per_hour;
-        let x = if x > 0.5 { x } else { 0.5 };
-        let x = if x < self.top { x } else { self.top };
-        ((x + ROUND).to_bits() as u32) as usize
+        // `t * per_hour` rounded to the nearest integer, then capped at the
+        // last bucket: 5 instructions where Rust's saturating `as` cast and
+        // integer clamps took 13 (issue 14, third pass). Adding 1.5 * 2^52
+        // rounds: the sum's exponent is 52 for any `x` in [0, 2^51) (here at
+        // most `buckets`, as `t` is at most the horizon), so its mantissa's
+        // low bits are the integer. A sum with a constant, the bits of
+        // doubles of one exponent and the cap are all monotone. So bucket `k`
+        // holds `[k - 1/2, k + 1/2)` buckets' widths, the first half as wide
+        // and the last half as wide again.
+        const ROUND: f64 = 1.5 * (1u64 << 52) as f64;
+        debug_assert!((0.0..=2.0 * self.buckets as f64 / self.per_hour).contains(&t));
+        let k = (t * self.per_hour + ROUND).to_bits() as u32;
+        k.min(self.last) as usize
     }
 }
 
@@ -520,19 +519,19 @@ mod tests {
         assert!(zone_runs(&[0, 0]).is_empty());
     }
 
-    /// `bucket` is `t * per_hour` rounded down away from bucket boundaries,
-    /// monotone, and within the grid from 0 to the horizon, at the largest
-    /// grid too (its clamps and the 2^52 rounding at their edges).
+    /// `bucket` is `t * per_hour` rounded to the nearest integer (capped at
+    /// the last bucket), monotone, and within the grid from 0 to the horizon,
+    /// at the largest grid too.
     #[test]
-    fn bucket_rounds_down_within_the_grid() {
+    fn bucket_rounds_within_the_grid() {
         let grid = BucketGrid::new(100.0, 10.0);
         for (t, b) in [
             (0.0, 0),
-            (3.0, 0),
-            (9.99, 0),
-            (10.01, 1),
-            (47.0, 4),
-            (99.9, 9),
+            (4.9, 0),
+            (5.1, 1),
+            (14.9, 1),
+            (47.0, 5),
+            (94.9, 9),
             (100.0, 9),
         ] {
             assert_eq!(grid.bucket(t), b, "t = {t}");
@@ -573,7 +572,7 @@ mod tests {
         assert!(pre.may_fail(&grid, any, &raw, &overlap, false));
         assert!(
             !pre.may_fail(&grid, any, &raw, &same_bucket, false),
-            "buckets 0 and 1"
+            "buckets 0 and 2"
         );
         let coarse = BucketGrid::new(100.0, 50.0);
         assert!(
@@ -590,7 +589,7 @@ mod tests {
         // in buckets 0 and 5 share none of them, so the filter proves the
         // deployment up (counting bucket 0 or 1 twice, or a middle bucket at
         // the tolerance, would send it to the sweep).
-        let long = [iv(12.0, 47.0), iv(5.0, 8.0), iv(52.0, 55.0)];
+        let long = [iv(7.0, 44.0), iv(0.5, 3.0), iv(46.0, 49.0)];
         for contiguous in [false, true] {
             assert!(!pre.may_fail(&grid, any, &long, &[(0, 1), (1, 3), (3, 3)], contiguous));
         }
