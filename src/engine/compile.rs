@@ -369,6 +369,12 @@ impl Simulation {
             zone_ids: study.zones.iter().map(|z| z.id.clone()).collect(),
             zones,
             causes,
+            zone_cause_masks: (next_list <= 64).then(|| {
+                zone_causes
+                    .iter()
+                    .map(|lists| lists.iter().fold(0, |m, &c| m | 1u64 << c))
+                    .collect()
+            }),
             zone_causes,
             extras,
             deployments,

@@ -180,6 +180,8 @@ pub struct Simulation {
     /// The extra interval lists of each zone (numbered after the zones'
     /// own): covering causes, then its recovery and maintenance lists.
     zone_causes: Vec<Vec<u32>>,
+    /// `zone_causes` as bit masks, where there are at most 64 extra lists.
+    zone_cause_masks: Option<Vec<u64>>,
     /// Recovery tails and maintenance windows (`schedule`).
     extras: schedule::ZoneExtras,
     deployments: Vec<CompiledDeployment>,

@@ -369,11 +369,20 @@ mod tests {
             // Two more replicas in z0 need all zones as before: not shared.
             assert_eq!(sim.deployments[5].same_as, None);
             assert_eq!(sim.deployments[8].same_as, Some(7));
+            // Which zones need a union with their causes, found by a search
+            // through each zone's lists (the way past 64 lists) instead of
+            // by bit masks: the same outcomes.
+            let mut searched = Simulation::new(&study(n, horizon)).unwrap();
+            assert!(searched.zone_cause_masks.is_some());
+            searched.zone_cause_masks = None;
             let mut sc = Scratch::default();
             let (mut down, mut up) = (0, 0);
             for trial in 0..trials {
+                searched.run_trial(trial, &mut sc).unwrap();
+                let by_search = sc.outcomes.clone();
                 sim.run_trial(trial, &mut sc).unwrap();
                 let fast = sc.outcomes.clone();
+                assert_eq!(fast, by_search, "{n} zones, trial {trial}");
                 let slow = reference(&sim, &mut sc, trial);
                 assert_eq!(fast, slow, "{n} zones, trial {trial}");
                 for o in &slow {
