@@ -86,13 +86,11 @@ pub(crate) fn exp1<R: Rng + ?Sized>(rng: &mut R) -> f64 {
 // inlined lives in memory for the whole of its caller's loop (every draw
 // then loads and stores its state: ref-2of3 ran about 15% slower), so the
 // tail's uniform is drawn inline and only the logarithm is called.
-#[cold]
 #[inline(never)]
 fn exp1_pdf(x: f64) -> f64 {
     libm::exp(-x)
 }
 
-#[cold]
 #[inline(never)]
 fn exp1_tail(u: f64) -> f64 {
     zig::ZIG_EXP_R - libm::log(u)
