@@ -544,6 +544,29 @@ mod tests {
         assert!(zone_runs(&[0, 0]).is_empty());
     }
 
+    /// Each check has a stamp of its own (cells of older checks count as
+    /// empty) and the grid is not cleared between checks; when the stamp
+    /// wraps, cells written under the reused stamp are cleared.
+    #[test]
+    fn stamps_advance_and_their_wrap_clears_the_grid() {
+        let sim = Simulation::new(&study(3, 100.0)).unwrap();
+        let any = &sim.deployments[2];
+        let grid = BucketGrid::new(100.0, 10.0);
+        let mut pre = Prefilter::default();
+        let iv = |s, e| Interval { start: s, end: e };
+        // One zone down at a time: zone 0 in bucket 3, then zone 1 in bucket
+        // 5, then (third check) zone 1 in bucket 3.
+        let raw = [iv(31.0, 32.0), iv(51.0, 52.0), iv(33.0, 34.0)];
+        assert!(!pre.may_fail(&grid, any, &raw, &[(0, 1), (1, 1), (1, 1)], false));
+        assert!(!pre.may_fail(&grid, any, &raw, &[(1, 1), (1, 2), (2, 2)], false));
+        assert_eq!(pre.stamp, 2, "one stamp a check, the grid kept");
+        // The next stamp wraps to 1, the first check's: its count of zone 0
+        // in bucket 3 must not add to zone 1's there.
+        pre.stamp = u32::MAX;
+        assert!(!pre.may_fail(&grid, any, &raw, &[(2, 2), (2, 3), (3, 3)], false));
+        assert_eq!(pre.stamp, 1);
+    }
+
     /// `bucket` is `t * per_hour` rounded to the nearest integer (capped at
     /// the last bucket), monotone, and within the grid from 0 to the horizon,
     /// at the largest grid too.
