@@ -15,6 +15,12 @@
 //!   integer, then capped), so that interval touches `bucket(t)`;
 //! - so the units down at `t` are at most the count of `bucket(t)`.
 //!
+//! Where a deployment's zones with equal units are consecutive, their
+//! intervals are counted in one loop, and one zone's last outage and the next
+//! zone's first count once in a bucket they share when the first ends before
+//! the second starts: no instant has both down, so the bound above holds
+//! (see `count_intervals`).
+//!
 //! The filter is conservative only: touching or nearby outages of different
 //! zones that share a bucket send the trial to the exact sweep, which decides.
 
