@@ -488,10 +488,13 @@ mod tests {
         let (mut merged, mut pieces) = (0, 0);
         for round in 0..3000 {
             let mut sc = Scratch::default();
-            list(&mut rng, &mut sc.raw, 0);
-            sc.raw_off = vec![0, sc.raw.len(), sc.raw.len()];
-            list(&mut rng, &mut sc.raw, 1);
-            sc.raw_off.push(sc.raw.len());
+            // Zone a's list, zone b's (never part of a's union: a merge
+            // that reads past a's list takes them in), the cause's.
+            sc.raw_off = vec![0];
+            for min in [0, 1, 1] {
+                list(&mut rng, &mut sc.raw, min);
+                sc.raw_off.push(sc.raw.len());
+            }
             sc.zone_rng = vec![(0, 0); 2];
             sc.zone_down = vec![0.0; 2];
             let base = sc.raw.len();
