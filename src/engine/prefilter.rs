@@ -146,12 +146,6 @@ impl Prefilter {
         if tolerance < 0 {
             return true;
         }
-        if tolerance == 0 {
-            // Any outage of a zone with units takes the deployment down: the
-            // answer without counting (the counts would say the same, after
-            // a whole run's intervals rather than a zone's).
-            return any_outage(d, zone_rng);
-        }
         let cells = &mut self.cells[..];
         if contiguous {
             // One loop a run of zones, not one a zone: a loop over a zone's
@@ -181,10 +175,14 @@ impl Prefilter {
     }
 }
 
-/// Whether a zone of `d` with units has an outage (out of line: inlined,
-/// it cost ref-2of3's trial 2% more instructions, by the registers it took).
+/// Whether a zone of `d` with units has an outage: [`Prefilter::may_fail`]'s
+/// answer for a rule that tolerates no unit down, without counting (the
+/// counts would say the same after a whole run's intervals, where this stops
+/// at the first zone with an outage). Out of line, and chosen by the trial
+/// rather than inside `may_fail`: there it cost ref-2of3 8% of its time in
+/// the bench profile, with no more instructions.
 #[inline(never)]
-fn any_outage(d: &CompiledDeployment, zone_rng: &[(usize, usize)]) -> bool {
+pub(super) fn any_outage(d: &CompiledDeployment, zone_rng: &[(usize, usize)]) -> bool {
     d.slot_zone.iter().any(|&z| {
         let (a, b) = zone_rng[z as usize];
         a != b && d.zone_units[z as usize] > 0

@@ -11,7 +11,7 @@ use super::counting::{
     sweep_zone_intervals_heap,
 };
 use super::merge::{Event, Head, REPLICA, merge_events, merge_two};
-use super::prefilter::Prefilter;
+use super::prefilter::{Prefilter, any_outage};
 use super::process::{Interval, ProcessSampler, SumSink};
 use super::service::{ServiceScratch, combine};
 use super::streams::trial_rng;
@@ -340,7 +340,12 @@ impl Simulation {
                         // else by a scan over a few zones, by heaps over many.
                         let rec = record.then_some(&mut sc.unit_iv);
                         let pre = &mut sc.prefilter;
-                        if !pre.may_fail(&self.grid, d, &sc.raw, &sc.zone_rng, contiguous) {
+                        let may_fail = if d.need == d.units {
+                            any_outage(d, &sc.zone_rng)
+                        } else {
+                            pre.may_fail(&self.grid, d, &sc.raw, &sc.zone_rng, contiguous)
+                        };
+                        if !may_fail {
                             TrialOutcome::default()
                         } else if d.slot_zone.len() <= MAX_INTERVAL_SWEEP_ZONES {
                             sweep_zone_intervals(d, &sc.raw, &sc.zone_rng, h, &mut sc.isweep, rec)
