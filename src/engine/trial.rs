@@ -492,10 +492,12 @@ mod tests {
         };
         let (mut merged, mut pieces) = (0, 0);
         for round in 0..3000 {
-            let mut sc = Scratch::default();
             // Zone a's list, zone b's (never part of a's union: a merge
             // that reads past a's list takes them in), the cause's.
-            sc.raw_off = vec![0];
+            let mut sc = Scratch {
+                raw_off: vec![0],
+                ..Scratch::default()
+            };
             for min in [0, 1, 1] {
                 list(&mut rng, &mut sc.raw, min);
                 sc.raw_off.push(sc.raw.len());
