@@ -120,28 +120,20 @@ pub(super) struct CompiledDeployment {
 
 impl CompiledDeployment {
     /// Whether the deployment (with no replica failures of its own) can be
-    /// down at all in a trial whose zone timelines are `zone_rng`: a counting
-    /// rule keeps enough units if every zone with an outage were down at once;
-    /// active-passive serves from its first replica as long as that one's zone
-    /// stays up. When false, its outcome is exactly the all-up outcome.
+    /// down at all in a trial whose zone timelines are `zone_rng`:
+    /// active-passive serves from its first replica as long as that one's
+    /// zone stays up. When false, its outcome is exactly the all-up outcome.
+    /// Counting rules are answered by the pre-filter
+    /// (`prefilter::Prefilter::may_fail`, `prefilter::any_outage`), which
+    /// the trial asks instead; here they may always fail.
     #[inline]
     pub(super) fn may_fail(&self, zone_rng: &[(usize, usize)]) -> bool {
-        let hit = |z: u32| {
-            let (a, b) = zone_rng[z as usize];
-            a != b
-        };
         match self.rule {
-            CRule::ActivePassive(_) => hit(self.slot_zone[self.replica_slot[0] as usize]),
-            CRule::AtLeast(_) | CRule::ZonesUp(_) => {
-                // Branch-free: whether a zone had an outage is a coin flip
-                // the branch predictor loses about as often as it wins.
-                let lost: i32 = self
-                    .slot_zone
-                    .iter()
-                    .map(|&z| self.zone_units[z as usize] * i32::from(hit(z)))
-                    .sum();
-                self.units - lost < self.need
+            CRule::ActivePassive(_) => {
+                let (a, b) = zone_rng[self.slot_zone[self.replica_slot[0] as usize] as usize];
+                a != b
             }
+            CRule::AtLeast(_) | CRule::ZonesUp(_) => true,
         }
     }
 }
