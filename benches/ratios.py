@@ -5,6 +5,12 @@ trials per second for every bench and the ratios the targets of issues 4 and
 trial for ref-2of3, 9 a zone), engine on 1 thread / the study's own draws
 floor, 2 threads / 1 thread.
 
+After `cargo bench --bench avx512_lanes` too, it prints what AVX-512 lanes
+would make of ref-2of3 (issue 14's fourth pass): each lane bench's rate, its
+cost in units of the plain floor's trial, and the engine's one-thread ratio
+if its sampling cost that and the rest (judging, above the own draws floor)
+what it costs now.
+
 Usage: python3 benches/ratios.py [CRITERION_DIR]
 (default: $CARGO_TARGET_DIR/criterion, else target/criterion)."""
 import json
@@ -38,6 +44,40 @@ def main():
         ratio = lambda a, b, digits: f"{a / b:.{digits}f}" if a and b else "-"
         print(f"{s:<10} {fmt(plain):>12} {fmt(floor):>12} {fmt(one):>12} {fmt(two):>13}"
               f" {ratio(one, plain, 3):>9} {ratio(one, floor, 3):>9} {ratio(two, one, 2):>6}")
+
+    lanes(root)
+
+
+LANES = ["plain", "plain-no-slow-path", "ref-2of3-sampling-scalar", "ref-2of3-sampling",
+         "ref-2of3-sampling-no-slow-path"]
+
+
+def lanes(root):
+    """The avx512_lanes benches against ref-2of3's floors and engine."""
+    plain = rate(root, "plain-floor", "ref-2of3")
+    floor = rate(root, "draws-floor", "ref-2of3")
+    one = rate(root, "ref-2of3", "threads", "1")
+    found = {n: r for n in LANES if (r := rate_of(root, "avx512", n))}
+    if not (found and plain):
+        return
+    print()
+    judging = plain / one - plain / floor if one and floor else None
+    if judging is not None:
+        print(f"ref-2of3: a trial costs {plain / one:.2f} plain-floor trials: sampling (own draws floor)"
+              f" {plain / floor:.2f}, judging {judging:.2f}; the goal (1t/plain >= 0.5) allows 2.00")
+    print(f"{'avx512 bench':<32} {'trials/s':>12} {'/ plain':>8} {'cost':>6} {'1t/plain if sampled so':>24}")
+    for n, r in found.items():
+        implied = "-"
+        if judging is not None and n.startswith("ref-"):
+            implied = f"{1 / (plain / r + judging):.3f}"
+        print(f"{n:<32} {r:>12,.0f} {r / plain:>8.3f} {plain / r:>6.2f} {implied:>24}")
+
+
+def rate_of(root, group, name, trials=200_000):
+    f = Path(root, group, name, "new", "estimates.json")
+    if not f.exists():
+        return None
+    return trials / (json.loads(f.read_text())["median"]["point_estimate"] * 1e-9)
 
 
 if __name__ == "__main__":
