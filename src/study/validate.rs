@@ -29,18 +29,42 @@ pub struct StudyError {
     pub problems: Vec<Problem>,
 }
 
-impl fmt::Display for StudyError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.problems.len();
-        write!(
-            f,
-            "{n} problem{} in the study",
-            if n == 1 { "" } else { "s" }
-        )?;
-        for p in &self.problems {
+impl Problem {
+    /// Writes `N problem(s) in WHERE` and then each problem on a line of its
+    /// own: how [`StudyError`] and the plan's error show themselves.
+    pub(crate) fn write_list(
+        f: &mut fmt::Formatter<'_>,
+        problems: &[Problem],
+        place: &str,
+    ) -> fmt::Result {
+        let n = problems.len();
+        write!(f, "{n} problem{} in {place}", if n == 1 { "" } else { "s" })?;
+        for p in problems {
             write!(f, "\n  - {p}")?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for StudyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Problem::write_list(f, &self.problems, "the study")
+    }
+}
+
+/// The problem of an item's name, if any: empty (where the list's names may
+/// not be, `empty_at` says where), or taken by an earlier item in `names`
+/// (the problem is then at the item, `at`).
+fn name_problem<'a>(
+    at: &str,
+    empty_at: Option<String>,
+    name: &'a str,
+    names: &mut HashSet<&'a str>,
+) -> Option<(String, String)> {
+    match empty_at {
+        Some(empty_at) if name.trim().is_empty() => Some((empty_at, "is empty".into())),
+        _ if !names.insert(name) => Some((at.to_string(), "name is used twice".into())),
+        _ => None,
     }
 }
 
@@ -242,8 +266,8 @@ impl Study {
         let mut names = HashSet::new();
         for c in &self.common_causes {
             let at = format!("common_cause \"{}\"", c.name);
-            if !names.insert(c.name.as_str()) {
-                bad(at.clone(), "name is used twice".into());
+            if let Some((at, message)) = name_problem(&at, None, &c.name, &mut names) {
+                bad(at, message);
             }
             if c.affects.is_empty() {
                 bad(format!("{at}.affects"), "is empty".into());
@@ -258,10 +282,13 @@ impl Study {
         let mut names = HashSet::new();
         for (i, m) in self.maintenance.iter().enumerate() {
             let at = format!("maintenance[{i}] \"{}\"", m.name);
-            if m.name.trim().is_empty() {
-                bad(format!("maintenance[{i}].name"), "is empty".into());
-            } else if !names.insert(m.name.as_str()) {
-                bad(at.clone(), "name is used twice".into());
+            if let Some((at, message)) = name_problem(
+                &at,
+                Some(format!("maintenance[{i}].name")),
+                &m.name,
+                &mut names,
+            ) {
+                bad(at, message);
             }
             if m.zones.is_empty() {
                 bad(format!("{at}.zones"), "is empty".into());
@@ -281,10 +308,13 @@ impl Study {
         let mut names = HashSet::new();
         for (i, d) in self.deployments.iter().enumerate() {
             let at = format!("deployment[{i}] \"{}\"", d.name);
-            if d.name.trim().is_empty() {
-                bad(format!("deployment[{i}].name"), "is empty".into());
-            } else if !names.insert(d.name.as_str()) {
-                bad(at.clone(), "name is used twice".into());
+            if let Some((at, message)) = name_problem(
+                &at,
+                Some(format!("deployment[{i}].name")),
+                &d.name,
+                &mut names,
+            ) {
+                bad(at, message);
             }
             if d.replicas.is_empty() {
                 bad(format!("{at}.replicas"), "is empty".into());
@@ -344,5 +374,56 @@ impl Study {
         } else {
             Err(StudyError { problems })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StudyError;
+    use crate::prelude::*;
+    use crate::topology::{CommonCause, Maintenance};
+
+    /// Empty and repeated names of common causes, maintenance and
+    /// deployments, each at its own path, and how the error reads.
+    #[test]
+    fn names_that_are_empty_or_repeated_are_located() {
+        let exp = |m| Duration::exponential(m).unwrap();
+        let cause = |name: &str| CommonCause::new(name, ["a"], exp(1000.0), exp(1.0));
+        let window = |name: &str| Maintenance::new(name, ["a"], 100.0, 1.0);
+        let dep = |name: &str| Deployment::new(name, ["a"], Rule::AtLeast(1));
+        let study = Study::new(Settings::new(10, 100.0))
+            .region(Region::new("r", "R", "p", "FR"))
+            .zone(Zone::new("a", "r", exp(100.0), exp(1.0)))
+            .common_cause(cause("c"))
+            .common_cause(cause("c"))
+            .maintenance(window(" "))
+            .maintenance(window("m"))
+            .maintenance(window("m"))
+            .deployment(dep(""))
+            .deployment(dep("x"))
+            .deployment(dep("x"));
+        let err = study.validate().unwrap_err();
+        let got: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            got,
+            [
+                "common_cause \"c\": name is used twice",
+                "maintenance[0].name: is empty",
+                "maintenance[2] \"m\": name is used twice",
+                "deployment[0].name: is empty",
+                "deployment[2] \"x\": name is used twice",
+            ]
+        );
+        assert!(
+            err.to_string()
+                .starts_with("5 problems in the study\n  - common_cause")
+        );
+        let one = StudyError {
+            problems: err.problems[..1].to_vec(),
+        };
+        assert_eq!(
+            one.to_string(),
+            "1 problem in the study\n  - common_cause \"c\": name is used twice"
+        );
     }
 }

@@ -573,7 +573,7 @@ fn bad_specs_are_refused_naming_the_field() {
             s.target.availability = 2.0;
         },
         &[
-            "2 problems",
+            "2 problems in [plan]\n  - plan.",
             "plan.max_replicas",
             "plan.target.availability",
         ],
